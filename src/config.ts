@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Test keys get Stripe's test-mode limits, live keys the live-mode ones. */
+const STRIPE_KEY_PATTERN = /^(sk|rk)_(live|test)_[A-Za-z0-9_]+$/;
+const LIVE_LIMIT_RPS = 100;
+const TEST_LIMIT_RPS = 25;
+
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  STRIPE_SECRET_KEY: z
+    .string({ error: 'is required (a secret key sk_live_/sk_test_ or a restricted key rk_live_/rk_test_)' })
+    .regex(STRIPE_KEY_PATTERN, 'must look like sk_live_…, sk_test_…, rk_live_… or rk_test_…'),
+  STRIPE_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:12111' }).optional(),
+  STRIPE_ACCOUNT_NAME: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, _ . or -').optional(),
+  STRIPE_READ_RPS: positiveInt.optional(),
+  STRIPE_WRITE_RPS: positiveInt.optional(),
+  STRIPE_SEARCH_RPS: positiveInt.default(20),
+  STRIPE_ENDPOINT_RPS: z
+    .string()
+    .regex(/^(\s*[a-z_.]+\s*=\s*\d+\s*)(,\s*[a-z_.]+\s*=\s*\d+\s*)*$/, 'must look like customers.list=25,customers.create=25')
+    .optional(),
+  STRIPE_TIMEOUT_MS: positiveInt.default(30_000),
+  RATE_WINDOW_MARGIN_MS: z.coerce.number().int().min(0).max(1000).default(40),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  BOARD_USER: z.string().min(1).optional(),
+  BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  BOARD_AUTH: z.enum(['on', 'off']).default('on'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -').default('stripe-bulk'),
+  WORKER_CONCURRENCY: positiveInt.default(2),
+  IMPORT_ROWS_IN_FLIGHT: positiveInt.max(500).default(64),
+  EXPORT_PAGES_IN_FLIGHT: positiveInt.max(200).default(32),
+  UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
+  EXPORT_KEEP_FILES: positiveInt.default(7),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Requests per second that one Stripe account allows, per class of request. */
+export interface RateBudget {
+  read: number;
+  write: number;
+  search: number;
+  /** Optional per-endpoint budgets, e.g. { 'customers.list': 25 }. */
+  endpoints: Record<string, number>;
+}
+
+/** Everything an entry point needs, read once from the environment. */
+export interface Config {
+  redisUrl: string;
+  stripe: {
+    secretKey: string;
+    /** Base URL of a Stripe-compatible API; undefined means api.stripe.com. */
+    apiUrl: string | undefined;
+    livemode: boolean;
+    /** Names the account in Redis keys and logs: a configured name or a hash of the key, never the key. */
+    accountId: string;
+    timeoutMs: number;
+  };
+  rate: RateBudget & { windowMarginMs: number };
+  port: number;
+  apiToken: string | undefined;
+  board: { user: string | undefined; password: string | undefined; authOff: boolean };
+  dataDir: string;
+  queuePrefix: string;
+  workerConcurrency: number;
+  importRowsInFlight: number;
+  exportPagesInFlight: number;
+  uploadMaxBytes: number;
+  exportKeepFiles: number;
+  logLevel: string;
+}
+
+/** A configuration problem: the message names every bad or missing variable. */
+export class ConfigError extends Error {
+  readonly code = 'stripe-bulk:config';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Hash of the key used to name the account; the key itself never leaves memory. */
+export function accountIdForKey(secretKey: string): string {
+  return `acct-${createHash('sha256').update(secretKey).digest('hex').slice(0, 16)}`;
+}
+
+function parseEndpointBudgets(text: string | undefined): Record<string, number> {
+  const budgets: Record<string, number> = {};
+  if (!text) return budgets;
+  for (const pair of text.split(',')) {
+    const [name, value] = pair.split('=').map((s) => s.trim());
+    if (name && value) budgets[name] = Number(value);
+  }
+  return budgets;
+}
+
+/** Reads and validates the environment. Pure: it throws a ConfigError, it never exits. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if ((e.BOARD_USER === undefined) !== (e.BOARD_PASSWORD === undefined)) {
+    problems.push('BOARD_USER and BOARD_PASSWORD: set both or neither');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const livemode = e.STRIPE_SECRET_KEY.includes('_live_');
+  const defaultRps = livemode ? LIVE_LIMIT_RPS : TEST_LIMIT_RPS;
+  return {
+    redisUrl: e.REDIS_URL,
+    stripe: {
+      secretKey: e.STRIPE_SECRET_KEY,
+      apiUrl: e.STRIPE_API_URL,
+      livemode,
+      accountId: e.STRIPE_ACCOUNT_NAME ?? accountIdForKey(e.STRIPE_SECRET_KEY),
+      timeoutMs: e.STRIPE_TIMEOUT_MS,
+    },
+    rate: {
+      read: e.STRIPE_READ_RPS ?? defaultRps,
+      write: e.STRIPE_WRITE_RPS ?? defaultRps,
+      search: e.STRIPE_SEARCH_RPS,
+      endpoints: parseEndpointBudgets(e.STRIPE_ENDPOINT_RPS),
+      windowMarginMs: e.RATE_WINDOW_MARGIN_MS,
+    },
+    port: e.PORT,
+    apiToken: e.API_TOKEN,
+    board: { user: e.BOARD_USER, password: e.BOARD_PASSWORD, authOff: e.BOARD_AUTH === 'off' },
+    dataDir: resolve(e.DATA_DIR),
+    queuePrefix: e.QUEUE_PREFIX,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    importRowsInFlight: e.IMPORT_ROWS_IN_FLIGHT,
+    exportPagesInFlight: e.EXPORT_PAGES_IN_FLIGHT,
+    uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+    exportKeepFiles: e.EXPORT_KEEP_FILES,
+    logLevel: e.LOG_LEVEL,
+  };
+}

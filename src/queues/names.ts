@@ -1,0 +1,8 @@
+/** BullMQ queue names. Job names equal their queue's name: one kind of job per queue. */
+export const QUEUE_NAMES = {
+  import: 'import-customers',
+  export: 'export-customers',
+} as const;
+
+export type QueueKey = keyof typeof QUEUE_NAMES;
+export type QueueName = (typeof QUEUE_NAMES)[QueueKey];
