@@ -1,0 +1,69 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** The Prometheus metrics of one process (API or worker), served at /metrics. */
+export interface Metrics {
+  registry: Registry;
+  stripeRequests: Counter<'kind' | 'endpoint' | 'status'>;
+  stripeRateLimited: Counter<'kind'>;
+  stripeRequestSeconds: Histogram<'kind'>;
+  tokenWaitSeconds: Counter<'kind'>;
+  rows: Counter<'outcome'>;
+  activeJobs: Gauge<'queue'>;
+  exportBytes: Counter;
+  exportCustomers: Counter;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'stripe_bulk_' });
+  return {
+    registry,
+    stripeRequests: new Counter({
+      name: 'stripe_bulk_stripe_requests_total',
+      help: 'Requests sent to Stripe, by kind (read/write/search), endpoint and HTTP status',
+      labelNames: ['kind', 'endpoint', 'status'],
+      registers: [registry],
+    }),
+    stripeRateLimited: new Counter({
+      name: 'stripe_bulk_stripe_rate_limited_total',
+      help: 'HTTP 429 answers from Stripe',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    stripeRequestSeconds: new Histogram({
+      name: 'stripe_bulk_stripe_request_seconds',
+      help: 'Latency of Stripe requests',
+      labelNames: ['kind'],
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
+    tokenWaitSeconds: new Counter({
+      name: 'stripe_bulk_token_wait_seconds_total',
+      help: 'Time spent waiting for a token from the shared Redis bucket',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    rows: new Counter({
+      name: 'stripe_bulk_import_rows_total',
+      help: 'Imported rows by outcome (created, updated, unchanged, skipped, failed, would_create, would_update)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    activeJobs: new Gauge({
+      name: 'stripe_bulk_active_jobs',
+      help: 'Jobs running in this process',
+      labelNames: ['queue'],
+      registers: [registry],
+    }),
+    exportBytes: new Counter({
+      name: 'stripe_bulk_export_bytes_total',
+      help: 'Bytes written to export files',
+      registers: [registry],
+    }),
+    exportCustomers: new Counter({
+      name: 'stripe_bulk_export_customers_total',
+      help: 'Customers written to export files',
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { accountIdForKey, ConfigError, loadConfig } from '../../src/config.ts';
+
+const base = { STRIPE_SECRET_KEY: 'sk_test_abc123' };
+
+describe('loadConfig', () => {
+  it('applies defaults, test-mode limits for a test key, and names the account by a hash of the key', () => {
+    const config = loadConfig(base);
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.port).toBe(3000);
+    expect(config.rate.read).toBe(25);
+    expect(config.rate.write).toBe(25);
+    expect(config.rate.search).toBe(20);
+    expect(config.stripe.apiUrl).toBeUndefined();
+    expect(config.stripe.livemode).toBe(false);
+    expect(config.stripe.accountId).toBe(accountIdForKey('sk_test_abc123'));
+    expect(config.stripe.accountId).not.toContain('abc123');
+  });
+
+  it('gives live keys the live-mode limits and honours explicit ones', () => {
+    expect(loadConfig({ STRIPE_SECRET_KEY: 'rk_live_xyz' }).rate).toMatchObject({ read: 100, write: 100 });
+    const config = loadConfig({ ...base, STRIPE_READ_RPS: '40', STRIPE_WRITE_RPS: '30', STRIPE_ACCOUNT_NAME: 'acme-eu' });
+    expect(config.rate).toMatchObject({ read: 40, write: 30 });
+    expect(config.stripe.accountId).toBe('acme-eu');
+  });
+
+  it('parses per-endpoint budgets', () => {
+    const config = loadConfig({ ...base, STRIPE_ENDPOINT_RPS: 'customers.list=25, customers.create=20' });
+    expect(config.rate.endpoints).toEqual({ 'customers.list': 25, 'customers.create': 20 });
+  });
+
+  it('names every bad or missing variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ REDIS_URL: 'localhost:6379', PORT: 'eighty', STRIPE_READ_RPS: '-1', BOARD_USER: 'ops' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as ConfigError).message;
+    for (const name of ['REDIS_URL', 'STRIPE_SECRET_KEY', 'PORT', 'STRIPE_READ_RPS']) expect(message).toContain(name);
+  });
+
+  it('rejects a key of the wrong shape without echoing it', () => {
+    expect(() => loadConfig({ STRIPE_SECRET_KEY: 'pk_live_publishable' })).toThrow(/STRIPE_SECRET_KEY/);
+    try {
+      loadConfig({ STRIPE_SECRET_KEY: 'pk_live_publishable' });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('pk_live_publishable');
+    }
+  });
+
+  it('requires BOARD_USER and BOARD_PASSWORD together', () => {
+    expect(() => loadConfig({ ...base, BOARD_PASSWORD: 'long-enough-secret' })).toThrow(/BOARD_USER and BOARD_PASSWORD/);
+  });
+});
