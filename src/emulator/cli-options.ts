@@ -1,0 +1,116 @@
+import { Command, InvalidArgumentError } from 'commander';
+import type { EmulatorOptions } from './options.ts';
+
+/**
+ * Defaults of `npm run emulator`: Stripe's live-mode rate limits and a one-second search lag, so a
+ * rehearsal meets the same walls as production (tests start the emulator with their own, faster defaults).
+ */
+export const CLI_DEFAULTS = {
+  port: 12111,
+  host: '127.0.0.1',
+  latencyMs: 0,
+  jitterMs: 0,
+  readLimit: 100,
+  writeLimit: 100,
+  searchLimit: 20,
+  searchLagMs: 1000,
+  errorRate: 0,
+  errorAfterWriteRate: 0,
+  idempotencyTtlMs: 24 * 60 * 60 * 1000,
+} as const;
+
+/** Environment variables read when the flag is absent, e.g. EMULATOR_PORT=12111. */
+const ENV_NAMES = {
+  port: 'EMULATOR_PORT',
+  host: 'EMULATOR_HOST',
+  latencyMs: 'EMULATOR_LATENCY_MS',
+  jitterMs: 'EMULATOR_JITTER_MS',
+  readLimit: 'EMULATOR_READ_LIMIT',
+  writeLimit: 'EMULATOR_WRITE_LIMIT',
+  searchLimit: 'EMULATOR_SEARCH_LIMIT',
+  searchLagMs: 'EMULATOR_SEARCH_LAG_MS',
+  errorRate: 'EMULATOR_ERROR_RATE',
+  errorAfterWriteRate: 'EMULATOR_ERROR_AFTER_WRITE_RATE',
+  idempotencyTtlMs: 'EMULATOR_IDEMPOTENCY_TTL_MS',
+  keys: 'EMULATOR_KEYS',
+} as const satisfies Record<keyof EmulatorOptions, string>;
+
+function number(name: string): (text: string) => number {
+  return (text) => {
+    const value = text.trim().toLowerCase() === 'infinity' ? Number.POSITIVE_INFINITY : Number(text);
+    if (text.trim() === '' || Number.isNaN(value) || value < 0) {
+      throw new InvalidArgumentError(`${name} must be a number >= 0 (got '${text}')`);
+    }
+    return value;
+  };
+}
+
+const keyList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+
+/** Parses argv (without node and script) and the environment into emulator options; throws on bad input. */
+export function parseEmulatorArgs(argv: readonly string[], env: NodeJS.ProcessEnv): EmulatorOptions {
+  const fromEnv = (field: keyof typeof ENV_NAMES): string | undefined => {
+    const v = env[ENV_NAMES[field]];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const numeric = (field: Exclude<keyof typeof CLI_DEFAULTS, 'host'>): number => {
+    const raw = fromEnv(field);
+    return raw === undefined ? CLI_DEFAULTS[field] : number(ENV_NAMES[field])(raw);
+  };
+  const program = new Command('emulator')
+    .description('A stateful Stripe-compatible Customers API for rehearsals and tests.')
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} })
+    .option('--port <n>', 'TCP port (0 = any free port)', number('--port'), numeric('port'))
+    .option('--host <host>', 'interface to bind', fromEnv('host') ?? CLI_DEFAULTS.host)
+    .option('--latency <ms>', 'added latency per /v1 request', number('--latency'), numeric('latencyMs'))
+    .option('--jitter <ms>', 'uniform jitter around the latency', number('--jitter'), numeric('jitterMs'))
+    .option('--read-limit <n>', 'GETs per key per sliding second (0 = unlimited)', number('--read-limit'), numeric('readLimit'))
+    .option('--write-limit <n>', 'POST/DELETEs per key per sliding second (0 = unlimited)', number('--write-limit'), numeric('writeLimit'))
+    .option('--search-limit <n>', 'searches per key per sliding second (0 = unlimited)', number('--search-limit'), numeric('searchLimit'))
+    .option('--search-lag <ms>', 'delay before a new customer is searchable', number('--search-lag'), numeric('searchLagMs'))
+    .option('--error-rate <share>', 'share (0..1) of requests failed with 500 before any work', number('--error-rate'), numeric('errorRate'))
+    .option(
+      '--error-after-write-rate <share>',
+      'share (0..1) of writes failed with 500 after the write was done',
+      number('--error-after-write-rate'),
+      numeric('errorAfterWriteRate'),
+    )
+    .option('--idempotency-ttl <ms>', 'how long idempotency keys are remembered', number('--idempotency-ttl'), numeric('idempotencyTtlMs'))
+    .option('--keys <list>', 'comma-separated API keys to accept (default: any sk_/rk_ test or live key)', keyList);
+  program.parse([...argv], { from: 'user' });
+  const o = program.opts<{
+    port: number;
+    host: string;
+    latency: number;
+    jitter: number;
+    readLimit: number;
+    writeLimit: number;
+    searchLimit: number;
+    searchLag: number;
+    errorRate: number;
+    errorAfterWriteRate: number;
+    idempotencyTtl: number;
+    keys?: string[];
+  }>();
+  const envKeys = fromEnv('keys');
+  const keys = o.keys ?? (envKeys === undefined ? undefined : keyList(envKeys));
+  return {
+    port: o.port,
+    host: o.host,
+    latencyMs: o.latency,
+    jitterMs: o.jitter,
+    readLimit: o.readLimit,
+    writeLimit: o.writeLimit,
+    searchLimit: o.searchLimit,
+    searchLagMs: o.searchLag,
+    errorRate: o.errorRate,
+    errorAfterWriteRate: o.errorAfterWriteRate,
+    idempotencyTtlMs: o.idempotencyTtl,
+    ...(keys === undefined ? {} : { keys }),
+  };
+}

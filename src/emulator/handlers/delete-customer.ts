@@ -1,0 +1,13 @@
+import { noSuchCustomer } from '../api-error.ts';
+import { deletedCustomerJson } from '../customer-record.ts';
+import type { Handler } from '../handler-types.ts';
+import { validateParams } from '../param-validator.ts';
+
+/** `DELETE /v1/customers/:id`. Deleting twice is "No such customer", as Stripe. */
+export const deleteCustomer: Handler = ({ store, params, id }) => {
+  validateParams(params, {});
+  const record = store.get(id);
+  if (record === undefined || record.deleted) throw noSuchCustomer(id);
+  store.remove(record);
+  return { status: 200, body: deletedCustomerJson(record.id) };
+};

@@ -1,0 +1,157 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { handleAdmin, type AdminState } from './admin-routes.ts';
+import { ApiError, injectedApiError, invalidRequest, rateLimited, unrecognizedUrl } from './api-error.ts';
+import { authenticate, type Authenticated } from './auth.ts';
+import { newRequestId } from './customer-record.ts';
+import { CustomerStore } from './customer-store.ts';
+import { decodeForm, FormDecodeError, type FormObject } from './form-decode.ts';
+import { fingerprintParams, IdempotencyStore, type StoredResponse } from './idempotency-store.ts';
+import type { ResolvedOptions } from './options.ts';
+import { RateLimits, type RequestKind } from './rate-limits.ts';
+import { kindOfMethod, matchRoute } from './routes.ts';
+import { RequestCounter } from './stats.ts';
+
+/** Bodies above this are refused: a customer's parameters are a few kilobytes at most. */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** Seed bodies may carry 100,000 customers. */
+const MAX_ADMIN_BODY_BYTES = 512 * 1024 * 1024;
+
+const sleep = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
+
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        reject(invalidRequest(`Request body too large (more than ${max} bytes).`, undefined, undefined, 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent || res.destroyed) return;
+  const payload = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(payload),
+  });
+  res.end(payload);
+}
+
+/** Everything one emulator instance holds. */
+export interface EmulatorState extends AdminState {
+  options: ResolvedOptions;
+}
+
+export function createEmulatorState(options: ResolvedOptions): EmulatorState {
+  return {
+    options,
+    store: new CustomerStore(),
+    idempotency: new IdempotencyStore(options.idempotencyTtlMs),
+    limits: new RateLimits(options),
+    counter: new RequestCounter(),
+  };
+}
+
+function latencyOf(options: ResolvedOptions): number {
+  const jitter = options.jitterMs > 0 ? (Math.random() * 2 - 1) * options.jitterMs : 0;
+  return Math.max(0, options.latencyMs + jitter);
+}
+
+/**
+ * One /v1 request, in Stripe's order: authenticate, count against the key's sliding window at arrival
+ * (a 429 costs nothing), decode, take the idempotency key (409 while another request holds it), wait the
+ * injected latency, maybe fail before the work, do the work, maybe fail after it (the result is kept, so
+ * an idempotent retry gets it).
+ */
+async function handleApi(state: EmulatorState, req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+  const { options } = state;
+  const method = req.method ?? 'GET';
+  const arrival = performance.now();
+  const now = Date.now();
+  const match = matchRoute(method, path);
+  const kind: RequestKind = match?.route.kind ?? kindOfMethod(method);
+  const headers: Record<string, string> = {};
+  const idempotencyKey = method !== 'GET' ? req.headers['idempotency-key'] : undefined;
+  if (typeof idempotencyKey === 'string' && idempotencyKey !== '') headers['Idempotency-Key'] = idempotencyKey;
+  let finish: ((response: StoredResponse | undefined) => void) | undefined;
+  let status = 500;
+  try {
+    const auth: Authenticated = authenticate(req.headers.authorization, options.keys);
+    if (!state.limits.tryAdmit(auth.key, kind, arrival)) throw rateLimited();
+    const body = await readBody(req, MAX_BODY_BYTES);
+    let params: FormObject;
+    try {
+      params = decodeForm(method === 'POST' ? body : query);
+    } catch (err) {
+      if (err instanceof FormDecodeError) throw invalidRequest(err.message, err.param || undefined);
+      throw err;
+    }
+    if (headers['Idempotency-Key'] !== undefined) {
+      const decision = state.idempotency.begin(auth.key, headers['Idempotency-Key'], path, fingerprintParams(params), now);
+      if (decision.action === 'reject') throw decision.error;
+      if (decision.action === 'replay') {
+        await sleep(latencyOf(options));
+        status = decision.response.status;
+        const replayHeaders = { ...headers, 'Idempotent-Replayed': 'true', 'Original-Request': decision.response.requestId };
+        send(res, status, decision.response.body, replayHeaders);
+        return;
+      }
+      finish = decision.finish;
+    }
+    await sleep(latencyOf(options));
+    if (match === undefined) throw unrecognizedUrl(method, path);
+    if (options.errorRate > 0 && Math.random() < options.errorRate) throw injectedApiError();
+    const result = match.route.handler({ store: state.store, options, params, id: match.id, livemode: auth.livemode, now });
+    finish?.({ status: result.status, body: result.body, requestId: res.getHeader('Request-Id') as string });
+    finish = undefined;
+    if (kind === 'write' && options.errorAfterWriteRate > 0 && Math.random() < options.errorAfterWriteRate) {
+      throw injectedApiError();
+    }
+    status = result.status;
+    send(res, status, result.body, headers);
+  } catch (err) {
+    // Stripe keeps no result for a request that failed validation or never started: a retry runs again.
+    finish?.(undefined);
+    const apiError = err instanceof ApiError ? err : injectedApiError();
+    status = apiError.status;
+    send(res, status, apiError.toBody(), headers);
+  } finally {
+    state.counter.record(kind, status);
+  }
+}
+
+async function handleAdminRequest(state: EmulatorState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  try {
+    const body = await readBody(req, MAX_ADMIN_BODY_BYTES);
+    const result = handleAdmin(state, req.method ?? 'GET', path, body);
+    if (result === undefined) send(res, 404, { error: `Unknown emulator route: ${req.method} ${path}` });
+    else send(res, result.status, result.body);
+  } catch (err) {
+    send(res, 500, { error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** The node:http server of one emulator; call listen() on it. */
+export function createEmulatorServer(state: EmulatorState): Server {
+  return createServer((req, res) => {
+    res.setHeader('Request-Id', newRequestId());
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const query = q === -1 ? '' : url.slice(q + 1);
+    const handled = path.startsWith('/__emulator/')
+      ? handleAdminRequest(state, req, res, path)
+      : handleApi(state, req, res, path, query);
+    handled.catch((err: unknown) => send(res, 500, { error: { type: 'api_error', message: String(err) } }));
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * Options of the Stripe-compatible emulator. Every field is optional; `resolveOptions` fills the defaults.
+ * A limit of 0 or Infinity means "unlimited".
+ */
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) asks the kernel for a free one. */
+  port?: number;
+  /** Interface to bind; 127.0.0.1 by default. */
+  host?: string;
+  /** Added to every /v1 request after it has been counted by the rate limiter. Default 0. */
+  latencyMs?: number;
+  /** Uniform jitter: the latency is drawn from latencyMs ± jitterMs (never below 0). Default 0. */
+  jitterMs?: number;
+  /** Admitted GET requests per key per sliding second (search excluded). Default 100. */
+  readLimit?: number;
+  /** Admitted POST/DELETE requests per key per sliding second. Default 100. */
+  writeLimit?: number;
+  /** Admitted search requests per key per sliding second. Default 20. */
+  searchLimit?: number;
+  /** A created customer becomes visible to search this many ms later (Stripe's index lags). Default 0. */
+  searchLagMs?: number;
+  /** Share (0..1) of /v1 requests answered 500 api_error before anything is done: a retry is genuine. */
+  errorRate?: number;
+  /** Share (0..1) of writes answered 500 api_error after the write was done: only an idempotent retry is safe. */
+  errorAfterWriteRate?: number;
+  /** How long an Idempotency-Key is remembered. Default 24 h, as Stripe. */
+  idempotencyTtlMs?: number;
+  /** When set, only these API keys are accepted; otherwise any sk_/rk_ test or live key is. */
+  keys?: string[];
+}
+
+/** EmulatorOptions with every default applied. */
+export type ResolvedOptions = Required<Omit<EmulatorOptions, 'keys'>> & { keys: string[] | undefined };
+
+export const DEFAULT_OPTIONS: ResolvedOptions = {
+  port: 0,
+  host: '127.0.0.1',
+  latencyMs: 0,
+  jitterMs: 0,
+  readLimit: 100,
+  writeLimit: 100,
+  searchLimit: 20,
+  searchLagMs: 0,
+  errorRate: 0,
+  errorAfterWriteRate: 0,
+  idempotencyTtlMs: 24 * 60 * 60 * 1000,
+  keys: undefined,
+};
+
+function nonNegative(name: string, value: number): number {
+  if (Number.isNaN(value) || value < 0) throw new RangeError(`emulator option ${name} must be >= 0 (got ${value})`);
+  return value;
+}
+
+function share(name: string, value: number): number {
+  if (Number.isNaN(value) || value < 0 || value > 1) {
+    throw new RangeError(`emulator option ${name} must be between 0 and 1 (got ${value})`);
+  }
+  return value;
+}
+
+/** Applies the defaults and rejects impossible values (negative latency, a rate above 1, …). */
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
+  const o = { ...DEFAULT_OPTIONS, ...stripUndefined(options) };
+  return {
+    port: nonNegative('port', o.port),
+    host: o.host,
+    latencyMs: nonNegative('latencyMs', o.latencyMs),
+    jitterMs: nonNegative('jitterMs', o.jitterMs),
+    readLimit: nonNegative('readLimit', o.readLimit),
+    writeLimit: nonNegative('writeLimit', o.writeLimit),
+    searchLimit: nonNegative('searchLimit', o.searchLimit),
+    searchLagMs: nonNegative('searchLagMs', o.searchLagMs),
+    errorRate: share('errorRate', o.errorRate),
+    errorAfterWriteRate: share('errorAfterWriteRate', o.errorAfterWriteRate),
+    idempotencyTtlMs: nonNegative('idempotencyTtlMs', o.idempotencyTtlMs),
+    keys: o.keys,
+  };
+}
+
+function stripUndefined(options: EmulatorOptions): Partial<EmulatorOptions> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<EmulatorOptions>;
+}

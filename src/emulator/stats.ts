@@ -1,0 +1,79 @@
+import type { CustomerRecord } from './customer-record.ts';
+import type { CustomerStore } from './customer-store.ts';
+import type { RateLimits, RequestKind } from './rate-limits.ts';
+
+/** The JSON of `GET /__emulator/stats`. */
+export interface EmulatorStats {
+  /** Answers per `kind:status`, e.g. `{"write:200": 10, "write:429": 2}`. */
+  requests: Record<string, number>;
+  rate_limited: number;
+  max_reads_in_one_second: number;
+  max_writes_in_one_second: number;
+  max_search_in_one_second: number;
+  /** Live customers. */
+  customers: number;
+  /** Live customers sharing an email once trimmed and lower-cased: the duplicates a migration must avoid. */
+  duplicate_emails: { email: string; ids: string[] }[];
+}
+
+/** Counts answers by kind and status. */
+export class RequestCounter {
+  private counts = new Map<string, number>();
+  rateLimited = 0;
+
+  record(kind: RequestKind, status: number): void {
+    const key = `${kind}:${status}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (status === 429) this.rateLimited += 1;
+  }
+
+  toJson(): Record<string, number> {
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b)));
+  }
+
+  reset(): void {
+    this.counts = new Map();
+    this.rateLimited = 0;
+  }
+}
+
+/**
+ * Groups live customers by normalised email (trimmed, lower-cased); only groups of two or more are
+ * duplicates. Most emails are already normalised and unshared, so only shared exact emails and
+ * non-normalised ones are gathered, then joined with their normalised twin: O(n) with little allocation.
+ */
+export function duplicateEmails(store: CustomerStore): { email: string; ids: string[] }[] {
+  const groups = new Map<string, Set<string>>();
+  const add = (normalised: string, records: CustomerRecord | readonly CustomerRecord[]): void => {
+    let ids = groups.get(normalised);
+    if (ids === undefined) {
+      ids = new Set();
+      groups.set(normalised, ids);
+    }
+    for (const r of Array.isArray(records) ? records : [records as CustomerRecord]) ids.add(r.id);
+  };
+  for (const [email, records] of store.emailEntries()) {
+    const normalised = email.trim().toLowerCase();
+    if (normalised !== email || Array.isArray(records)) add(normalised, records);
+  }
+  for (const normalised of [...groups.keys()]) {
+    const twin = store.withEmail(normalised);
+    if (twin.length > 0) add(normalised, twin);
+  }
+  return [...groups]
+    .filter(([, ids]) => ids.size > 1)
+    .map(([email, ids]) => ({ email, ids: [...ids] }))
+    .sort((a, b) => a.email.localeCompare(b.email));
+}
+
+export function buildStats(counter: RequestCounter, limits: RateLimits, store: CustomerStore): EmulatorStats {
+  return {
+    requests: counter.toJson(),
+    rate_limited: counter.rateLimited,
+    max_reads_in_one_second: limits.peak('read'),
+    max_writes_in_one_second: limits.peak('write'),
+    max_search_in_one_second: limits.peak('search'),
+    customers: store.liveCount,
+    duplicate_emails: duplicateEmails(store),
+  };
+}

@@ -1,0 +1,78 @@
+import Stripe from 'stripe';
+import { startEmulator, type EmulatorOptions, type EmulatorStats, type SeedCustomer } from '../../src/emulator/index.ts';
+
+/** The key every test client uses; the emulator accepts any sk_test_ key by default. */
+export const TEST_EMULATOR_KEY = 'sk_test_emulator';
+
+/** Admin controls of a test emulator (`/__emulator/*`), over fetch. */
+export interface EmulatorAdmin {
+  reset(): Promise<void>;
+  /** Seeds explicit customers (returns their ids) or `count` copies of `template` with `{i}` substituted. */
+  seed(
+    input: SeedCustomer[] | { count: number; template?: SeedCustomer; createdStep?: number; customers?: SeedCustomer[] },
+  ): Promise<{ count: number; ids: string[] }>;
+  stats(): Promise<EmulatorStats>;
+  resetStats(): Promise<void>;
+  /** Every live customer, newest first. */
+  customers(): Promise<Stripe.Customer[]>;
+}
+
+/** A running emulator plus the real stripe-node client pointed at it. */
+export interface TestEmulator {
+  url: string;
+  port: number;
+  key: typeof TEST_EMULATOR_KEY;
+  /** The real client: `maxNetworkRetries: 0`, so tests see every answer as it is. */
+  stripe: Stripe;
+  admin: EmulatorAdmin;
+  /** Another real client on the same emulator with other settings (e.g. a different key or retries). */
+  client(options?: { key?: string; maxNetworkRetries?: number }): Stripe;
+  close(): Promise<void>;
+}
+
+/** Test defaults: no latency and limits high enough never to bite, unless the test asks otherwise. */
+const TEST_DEFAULTS: EmulatorOptions = { latencyMs: 0, jitterMs: 0, readLimit: 100_000, writeLimit: 100_000, searchLimit: 100_000 };
+
+async function call<T>(url: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${url} answered ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+/** Starts an emulator on a free port for one test file; close it in afterAll/afterEach. */
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  const running = await startEmulator({ ...TEST_DEFAULTS, ...options });
+  const client = (o: { key?: string; maxNetworkRetries?: number } = {}): Stripe =>
+    new Stripe(o.key ?? TEST_EMULATOR_KEY, {
+      host: '127.0.0.1',
+      port: running.port,
+      protocol: 'http',
+      maxNetworkRetries: o.maxNetworkRetries ?? 0,
+      telemetry: false,
+    });
+  const admin = `${running.url}/__emulator`;
+  return {
+    url: running.url,
+    port: running.port,
+    key: TEST_EMULATOR_KEY,
+    stripe: client(),
+    client,
+    admin: {
+      reset: async () => {
+        await call(`${admin}/reset`, 'POST');
+      },
+      seed: (input) => call(`${admin}/seed`, 'POST', Array.isArray(input) ? { customers: input } : input),
+      stats: () => call(`${admin}/stats`, 'GET'),
+      resetStats: async () => {
+        await call(`${admin}/stats/reset`, 'POST');
+      },
+      customers: () => call(`${admin}/customers`, 'GET'),
+    },
+    close: () => running.close(),
+  };
+}
