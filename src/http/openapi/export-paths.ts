@@ -1,0 +1,125 @@
+import { idParameter, LIMIT_PARAMETER, notFound, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
+import type { PathItemObject } from './openapi-types.ts';
+import { errorResponse, jsonOf, jsonResponse, ref } from './refs.ts';
+
+const invalidBody = errorResponse('The body is not valid JSON, has unknown fields or bad values (details.problems lists them)', [
+  'invalid_request', 'invalid_json',
+]);
+
+/** `/v1/exports…` (src/http/routes/export-routes.ts, EXPORT_ROUTES). */
+export const EXPORT_PATHS: Record<string, PathItemObject> = {
+  '/v1/exports': {
+    post: {
+      operationId: 'createExport',
+      summary: 'Queue an export of customers to CSV',
+      tags: ['exports'],
+      security: V1_SECURITY,
+      requestBody: { required: false, content: jsonOf('ExportOptions') },
+      responses: { '202': jsonResponse('Queued', 'Export'), '400': invalidBody, ...V1_ERRORS },
+    },
+    get: {
+      operationId: 'listExports',
+      summary: 'The most recent exports, newest first',
+      tags: ['exports'],
+      security: V1_SECURITY,
+      parameters: [
+        LIMIT_PARAMETER,
+        { name: 'schedule_id', in: 'query', required: false, description: 'Only the runs of this schedule.', schema: ref('ExportScheduleId') },
+      ],
+      responses: {
+        '200': jsonResponse('The exports', 'ExportList'),
+        '400': errorResponse('Bad limit or schedule_id', ['invalid_request']),
+        ...V1_ERRORS,
+      },
+    },
+  },
+  '/v1/exports/{id}': {
+    parameters: [idParameter('ExportId', 'export')],
+    get: {
+      operationId: 'getExport',
+      summary: 'Status and counts of one export',
+      tags: ['exports'],
+      security: V1_SECURITY,
+      responses: { '200': jsonResponse('The export', 'Export'), '404': notFound('export'), ...V1_ERRORS },
+    },
+    delete: {
+      operationId: 'cancelExport',
+      summary: 'Cancel a queued or running export',
+      description: 'The record says cancelled at once; a running job stops at its next page and deletes its working files.',
+      tags: ['exports'],
+      security: V1_SECURITY,
+      responses: {
+        '200': jsonResponse('Cancelled', 'Export'),
+        '404': notFound('export'),
+        '409': errorResponse('The export is already finished', ['export_finished']),
+        ...V1_ERRORS,
+      },
+    },
+  },
+  '/v1/exports/{id}/file': {
+    parameters: [idParameter('ExportId', 'export')],
+    get: {
+      operationId: 'downloadExport',
+      summary: 'The CSV of a completed export (gzip when the export asked for it)',
+      tags: ['exports'],
+      security: V1_SECURITY,
+      responses: {
+        '200': {
+          description: 'The file, streamed',
+          headers: { 'Content-Disposition': { description: 'attachment; the name holds the export id and date.', schema: { type: 'string' } } },
+          content: { 'text/csv': { schema: { type: 'string' } }, 'application/gzip': { schema: { type: 'string', contentEncoding: 'binary' } } },
+        },
+        '404': notFound('export'),
+        '409': errorResponse('Not completed yet (details: status, counts)', ['export_not_ready']),
+        '410': errorResponse("The schedule's retention deleted the file", ['export_expired']),
+        ...V1_ERRORS,
+      },
+    },
+  },
+};
+
+/** `/v1/export-schedules…` (EXPORT_SCHEDULE_ROUTES). */
+export const SCHEDULE_PATHS: Record<string, PathItemObject> = {
+  '/v1/export-schedules': {
+    post: {
+      operationId: 'createExportSchedule',
+      summary: 'Schedule a recurring full export (a BullMQ job scheduler)',
+      tags: ['export schedules'],
+      security: V1_SECURITY,
+      requestBody: { required: true, content: jsonOf('ExportScheduleRequest') },
+      responses: {
+        '201': jsonResponse('Created', 'ExportSchedule'),
+        '400': errorResponse('Bad cron, time zone, keep, options or JSON', ['invalid_request', 'invalid_json']),
+        ...V1_ERRORS,
+      },
+    },
+    get: {
+      operationId: 'listExportSchedules',
+      summary: 'Every schedule with its next run',
+      tags: ['export schedules'],
+      security: V1_SECURITY,
+      responses: { '200': jsonResponse('The schedules', 'ExportScheduleList'), ...V1_ERRORS },
+    },
+  },
+  '/v1/export-schedules/{id}': {
+    parameters: [idParameter('ExportScheduleId', 'export schedule')],
+    get: {
+      operationId: 'getExportSchedule',
+      summary: 'One schedule with its next run',
+      tags: ['export schedules'],
+      security: V1_SECURITY,
+      responses: { '200': jsonResponse('The schedule', 'ExportSchedule'), '404': notFound('export schedule'), ...V1_ERRORS },
+    },
+    delete: {
+      operationId: 'deleteExportSchedule',
+      summary: 'Stop a schedule; the files of past runs stay',
+      tags: ['export schedules'],
+      security: V1_SECURITY,
+      responses: {
+        '200': jsonResponse('Deleted', 'ExportScheduleDeleted'),
+        '404': notFound('export schedule'),
+        ...V1_ERRORS,
+      },
+    },
+  },
+};

@@ -1,0 +1,123 @@
+import { idParameter, LIMIT_PARAMETER, notFound, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
+import type { PathItemObject } from './openapi-types.ts';
+import { errorResponse, jsonResponse, ref } from './refs.ts';
+
+const csvBody = { schema: { type: 'string', contentMediaType: 'text/csv' } };
+
+const OPTION_PARAMETERS = [
+  { name: 'mode', in: 'query', required: false, schema: ref('ImportMode') },
+  {
+    name: 'dry_run',
+    in: 'query',
+    required: false,
+    description: 'Validate and compare with Stripe without writing: rows report would_create / would_update.',
+    schema: { type: 'string', enum: ['true', 'false', '1', '0', 'yes', 'no'], default: 'false' },
+  },
+  {
+    name: 'file_name',
+    in: 'query',
+    required: false,
+    description: 'The name shown in lists and on the board (a text/csv body has none of its own).',
+    schema: { type: 'string', maxLength: 255 },
+  },
+] as const;
+
+/** `/v1/imports…` (src/http/routes/import-routes.ts). */
+export const IMPORT_PATHS: Record<string, PathItemObject> = {
+  '/v1/imports': {
+    post: {
+      operationId: 'createImport',
+      summary: 'Upload a CSV of customers and queue its import',
+      description:
+        'The CSV is streamed to disk (never held in memory), its header checked, and a job queued. The options come ' +
+        'from the query or from multipart form fields (the same option given both ways must agree). Any problem ' +
+        'answers at once and leaves nothing behind. Poll the `Location` for progress.',
+      tags: ['imports'],
+      security: V1_SECURITY,
+      parameters: [...OPTION_PARAMETERS],
+      requestBody: {
+        required: true,
+        description: 'A text/csv body (application/csv and text/plain are accepted too), or a multipart form with the CSV in `file`.',
+        content: {
+          'text/csv': csvBody,
+          'application/csv': csvBody,
+          'text/plain': csvBody,
+          'multipart/form-data': { schema: ref('ImportUploadForm') },
+        },
+      },
+      responses: {
+        '202': {
+          ...jsonResponse('Accepted and queued', 'ImportCreated'),
+          headers: { Location: { description: 'The import, to poll.', schema: { type: 'string' } } },
+        },
+        '400': errorResponse('Bad options, multipart, encoding or CSV header', [
+          'invalid_option', 'bad_multipart', 'missing_file', 'not_csv', 'not_utf8', 'empty_header', 'invalid_header',
+        ]),
+        '413': errorResponse('The file is larger than UPLOAD_MAX_BYTES', ['upload_too_large']),
+        '415': errorResponse('Neither a CSV body nor multipart/form-data', ['unsupported_media_type']),
+        ...V1_ERRORS,
+      },
+    },
+    get: {
+      operationId: 'listImports',
+      summary: 'The most recent imports, newest first',
+      tags: ['imports'],
+      security: V1_SECURITY,
+      parameters: [LIMIT_PARAMETER],
+      responses: {
+        '200': jsonResponse('The imports', 'ImportList'),
+        '400': errorResponse('limit is not an integer from 1 to 100', ['invalid_option']),
+        ...V1_ERRORS,
+      },
+    },
+  },
+  '/v1/imports/{id}': {
+    parameters: [idParameter('ImportId', 'import')],
+    get: {
+      operationId: 'getImport',
+      summary: 'Status and counts of one import',
+      tags: ['imports'],
+      security: V1_SECURITY,
+      responses: { '200': jsonResponse('The import', 'Import'), '404': notFound('import'), ...V1_ERRORS },
+    },
+    delete: {
+      operationId: 'cancelImport',
+      summary: 'Cancel a queued or running import',
+      description:
+        'A queued import is cancelled at once (200). A running one stops before its next write (202 while it winds ' +
+        'down). The results written so far stay. Cancelling a cancelled import answers 200 again.',
+      tags: ['imports'],
+      security: V1_SECURITY,
+      responses: {
+        '200': jsonResponse('Cancelled', 'Import'),
+        '202': jsonResponse('Cancel requested; the running job stops before its next write', 'Import'),
+        '404': notFound('import'),
+        '409': errorResponse('The import already completed or failed', ['import_finished']),
+        ...V1_ERRORS,
+      },
+    },
+  },
+  '/v1/imports/{id}/results': {
+    parameters: [idParameter('ImportId', 'import')],
+    get: {
+      operationId: 'getImportResults',
+      summary: 'results.csv: one line per row, up to the last checkpoint',
+      description:
+        'Columns `row,email,action,customer_id,message`; `action` is created, updated, unchanged, skipped, failed, ' +
+        'would_create or would_update. A running import shows its rows so far, never a half-written batch.',
+      tags: ['imports'],
+      security: V1_SECURITY,
+      responses: {
+        '200': {
+          description: 'The results so far (the header line alone before the first checkpoint)',
+          headers: {
+            'Content-Disposition': { schema: { type: 'string', examples: ['attachment; filename="imp_…-results.csv"'] } },
+          },
+          content: { 'text/csv': { schema: { type: 'string' }, example: 'row,email,action,customer_id,message\n' } },
+        },
+        '404': notFound('import'),
+        ...V1_ERRORS,
+      },
+    },
+  },
+};
