@@ -1,0 +1,105 @@
+import { access } from 'node:fs/promises';
+import { UnrecoverableError, type Job, type Processor, type WorkerOptions } from 'bullmq';
+import type { WorkerDeps } from '../src/deps.ts';
+import { createCreateIntents } from '../src/imports/create-intents.ts';
+import type { ImportJobData } from '../src/imports/import-job-data.ts';
+import { inputPath, resultsPath } from '../src/imports/import-paths.ts';
+import { createImportStore, type ImportStore } from '../src/imports/import-store.ts';
+import type { ImportStatus, ImportSummary } from '../src/imports/import-types.ts';
+import { openResultsFile } from '../src/imports/results-file.ts';
+import { QUEUE_NAMES } from '../src/queues/names.ts';
+import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
+import { countRows } from './import/csv-records.ts';
+import { runRows } from './import/run-import.ts';
+import { SupersededRunError } from './import/results-pipeline.ts';
+
+export type { ImportJobData } from '../src/imports/import-job-data.ts';
+export type { ImportSummary } from '../src/imports/import-types.ts';
+
+/**
+ * Worker options for the import queue. A worker killed with -9 stops renewing its job lock; after lockDuration
+ * the lock is gone and the next stalled check (every stalledInterval, by any worker) hands the job to another
+ * worker, which resumes from the checkpoint — so recovery takes at most lockDuration + 2 × stalledInterval.
+ * Resuming is safe any number of times, hence the generous maxStalledCount.
+ */
+export const IMPORT_WORKER_OPTIONS = {
+  lockDuration: 15_000,
+  stalledInterval: 5_000,
+  maxStalledCount: 10,
+} satisfies Partial<WorkerOptions>;
+
+function summary(importId: string, status: ImportStatus, counts: ImportSummary['counts'], startedAt: number, rows: number, resumed: boolean): ImportSummary {
+  const ms = Date.now() - startedAt;
+  return { import_id: importId, status, counts, duration_ms: ms, rate_per_s: ms > 0 ? Math.round((rows / ms) * 10_000) / 10 : 0, resumed };
+}
+
+/** An import that cannot run: recorded as failed, and BullMQ does not retry it. */
+async function giveUp(store: ImportStore, importId: string, run: number, message: string): Promise<never> {
+  await store.finish(importId, run, 'failed', message);
+  throw new UnrecoverableError(message);
+}
+
+/**
+ * The processor of the `import-customers` queue: one CSV file into Stripe Customers, every row reported once in
+ * results.csv, resumable from its checkpoint after a crash or a shutdown. Bad rows are failed rows, never a
+ * failed job; the job fails only when it can never succeed (the input file is gone or is not CSV).
+ */
+export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData, ImportSummary> {
+  const store = createImportStore(deps.redis, deps.config.queuePrefix);
+  // Three declared parameters: BullMQ passes an AbortSignal only to processors whose length is at least 3.
+  return async function processImport(job: Job<ImportJobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<ImportSummary> {
+    const { importId } = job.data;
+    const startedAt = Date.now();
+    const logger = deps.logger.child({ queue: QUEUE_NAMES.import, jobId: job.id, importId });
+    const start = await store.startRun(importId);
+    if (!start) {
+      const record = await store.get(importId);
+      if (!record) throw new UnrecoverableError(`import ${importId} has no record`);
+      logger.info({ status: record.status }, 'import already ended');
+      return summary(importId, record.status, record.counts, startedAt, 0, false);
+    }
+    const { run, checkpoint } = start;
+    const resumed = checkpoint.rows > 0 || run > 1;
+    if (start.record.cancel_requested) {
+      await store.finish(importId, run, 'cancelled');
+      return summary(importId, 'cancelled', checkpoint.counts, startedAt, 0, resumed);
+    }
+    const input = inputPath(deps.config.dataDir, importId);
+    if (!(await access(input).then(() => true, () => false))) {
+      return giveUp(store, importId, run, 'the uploaded file is missing from DATA_DIR');
+    }
+    let total: number;
+    try {
+      total = await countRows(input);
+    } catch (err) {
+      return giveUp(store, importId, run, `the file is not valid CSV: ${(err as Error).message}`);
+    }
+    logger.info({ total, resumeAfterRow: checkpoint.rows, run, dryRun: job.data.dryRun, mode: job.data.mode }, resumed ? 'import resumed' : 'import started');
+    await store.saveCheckpoint(importId, run, { ...checkpoint, counts: { ...checkpoint.counts, total } });
+
+    const file = await openResultsFile(resultsPath(deps.config.dataDir, importId), checkpoint.bytes);
+    let result;
+    try {
+      result = await runRows({ job, deps, store, start, total, file, inputPath: input, logger, signal });
+    } catch (err) {
+      if (err instanceof SupersededRunError) throw err;
+      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      logger.error({ err, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 }, 'import run failed');
+      if (last) await store.finish(importId, run, 'failed', `the import stopped: ${(err as Error).message}`);
+      throw err;
+    } finally {
+      await file.close();
+    }
+    const { end, counts, rowsThisRun } = result;
+    if (end === 'aborted') {
+      logger.info({ written: counts.processed, total }, 'import checkpointed for another worker');
+      if (isShutdown(signal)) return requeueOnShutdown(job, token);
+      throw new Error('the import was aborted before it finished; it resumes from its checkpoint');
+    }
+    await store.finish(importId, run, end);
+    // The intents only serve a resumed run; an ended import has none.
+    await createCreateIntents(deps.redis, deps.config.queuePrefix, importId).clear();
+    logger.info({ counts, rowsThisRun, ms: Date.now() - startedAt }, `import ${end}`);
+    return summary(importId, end, counts, startedAt, rowsThisRun, resumed);
+  };
+}

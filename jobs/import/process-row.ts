@@ -1,0 +1,126 @@
+import type Stripe from 'stripe';
+import { diffCustomer, parseCustomerRow, toCreateParams, type CustomerInput, type ImportHeader } from '../../src/csv/index.ts';
+import type { CreateIntents } from '../../src/imports/create-intents.ts';
+import type { CreatedEmails } from '../../src/imports/created-emails.ts';
+import { EmailLockTimeoutError, type EmailLocks } from '../../src/imports/email-lock.ts';
+import type { ImportMode, RowAction, RowOutcome } from '../../src/imports/import-types.ts';
+import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
+import { describeStripeError } from '../../src/stripe/stripe-errors.ts';
+import { findCustomersByEmail } from './find-customers.ts';
+import type { RowSlot } from './row-slots.ts';
+
+/** What processing one row needs; shared by every row of one run. */
+export interface RowContext {
+  importId: string;
+  mode: ImportMode;
+  dryRun: boolean;
+  header: ImportHeader;
+  gateway: CustomerGateway;
+  locks: EmailLocks;
+  intents: CreateIntents;
+  registry: CreatedEmails;
+  /** True when this run continues an earlier one: rows may find customers their earlier attempt created. */
+  resumed: boolean;
+  /** Asks Redis whether the import was cancelled; called before every write. */
+  isCancelled(): Promise<boolean>;
+  /** Aborted on worker shutdown or cancel: waits and retries stop. */
+  signal: AbortSignal;
+}
+
+/** A row stopped by shutdown before it finished: it gets no line now and is redone when the job resumes. */
+export const ROW_ABORTED = Symbol('row-aborted');
+
+const CANCELLED_MESSAGE = 'not written: the import was cancelled';
+const MAX_IDS_IN_MESSAGE = 5;
+
+const fieldsOf = (params: Stripe.CustomerUpdateParams): string => Object.keys(params).sort().join(', ');
+
+function emailCell(header: ImportHeader, cells: string[]): string {
+  const column = header.columns.find((c) => c.header === 'email');
+  return column ? (cells[column.index] ?? '').trim() : '';
+}
+
+/**
+ * Processes one row while holding `slot` (parked while it waits for an email lock; the caller calls done()).
+ * Never throws: every problem is the row's outcome.
+ */
+export async function processRow(
+  ctx: RowContext,
+  slot: RowSlot,
+  row: number,
+  cells: string[],
+): Promise<RowOutcome | typeof ROW_ABORTED> {
+  const parsed = parseCustomerRow(ctx.header, cells);
+  const email = parsed.ok ? (parsed.input.email ?? '') : emailCell(ctx.header, cells);
+  const outcome = (action: RowAction, customerId = '', message = ''): RowOutcome => ({ row, email, action, customerId, message });
+  if (!parsed.ok) return outcome('failed', '', parsed.errors.join('; '));
+  try {
+    return parsed.input.id ? await byId(ctx, parsed.input, parsed.input.id, outcome, row) : await byEmail(ctx, slot, parsed.input, email, outcome, row);
+  } catch (err) {
+    if (ctx.signal.aborted) return ROW_ABORTED;
+    if (err instanceof EmailLockTimeoutError) return outcome('failed', '', err.message);
+    return outcome('failed', '', describeStripeError(err));
+  }
+}
+
+type Outcome = (action: RowAction, customerId?: string, message?: string) => RowOutcome;
+
+/** Upsert of one existing customer: only the differing fields, or no request at all. */
+async function upsertExisting(ctx: RowContext, customer: Stripe.Customer, input: CustomerInput, outcome: Outcome, row: number) {
+  const diff = diffCustomer(customer, input);
+  if (diff === null) return outcome('unchanged', customer.id);
+  if (ctx.dryRun) return outcome('would_update', customer.id, `would change ${fieldsOf(diff)}`);
+  if (await ctx.isCancelled()) return outcome('skipped', customer.id, CANCELLED_MESSAGE);
+  await ctx.gateway.update(customer.id, diff, `${ctx.importId}:${row}:update`, ctx.signal);
+  return outcome('updated', customer.id, `changed ${fieldsOf(diff)}`);
+}
+
+/**
+ * A row with an id never creates (Stripe assigns ids). Upsert: update that customer. Create mode: the customer
+ * exists → skipped; missing or deleted → failed, saying so.
+ */
+async function byId(ctx: RowContext, input: CustomerInput, id: string, outcome: Outcome, row: number) {
+  const customer = await ctx.gateway.retrieve(id, ctx.signal);
+  if (customer === null) return outcome('failed', id, `no such customer: ${id}`);
+  if (customer.deleted) return outcome('failed', id, `customer ${id} is deleted`);
+  if (ctx.mode === 'create') return outcome('skipped', id, `exists: ${id} (mode=create never updates; use mode=upsert)`);
+  return upsertExisting(ctx, customer, input, outcome, row);
+}
+
+async function byEmail(ctx: RowContext, slot: RowSlot, input: CustomerInput, email: string, outcome: Outcome, row: number) {
+  const find = () => findCustomersByEmail(ctx.gateway, ctx.registry, email, ctx.signal);
+  let matches: Stripe.Customer[];
+  if (ctx.dryRun) {
+    matches = await find();
+    if (matches.length === 0) return outcome('would_create');
+  } else {
+    // From look-up to create no other row of any import may create this email: the second one then finds ours.
+    const lock = await ctx.locks.acquire(email, { signal: ctx.signal, onWait: () => slot.park() });
+    try {
+      await slot.unpark();
+      matches = await find();
+      if (matches.length === 0) {
+        if (await ctx.isCancelled()) return outcome('skipped', '', CANCELLED_MESSAGE);
+        if (lock.lost) return outcome('failed', '', 'the lock on this email expired before the create; retry the row');
+        await ctx.intents.record(row, email);
+        // The same key on a retry or a resumed run: Stripe answers the first create again instead of a second one.
+        const { customer, replayed } = await ctx.gateway.create(toCreateParams(input), `${ctx.importId}:${row}`, ctx.signal);
+        await Promise.all([ctx.intents.complete(row, email, customer.id), ctx.registry.add(email, customer.id)]);
+        return outcome('created', customer.id, replayed ? 'created by an earlier attempt (idempotent replay)' : '');
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+  if (matches.length > 1) {
+    const ids = matches.map((c) => c.id).sort();
+    const shown = ids.slice(0, MAX_IDS_IN_MESSAGE).join(', ') + (ids.length > MAX_IDS_IN_MESSAGE ? ', …' : '');
+    return outcome('skipped', '', `ambiguous: ${matches.length} customers share this email (${shown})`);
+  }
+  const existing = matches[0] as Stripe.Customer;
+  if (ctx.resumed && !ctx.dryRun && ctx.intents.isOwnCreate(await ctx.intents.get(row), existing)) {
+    return outcome('created', existing.id, '(resumed)');
+  }
+  if (ctx.mode === 'create') return outcome('skipped', existing.id, `exists: ${existing.id}`);
+  return upsertExisting(ctx, existing, input, outcome, row);
+}

@@ -1,0 +1,52 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { enqueueImport } from '../../../imports/enqueue-import.ts';
+import { importDir, inputPath, newImportId } from '../../../imports/import-paths.ts';
+import { checkUploadedHeader } from '../../../imports/upload/check-header.ts';
+import { parseImportOptions } from '../../../imports/upload/import-options.ts';
+import { receiveUpload } from '../../../imports/upload/receive-upload.ts';
+import type { ImportHandler } from './handler-types.ts';
+
+/**
+ * `POST /v1/imports`: streams the CSV to disk, checks its header and queues the job. Any problem answers at once
+ * and leaves nothing behind: no record, no job, no file.
+ */
+export const createImport: ImportHandler = async ({ deps, store }, req) => {
+  const query = req.query as Record<string, unknown>;
+  parseImportOptions(query); // a bad query option answers 400 before the upload is read
+  const id = newImportId();
+  const dir = importDir(deps.config.dataDir, id);
+  const path = inputPath(deps.config.dataDir, id);
+  await mkdir(dir, { recursive: true });
+  let queued = false;
+  try {
+    const upload = await receiveUpload(req, path, deps.config.uploadMaxBytes);
+    const options = parseImportOptions(query, upload.fields);
+    await checkUploadedHeader(path);
+    const fileName = options.fileName ?? upload.fileName ?? 'upload.csv';
+    const record = await store.create({ id, mode: options.mode, dryRun: options.dryRun, fileName, sizeBytes: upload.bytes });
+    try {
+      await enqueueImport(deps.queues.import, { importId: id, mode: options.mode, dryRun: options.dryRun, fileName });
+    } catch (err) {
+      await store.finish(id, null, 'failed', 'the import could not be queued').catch(() => undefined);
+      throw err;
+    }
+    queued = true;
+    deps.logger.info({ importId: id, mode: options.mode, dryRun: options.dryRun, bytes: upload.bytes }, 'import queued');
+    return {
+      status: 202,
+      headers: { Location: `/v1/imports/${id}` },
+      body: {
+        id,
+        status: record.status,
+        mode: record.mode,
+        dry_run: record.dry_run,
+        file_name: record.file_name,
+        size_bytes: record.size_bytes,
+        created_at: record.created_at,
+        links: { self: `/v1/imports/${id}`, results: `/v1/imports/${id}/results` },
+      },
+    };
+  } finally {
+    if (!queued) await rm(dir, { recursive: true, force: true });
+  }
+};

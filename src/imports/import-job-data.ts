@@ -1,0 +1,13 @@
+import type { ImportMode } from './import-types.ts';
+
+/**
+ * The payload of one `import-customers` job. The CSV itself stays on disk under
+ * `${DATA_DIR}/imports/<importId>/input.csv`; nothing secret goes here.
+ */
+export interface ImportJobData {
+  importId: string;
+  mode: ImportMode;
+  dryRun: boolean;
+  /** The name the user uploaded, for logs and the board. */
+  fileName: string;
+}

@@ -1,0 +1,89 @@
+/**
+ * Glossary of the import:
+ * - import: one uploaded CSV and everything done with it, named `imp_<random>`; it is also the BullMQ job id.
+ * - row: one data record of the CSV, numbered from 1 (the header is not a row); quoted newlines do not
+ *   start a new row, so `row` is the record number, not the line number.
+ * - result line: the one line of results.csv that reports what happened to a row.
+ * - checkpoint: how many result lines are durably written, and the byte length of results.csv at that point.
+ */
+
+/** `create` leaves existing customers untouched; `upsert` also updates the ones that exist. */
+export type ImportMode = 'create' | 'upsert';
+
+export const IMPORT_MODES: readonly ImportMode[] = ['create', 'upsert'];
+
+/** Where an import is in its life. */
+export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** What happened to one row; a dry run reports would_create / would_update instead of created / updated. */
+export type RowAction = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed' | 'would_create' | 'would_update';
+
+/** Rows per outcome. `created` and `updated` also count would_create / would_update in a dry run. */
+export interface ImportCounts {
+  total: number;
+  processed: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+}
+
+export const COUNT_FIELDS = ['total', 'processed', 'created', 'updated', 'unchanged', 'skipped', 'failed'] as const;
+
+/** The state of one import as the API answers it. Times are ISO-8601 UTC, null until they happen. */
+export interface ImportRecord {
+  id: string;
+  status: ImportStatus;
+  mode: ImportMode;
+  dry_run: boolean;
+  file_name: string;
+  size_bytes: number;
+  counts: ImportCounts;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  /** Why the import failed (never a secret); null otherwise. */
+  error: string | null;
+  /** A DELETE arrived; the job stops before its next write. */
+  cancel_requested: boolean;
+}
+
+/** The one result line of one row. */
+export interface RowOutcome {
+  row: number;
+  email: string;
+  action: RowAction;
+  customerId: string;
+  message: string;
+}
+
+/** The return value of the import job (shown by Bull Board). */
+export interface ImportSummary {
+  import_id: string;
+  status: ImportStatus;
+  counts: ImportCounts;
+  /** Rows processed per second by this run (a resumed run counts only its own rows). */
+  rate_per_s: number;
+  duration_ms: number;
+  /** True when this run continued from a checkpoint left by an earlier run. */
+  resumed: boolean;
+}
+
+export function emptyCounts(): ImportCounts {
+  return { total: 0, processed: 0, created: 0, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+}
+
+/** Which count a row's action adds to. */
+export function countFieldFor(action: RowAction): Exclude<keyof ImportCounts, 'total' | 'processed'> {
+  switch (action) {
+    case 'created':
+    case 'would_create':
+      return 'created';
+    case 'updated':
+    case 'would_update':
+      return 'updated';
+    default:
+      return action;
+  }
+}

@@ -1,0 +1,61 @@
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { neutraliseFormula } from '../csv/index.ts';
+import type { RowOutcome } from './import-types.ts';
+
+/** The columns of results.csv. */
+export const RESULTS_HEADER = ['row', 'email', 'action', 'customer_id', 'message'] as const;
+
+/** The header line alone, for an import that has not written any result yet. */
+export const RESULTS_HEADER_LINE = stringify([[...RESULTS_HEADER]]);
+
+/** results.csv of one import, appended in row order. */
+export interface ResultsFile {
+  /** Current byte length (what a checkpoint records). */
+  readonly bytes: number;
+  /** Appends the lines and flushes them to disk; resolves to the new byte length. */
+  append(outcomes: readonly RowOutcome[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** One result line; cells a user typed go through the formula guard since results are opened in spreadsheets. */
+export function resultLine(o: RowOutcome): string[] {
+  return [String(o.row), neutraliseFormula(o.email), o.action, o.customerId, neutraliseFormula(o.message)];
+}
+
+/**
+ * Opens results.csv for appending from a checkpoint: lines past `checkpointBytes` were written by a run that
+ * died before recording them, so they are cut off and their rows redone.
+ */
+export async function openResultsFile(path: string, checkpointBytes: number): Promise<ResultsFile> {
+  await mkdir(dirname(path), { recursive: true });
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    handle = await open(path, 'w+');
+  }
+  await handle.truncate(checkpointBytes);
+  let bytes = checkpointBytes;
+  if (bytes === 0) {
+    const header = Buffer.from(RESULTS_HEADER_LINE);
+    await handle.write(header, 0, header.length, 0);
+    bytes = header.length;
+  }
+  return {
+    get bytes() {
+      return bytes;
+    },
+    async append(outcomes) {
+      if (outcomes.length === 0) return bytes;
+      const chunk = Buffer.from(stringify(outcomes.map(resultLine)));
+      await handle.write(chunk, 0, chunk.length, bytes);
+      await handle.datasync();
+      bytes += chunk.length;
+      return bytes;
+    },
+    close: () => handle.close(),
+  };
+}

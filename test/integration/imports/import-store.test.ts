@@ -1,0 +1,59 @@
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createImportStore } from '../../../src/imports/import-store.ts';
+import { newImportId } from '../../../src/imports/import-paths.ts';
+import { createTestRedis, deleteKeys, uniquePrefix } from '../../helpers/redis.ts';
+
+describe('import records (real Redis)', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('store');
+  beforeAll(() => {
+    redis = createTestRedis();
+  });
+  afterAll(async () => {
+    await deleteKeys(redis, prefix);
+    redis.disconnect();
+  });
+
+  it('creates, lists newest first, and fences checkpoints by run', async () => {
+    const store = createImportStore(redis, prefix);
+    const a = newImportId();
+    const b = newImportId();
+    await store.create({ id: a, mode: 'create', dryRun: false, fileName: 'a.csv', sizeBytes: 10 });
+    await new Promise((r) => setTimeout(r, 5));
+    await store.create({ id: b, mode: 'upsert', dryRun: true, fileName: 'b.csv', sizeBytes: 20 });
+    expect((await store.list(10)).map((r) => r.id)).toEqual([b, a]);
+    expect(await store.get(b)).toMatchObject({ status: 'queued', mode: 'upsert', dry_run: true, counts: { total: 0 } });
+
+    const first = await store.startRun(a);
+    expect(first?.run).toBe(1);
+    const counts = { total: 3, processed: 2, created: 1, updated: 0, unchanged: 0, skipped: 0, failed: 1 };
+    expect(await store.saveCheckpoint(a, 1, { rows: 2, bytes: 99, counts })).toBe(true);
+    const second = await store.startRun(a);
+    expect(second).toMatchObject({ run: 2, checkpoint: { rows: 2, bytes: 99, counts } });
+    // The first run lost its job: it can neither move the checkpoint nor end the import.
+    expect(await store.isCurrentRun(a, 1)).toBe(false);
+    expect(await store.saveCheckpoint(a, 1, { rows: 3, bytes: 120, counts })).toBe(false);
+    expect(await store.finish(a, 1, 'completed')).toBe(false);
+    expect(await store.finish(a, 2, 'completed')).toBe(true);
+    expect(await store.startRun(a)).toBeNull();
+    expect(await store.get(a)).toMatchObject({ status: 'completed', counts: { processed: 2 } });
+    expect(await store.checkpointBytes(a)).toBe(99);
+  });
+
+  it('cancels a queued import at once, but not one a worker started', async () => {
+    const store = createImportStore(redis, prefix);
+    const q = newImportId();
+    const r = newImportId();
+    await store.create({ id: q, mode: 'create', dryRun: false, fileName: 'q.csv', sizeBytes: 1 });
+    await store.create({ id: r, mode: 'create', dryRun: false, fileName: 'r.csv', sizeBytes: 1 });
+    expect(await store.requestCancel(q)).toBe(true);
+    expect(await store.cancelIfQueued(q)).toBe(true);
+    expect(await store.startRun(q)).toBeNull();
+    await store.startRun(r);
+    expect(await store.requestCancel(r)).toBe(true);
+    expect(await store.cancelIfQueued(r)).toBe(false);
+    expect(await store.isCancelRequested(r)).toBe(true);
+    expect(await store.requestCancel('imp_doesnotexist0000')).toBe(false);
+  });
+});
