@@ -1,0 +1,217 @@
+/**
+ * Benchmark (not a test): export 100,000 customers from the emulator at Stripe's live read limit (100 reads/s,
+ * 150 ± 50 ms latency). The ceiling is 100 pages/s × 100 customers = 10,000 customers/s.
+ * The export runs in a spawned `src/worker.ts` (as in production) whose peak RSS (VmHWM) is read from /proc.
+ * In the same run, the loop a user would write instead — stripe-node auto-pagination writing CSV — is measured
+ * for a bounded time (it is sequential, so a full run would take minutes) and its rate reported.
+ *
+ *   npx tsx bench/export.ts            (writes bench/out/export.json)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { Queue } from 'bullmq';
+import { stringify } from 'csv-stringify';
+import { Redis } from 'ioredis';
+import Stripe from 'stripe';
+import { customerToRow, EXPORT_COLUMNS } from '../src/csv/index.ts';
+import { startEmulator, type EmulatorStats, type SeedCustomer } from '../src/emulator/index.ts';
+import { EXPORT_JOB_OPTIONS } from '../src/exports/export-job-data.ts';
+import { newExportId } from '../src/exports/export-ids.ts';
+import { ExportStore } from '../src/exports/export-store.ts';
+import { QUEUE_NAMES } from '../src/queues/names.ts';
+import { freePort } from '../test/helpers/free-port.ts';
+
+const CUSTOMERS = 100_000;
+const READ_LIMIT = 100;
+const CEILING = READ_LIMIT * 100;
+const KEY = 'sk_test_bench_export';
+const AUTO_PAGINATION_SECONDS = 20;
+
+async function startRedis(dir: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return { url: `redis://127.0.0.1:${port}`, child };
+}
+
+async function admin<T>(url: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${url}/__emulator/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Two years of sign-ups: 70% spread evenly, 30% in bursts (100–1,000 customers sharing one second). */
+function population(now: number): SeedCustomer[] {
+  let x = 42;
+  const random = () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+  const start = now - 2 * 365 * 86_400;
+  const customers: SeedCustomer[] = [];
+  const plans = ['free', 'pro', 'team', 'enterprise'];
+  const add = (created: number) => {
+    const i = customers.length;
+    customers.push({
+      email: `user${i}@example.com`,
+      name: `Customer ${i}`,
+      created,
+      metadata: { plan: plans[i % 4]!, crm_id: `crm-${i}` },
+      address: i % 3 === 0 ? { city: 'Paris', country: 'FR', line1: `${i} rue de Rivoli`, postal_code: '75001' } : null,
+    });
+  };
+  while (customers.length < CUSTOMERS * 0.3) {
+    const second = start + Math.floor(random() * (now - start - 60));
+    const size = random() < 0.2 ? 1000 : 100;
+    for (let i = 0; i < size && customers.length < CUSTOMERS * 0.3; i++) add(second);
+  }
+  while (customers.length < CUSTOMERS) add(start + Math.floor(random() * (now - start - 60)));
+  return customers;
+}
+
+function rssOf(pid: number): { rssMb: number; hwmMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+}
+
+/** What a user would write: stripe-node auto-pagination into csv-stringify, for a bounded time. */
+async function autoPagination(emulatorUrl: string, path: string): Promise<{ customers: number; seconds: number; rate: number }> {
+  const url = new URL(emulatorUrl);
+  const stripe = new Stripe(KEY, { host: url.hostname, port: Number(url.port), protocol: 'http', telemetry: false });
+  const out = createWriteStream(path);
+  const csv = stringify();
+  csv.pipe(out);
+  csv.write([...EXPORT_COLUMNS]);
+  const started = Date.now();
+  let customers = 0;
+  for await (const customer of stripe.customers.list({ limit: 100 })) {
+    csv.write(customerToRow(customer, EXPORT_COLUMNS));
+    customers += 1;
+    if (Date.now() - started > AUTO_PAGINATION_SECONDS * 1000) break;
+  }
+  const seconds = (Date.now() - started) / 1000;
+  csv.end();
+  await finished(out);
+  return { customers, seconds, rate: customers / seconds };
+}
+
+async function main(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'stripe-bulk-bench-export-'));
+  const redisServer = await startRedis(work);
+  const emulator = await startEmulator({ readLimit: READ_LIMIT, latencyMs: 150, jitterMs: 50, port: await freePort() });
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  const prefix = `bench-export-${Date.now()}`;
+  const queue = new Queue(QUEUE_NAMES.export, { connection: redis, prefix });
+  let worker: ChildProcess | undefined;
+  try {
+    const now = Math.floor(Date.now() / 1000);
+    const people = population(now);
+    for (let i = 0; i < people.length; i += 10_000) {
+      await admin(emulator.url, 'seed', { customers: people.slice(i, i + 10_000) });
+    }
+    process.stdout.write(`seeded ${people.length} customers\n`);
+
+    worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      env: {
+        ...process.env,
+        REDIS_URL: redisServer.url,
+        STRIPE_SECRET_KEY: KEY,
+        STRIPE_API_URL: emulator.url,
+        STRIPE_READ_RPS: String(READ_LIMIT),
+        QUEUE_PREFIX: prefix,
+        DATA_DIR: join(work, 'data'),
+        EXPORT_PAGES_IN_FLIGHT: '32',
+        WORKER_CONCURRENCY: '1',
+        LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const pid = worker.pid!;
+    // Let the worker start (tsx, Stripe key check) so the measure starts at the export, not at process start.
+    await new Promise((r) => setTimeout(r, 5000));
+    const idleRss = rssOf(pid).rssMb;
+    await admin(emulator.url, 'stats/reset', {});
+
+    const store = new ExportStore(redis, prefix);
+    const id = newExportId();
+    await store.create({ id, options: {} });
+    const queuedAt = Date.now();
+    await queue.add(QUEUE_NAMES.export, { exportId: id }, { ...EXPORT_JOB_OPTIONS, jobId: id });
+    let peakSampled = 0;
+    for (;;) {
+      peakSampled = Math.max(peakSampled, rssOf(pid).rssMb);
+      const record = await store.get(id);
+      if (record?.status === 'completed' || record?.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const record = (await store.get(id))!;
+    if (record.status !== 'completed') throw new Error(`export failed: ${record.error}`);
+    const { hwmMb } = rssOf(pid);
+    const stats = await admin<EmulatorStats>(emulator.url, 'stats');
+    const seconds = ((record.finishedAt ?? 0) - (record.startedAt ?? 0)) / 1000;
+    const rate = record.counts.customers / seconds;
+    const endToEnd = record.counts.customers / (((record.finishedAt ?? 0) - queuedAt) / 1000);
+    worker.kill('SIGTERM');
+
+    process.stdout.write(`export done: ${record.counts.customers} customers in ${seconds.toFixed(1)} s; measuring auto-pagination for ${AUTO_PAGINATION_SECONDS} s\n`);
+    await admin(emulator.url, 'stats/reset', {});
+    const naive = await autoPagination(emulator.url, join(work, 'naive.csv'));
+
+    const result = {
+      customers: record.counts.customers,
+      pages: record.counts.pages,
+      full_pages_needed: Math.ceil(CUSTOMERS / 100),
+      export_seconds: Math.round(seconds * 100) / 100,
+      customers_per_second: Math.round(rate),
+      fraction_of_ceiling: Math.round((rate / CEILING) * 1000) / 1000,
+      end_to_end_customers_per_second: Math.round(endToEnd),
+      file_bytes: record.fileBytes,
+      peak_rss_mb: Math.round(hwmMb),
+      peak_rss_sampled_mb: Math.round(peakSampled),
+      idle_worker_rss_mb: Math.round(idleRss),
+      emulator: {
+        max_reads_in_one_second: stats.max_reads_in_one_second,
+        rate_limited: stats.rate_limited,
+        requests: stats.requests,
+      },
+      auto_pagination: {
+        customers: naive.customers,
+        seconds: Math.round(naive.seconds * 10) / 10,
+        customers_per_second: Math.round(naive.rate),
+        fraction_of_ceiling: Math.round((naive.rate / CEILING) * 1000) / 1000,
+        projected_seconds_for_all: Math.round(CUSTOMERS / naive.rate),
+      },
+      settings: { read_limit: READ_LIMIT, latency_ms: '150 ± 50', pages_in_flight: 32, ceiling_customers_per_second: CEILING },
+    };
+    mkdirSync('bench/out', { recursive: true });
+    writeFileSync('bench/out/export.json', `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    if (worker && worker.exitCode === null) worker.kill('SIGKILL');
+    await queue.close();
+    await redis.quit();
+    await emulator.close();
+    redisServer.child.kill('SIGTERM');
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,135 @@
+import { rm } from 'node:fs/promises';
+import { UnrecoverableError, type Job, type Processor } from 'bullmq';
+import type { WorkerDeps } from '../src/deps.ts';
+import { exportIdForJob } from '../src/exports/export-ids.ts';
+import type { ExportJobData } from '../src/exports/export-job-data.ts';
+import { exportDir, partsDir } from '../src/exports/export-paths.ts';
+import type { ExportRecord, ExportStatus } from '../src/exports/export-record.ts';
+import { ExportStore } from '../src/exports/export-store.ts';
+import { applyRetention } from '../src/exports/retention.ts';
+import { SliceCheckpoint } from '../src/exports/slice-checkpoint.ts';
+import { QUEUE_NAMES } from '../src/queues/names.ts';
+import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
+import { describeStripeError } from '../src/stripe/stripe-errors.ts';
+import { runExport } from './export/export-run.ts';
+
+export { EXPORT_WORKER_OPTIONS, type ExportJobData } from '../src/exports/export-job-data.ts';
+
+/** The return value of an export job. */
+export interface ExportSummary {
+  exportId: string;
+  status: ExportStatus;
+  customers: number;
+  pages: number;
+  bytes: number;
+  file: string | null;
+}
+
+const summaryOf = (record: ExportRecord): ExportSummary => ({
+  exportId: record.id,
+  status: record.status,
+  customers: record.counts.customers,
+  pages: record.counts.pages,
+  bytes: record.counts.bytes,
+  file: record.fileName,
+});
+
+const TERMINAL: readonly ExportStatus[] = ['completed', 'failed', 'cancelled', 'expired'];
+
+/** The record of this job: an export made over HTTP, or the run of a schedule (created on its first start). */
+async function recordFor(store: ExportStore, job: Job<ExportJobData>): Promise<ExportRecord> {
+  const data = job.data;
+  if ('exportId' in data) {
+    const record = await store.get(data.exportId);
+    if (record === null) throw new UnrecoverableError(`export ${data.exportId} has no record (deleted from Redis?)`);
+    return record;
+  }
+  if (job.id === undefined) throw new UnrecoverableError('a scheduled export job has no id');
+  const id = exportIdForJob(job.id);
+  await store.create({ id, options: data.options, scheduleId: data.scheduleId });
+  const record = await store.get(id);
+  if (record === null) throw new UnrecoverableError(`export ${id} has no record`);
+  return record;
+}
+
+/** Drops the working files and the resume plan of an export that will not complete. */
+async function discard(deps: WorkerDeps, id: string, keepNothing: boolean): Promise<void> {
+  await new SliceCheckpoint(deps.redis, deps.config.queuePrefix, id).clear();
+  await rm(keepNothing ? exportDir(deps.config.dataDir, id) : partsDir(deps.config.dataDir, id), { recursive: true, force: true });
+}
+
+/**
+ * The `export-customers` processor. Safe to run again for the same job at any point (retry, stalled job taken over
+ * after a kill -9, requeue on shutdown): it resumes from the checkpointed slices and part files.
+ */
+export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData, ExportSummary> {
+  const store = new ExportStore(deps.redis, deps.config.queuePrefix);
+  return async (job, token, signal) => {
+    let record = await recordFor(store, job);
+    const logger = deps.logger.child({ queue: QUEUE_NAMES.export, jobId: job.id, exportId: record.id });
+    if (TERMINAL.includes(record.status)) return summaryOf(record);
+    if (!(await store.markRunning(record.id))) {
+      await discard(deps, record.id, true);
+      return summaryOf((await store.get(record.id)) ?? record);
+    }
+    record = (await store.get(record.id)) ?? record;
+    const startedAt = Date.now();
+    const attempt = `attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}`;
+    logger.info({ mode: record.mode, attempt }, 'export started');
+    try {
+      const result = await runExport({
+        record,
+        store,
+        redis: deps.redis,
+        prefix: deps.config.queuePrefix,
+        dataDir: deps.config.dataDir,
+        gateway: deps.gateway,
+        pagesInFlight: deps.config.exportPagesInFlight,
+        logger,
+        ...(signal === undefined ? {} : { signal }),
+        reportProgress: (progress) => job.updateProgress(progress),
+      });
+      if (result.status === 'completed') {
+        const done = await store.setUnlessCancelled(record.id, {
+          status: 'completed',
+          finished_at: Date.now(),
+          file_name: result.file.name,
+          file_bytes: result.file.bytes,
+          bytes: result.file.bytes,
+          error: '',
+        });
+        await discard(deps, record.id, !done);
+      } else {
+        await discard(deps, record.id, true);
+      }
+    } catch (err) {
+      if (isShutdown(signal)) {
+        logger.info('worker shutting down: export checkpointed and handed back to the queue');
+        return requeueOnShutdown(job, token);
+      }
+      const message = describeStripeError(err);
+      const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      logger.warn({ attempt, ms: Date.now() - startedAt, err: { message } }, last ? 'export failed' : 'export attempt failed');
+      if (last) {
+        await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: message });
+        await discard(deps, record.id, true);
+      } else {
+        await store.setUnlessCancelled(record.id, { error: `${attempt} failed, will retry from the checkpoint: ${message}` });
+      }
+      throw err;
+    }
+    const final = (await store.get(record.id)) ?? record;
+    logger.info({ status: final.status, customers: final.counts.customers, ms: Date.now() - startedAt }, 'export finished');
+    if (final.status === 'completed' && final.scheduleId !== null && 'keep' in job.data) {
+      const expired = await applyRetention({
+        redis: deps.redis,
+        prefix: deps.config.queuePrefix,
+        dataDir: deps.config.dataDir,
+        scheduleId: final.scheduleId,
+        keep: job.data.keep,
+      });
+      if (expired.length > 0) logger.info({ expired }, 'retention deleted older files of the schedule');
+    }
+    return summaryOf(final);
+  };
+}

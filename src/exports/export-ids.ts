@@ -1,0 +1,38 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+function randomToken(length: number): string {
+  const bytes = randomBytes(length);
+  let out = '';
+  // 62 does not divide 256: the tiny bias is irrelevant for identifiers that are not secrets.
+  for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
+  return out;
+}
+
+/** A new export id: `exp_` and 20 random letters and digits. */
+export function newExportId(): string {
+  return `exp_${randomToken(20)}`;
+}
+
+/** A new export schedule id: `exs_` and 16 random letters and digits. */
+export function newScheduleId(): string {
+  return `exs_${randomToken(16)}`;
+}
+
+/**
+ * The export id of a run of a schedule, derived from its BullMQ job id (`repeat:<scheduler>:<millis>`), so a run
+ * that is retried or resumed after a crash finds the record its first attempt created.
+ */
+export function exportIdForJob(jobId: string): string {
+  return `exp_${createHash('sha256').update(jobId).digest('hex').slice(0, 20)}`;
+}
+
+/** True for strings shaped like our ids (guards Redis keys and paths built from URL parameters). */
+export function isExportId(id: string): boolean {
+  return /^exp_[A-Za-z0-9]{20}$/.test(id);
+}
+
+export function isScheduleId(id: string): boolean {
+  return /^exs_[A-Za-z0-9]{16}$/.test(id);
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { EXPORT_COLUMNS, isExportColumn, METADATA_PREFIX } from '../csv/columns.ts';
+import { AppError } from '../errors.ts';
+
+/** Unix seconds bounds on `created`, as Stripe's list filter takes them. */
+export interface CreatedFilter {
+  gt?: number;
+  gte?: number;
+  lt?: number;
+  lte?: number;
+}
+
+/**
+ * What one export writes. Every field is optional: the default is every live customer, the default columns,
+ * every metadata key present, uncompressed.
+ */
+export interface ExportOptions {
+  created?: CreatedFilter;
+  /** Stripe's exact, case-sensitive email filter of `GET /v1/customers`. */
+  email?: string;
+  /** Stripe search syntax: switches to `GET /v1/customers/search` (no snapshot, results trail writes). */
+  query?: string;
+  /** A subset of EXPORT_COLUMNS and `metadata.<key>` columns, in file order. */
+  columns?: string[];
+  /** Metadata keys to flatten into `metadata.<key>` columns; default: every key present in the exported customers. */
+  metadata_columns?: string[];
+  gzip?: boolean;
+}
+
+const unixSeconds = z.number().int('must be an integer (unix seconds)').min(0, 'must be ≥ 0 (unix seconds)');
+
+const createdSchema = z.strictObject({
+  gt: unixSeconds.optional(),
+  gte: unixSeconds.optional(),
+  lt: unixSeconds.optional(),
+  lte: unixSeconds.optional(),
+});
+
+// Stripe caps metadata keys at 40 characters and forbids square brackets in them.
+const metadataKey = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(40, 'must be at most 40 characters (Stripe metadata key limit)')
+  .regex(/^[^[\]]+$/, 'must not contain [ or ]');
+
+const column = z.string().refine(isExportColumn, {
+  error: (issue) => `unknown column '${String(issue.input)}' (expected one of ${EXPORT_COLUMNS.join(', ')} or metadata.<key>)`,
+});
+
+function unique(list: string[]): boolean {
+  return new Set(list).size === list.length;
+}
+
+/** The export options of a request body: unknown fields and bad values are errors. */
+export const exportOptionsSchema = z.strictObject({
+  created: createdSchema.optional(),
+  email: z.string().trim().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
+  query: z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional(),
+  columns: z
+    .array(column)
+    .min(1, 'must list at least one column')
+    .max(300, 'must list at most 300 columns')
+    .refine(unique, 'must not repeat a column')
+    .optional(),
+  metadata_columns: z
+    .array(metadataKey)
+    .max(300, 'must list at most 300 keys')
+    .refine(unique, 'must not repeat a key')
+    .optional(),
+  gzip: z.boolean().optional(),
+});
+
+/** Rules that involve more than one field; each problem names its field. */
+export function crossFieldProblems(options: ExportOptions): string[] {
+  const problems: string[] = [];
+  if (options.query !== undefined) {
+    // Stripe search has no created cursor nor email filter: such conditions belong inside the query itself.
+    if (options.created !== undefined) problems.push("created: cannot be combined with query (write created>… inside the query)");
+    if (options.email !== undefined) problems.push("email: cannot be combined with query (write email:'…' inside the query)");
+  }
+  if (options.columns?.some((c) => c.startsWith(METADATA_PREFIX)) && options.metadata_columns !== undefined) {
+    problems.push('metadata_columns: cannot be combined with metadata.<key> entries in columns (list them in one place)');
+  }
+  const c = options.created;
+  if (c !== undefined) {
+    const range = normaliseCreated(c);
+    if (range.lte !== undefined && range.gte > range.lte) problems.push('created: the range holds no second');
+  }
+  return problems;
+}
+
+/** Formats zod issues as `path: message` lines, naming unknown fields. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const path = issue.path.join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const where = path === '' ? '' : `${path}.`;
+      return issue.keys.map((k) => `${where}${k}: unknown field`).join('; ');
+    }
+    return `${path === '' ? 'body' : path}: ${issue.message}`;
+  });
+}
+
+/** Validates a body against `schema` and the cross-field rules; throws a 400 AppError listing every problem. */
+export function parseOrThrow<S extends z.ZodType<ExportOptions>>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body ?? {});
+  if (!parsed.success) throw invalid(describeIssues(parsed.error));
+  const problems = crossFieldProblems(parsed.data);
+  if (problems.length > 0) throw invalid(problems);
+  return parsed.data;
+}
+
+function invalid(problems: string[]): AppError {
+  return new AppError('invalid_request', `Invalid export options: ${problems.join('; ')}`, 400, { problems });
+}
+
+/** An inclusive range of unix seconds; `lte` undefined means "up to the snapshot". */
+export interface CreatedRange {
+  gte: number;
+  lte: number | undefined;
+}
+
+/** Turns gt/gte/lt/lte into one inclusive range (the tighter bound wins when both are given). */
+export function normaliseCreated(created: CreatedFilter | undefined): CreatedRange {
+  const lows = [created?.gte, created?.gt === undefined ? undefined : created.gt + 1].filter(isNumber);
+  const highs = [created?.lte, created?.lt === undefined ? undefined : created.lt - 1].filter(isNumber);
+  return {
+    gte: lows.length === 0 ? 0 : Math.max(...lows),
+    lte: highs.length === 0 ? undefined : Math.min(...highs),
+  };
+}
+
+function isNumber(v: number | undefined): v is number {
+  return v !== undefined;
+}

@@ -1,0 +1,59 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportDir } from '../../../src/exports/export-paths.ts';
+import { createExportHarness, idsOf, type ExportHarness, type ExportJson } from './export-harness.ts';
+
+describe('scheduled exports', () => {
+  let h: ExportHarness;
+  beforeAll(async () => {
+    h = await createExportHarness();
+    await h.emulator.admin.seed({ count: 30, template: { email: 's{i}@example.com', created: 1_700_000_000 }, createdStep: 3600 });
+    h.startWorker();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('fires every second, tags each run with the schedule, and keeps only the last N files', async () => {
+    const created = await h.request('POST', '/v1/export-schedules', { cron: '* * * * * *', keep: 2, columns: ['id', 'email'] });
+    expect(created.status).toBe(201);
+    const scheduleId = created.body.id as string;
+    const runs = async (): Promise<ExportJson[]> =>
+      (await h.request('GET', `/v1/exports?schedule_id=${scheduleId}&limit=100`)).body.data as ExportJson[];
+
+    const deadline = Date.now() + 30_000;
+    while ((await runs()).filter((r) => r.status === 'completed' || r.status === 'expired').length < 4) {
+      if (Date.now() > deadline) throw new Error(`runs: ${JSON.stringify((await runs()).map((r) => r.status))}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect((await h.request('DELETE', `/v1/export-schedules/${scheduleId}`)).status).toBe(200);
+    // Let runs already taken by the worker finish.
+    while ((await runs()).some((r) => r.status === 'queued' || r.status === 'running')) {
+      if (Date.now() > deadline + 15_000) throw new Error('runs did not settle');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+
+    const all = await runs();
+    expect(all.every((r) => r.schedule_id === scheduleId)).toBe(true);
+    const completed = all.filter((r) => r.status === 'completed');
+    const expired = all.filter((r) => r.status === 'expired');
+    expect(completed).toHaveLength(2);
+    expect(expired.length).toBeGreaterThanOrEqual(2);
+    // Newest first: the two kept files are the two most recent runs.
+    expect(all.slice(0, 2).map((r) => r.status)).toEqual(['completed', 'completed']);
+    for (const run of completed) {
+      const file = await h.download(run.id);
+      expect(file.status).toBe(200);
+      expect(file.header).toEqual(['id', 'email']);
+      expect(idsOf(file)).toHaveLength(30);
+      expect(existsSync(join(exportDir(h.services.config.dataDir, run.id), run.file!.name))).toBe(true);
+    }
+    for (const run of expired) {
+      expect(existsSync(exportDir(h.services.config.dataDir, run.id))).toBe(false);
+      const res = await h.request('GET', `/v1/exports/${run.id}/file`);
+      expect(res.status).toBe(410);
+      expect(res.body.error.code).toBe('export_expired');
+    }
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { EXPORT_COLUMNS } from '../../../src/csv/index.ts';
+import { planColumns, resolveColumns } from '../../../src/exports/export-columns.ts';
+import { exportFileName } from '../../../src/exports/export-paths.ts';
+import { customerToLine, lineToCustomer } from '../../../src/exports/customer-line.ts';
+import type Stripe from 'stripe';
+
+describe('export columns', () => {
+  it('by default: every metadata key present, sorted, before livemode', () => {
+    const plan = planColumns({});
+    expect(plan.kind).toBe('all_metadata');
+    const columns = resolveColumns(plan, ['plan', 'crm_id', 'plan']);
+    expect(columns.slice(-3)).toEqual(['metadata.crm_id', 'metadata.plan', 'livemode']);
+    expect(columns.slice(0, EXPORT_COLUMNS.length - 1)).toEqual(EXPORT_COLUMNS.slice(0, -1));
+  });
+
+  it('with metadata_columns: exactly those keys, in the order given', () => {
+    expect(resolveColumns(planColumns({ metadata_columns: ['z', 'a'] }), ['other']).slice(-3)).toEqual([
+      'metadata.z',
+      'metadata.a',
+      'livemode',
+    ]);
+  });
+
+  it('with columns: those columns in order, metadata only when asked', () => {
+    expect(resolveColumns(planColumns({ columns: ['email', 'id'] }), ['plan'])).toEqual(['email', 'id']);
+    expect(resolveColumns(planColumns({ columns: ['metadata.plan', 'email'] }), ['x'])).toEqual(['metadata.plan', 'email']);
+    expect(resolveColumns(planColumns({ columns: ['email', 'livemode'], metadata_columns: ['plan'] }), [])).toEqual([
+      'email',
+      'metadata.plan',
+      'livemode',
+    ]);
+  });
+});
+
+describe('file names and part lines', () => {
+  it('names the file after the export id and the day (UTC)', () => {
+    expect(exportFileName('exp_abc', Date.UTC(2026, 0, 31, 23, 59), false)).toBe('customers-exp_abc-2026-01-31.csv');
+    expect(exportFileName('exp_abc', Date.UTC(2026, 0, 31), true)).toBe('customers-exp_abc-2026-01-31.csv.gz');
+  });
+
+  it('keeps only the exported fields, one line per customer without raw newlines', () => {
+    const customer = {
+      id: 'cus_1',
+      object: 'customer',
+      email: 'a@b.co',
+      name: 'Line\nbreak\r\u2028',
+      created: 1,
+      metadata: { k: 'v' },
+      invoice_settings: { footer: 'dropped' },
+      livemode: false,
+    } as unknown as Stripe.Customer;
+    const line = customerToLine(customer);
+    expect(line.endsWith('\n')).toBe(true);
+    expect(line.slice(0, -1)).not.toMatch(/[\n\r]/);
+    const back = lineToCustomer(line.trimEnd()) as unknown as Record<string, unknown>;
+    expect(back.name).toBe('Line\nbreak\r\u2028');
+    expect(back.invoice_settings).toBeUndefined();
+    expect(back.phone).toBeNull();
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/errors.ts';
+import { exportOptionsSchema, normaliseCreated, parseOrThrow } from '../../../src/exports/export-options.ts';
+import { parseScheduleBody } from '../../../src/exports/schedule-options.ts';
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).status).toBe(400);
+    return (err as AppError).details?.problems as string[];
+  }
+  throw new Error('expected a validation error');
+}
+
+const parse = (body: unknown) => parseOrThrow(exportOptionsSchema, body);
+
+describe('export options', () => {
+  it('accepts an empty body and every documented option', () => {
+    expect(parse(undefined)).toEqual({});
+    const options = {
+      created: { gte: 1, lt: 2_000_000_000 },
+      email: 'a@example.com',
+      columns: ['id', 'email', 'metadata.plan', 'livemode'],
+      gzip: true,
+    };
+    expect(parse(options)).toEqual(options);
+    expect(parse({ query: "email:'a@b.co'", metadata_columns: ['plan', 'crm_id'] })).toEqual({
+      query: "email:'a@b.co'",
+      metadata_columns: ['plan', 'crm_id'],
+    });
+  });
+
+  it('names unknown fields, at the top and inside created', () => {
+    const problems = problemsOf(() => parse({ foo: 1, created: { after: 3 } }));
+    expect(problems.join('\n')).toContain('foo: unknown field');
+    expect(problems.join('\n')).toContain('created.after: unknown field');
+  });
+
+  it('names bad values', () => {
+    const problems = problemsOf(() =>
+      parse({
+        created: { gt: -1, lte: 1.5 },
+        columns: ['id', 'nope', 'id'],
+        metadata_columns: ['a[b]'],
+        gzip: 'yes',
+        email: '',
+      }),
+    ).join('\n');
+    expect(problems).toContain('created.gt');
+    expect(problems).toContain('created.lte');
+    expect(problems).toContain("unknown column 'nope'");
+    expect(problems).toContain('columns: must not repeat a column');
+    expect(problems).toContain('metadata_columns.0');
+    expect(problems).toContain('gzip');
+    expect(problems).toContain('email');
+  });
+
+  it('refuses combinations that cannot work', () => {
+    expect(problemsOf(() => parse({ query: "name:'x'", created: { gte: 1 } })).join()).toContain('created: cannot be combined with query');
+    expect(problemsOf(() => parse({ query: "name:'x'", email: 'a@b.co' })).join()).toContain('email: cannot be combined with query');
+    expect(problemsOf(() => parse({ columns: ['id', 'metadata.a'], metadata_columns: ['b'] })).join()).toContain('metadata_columns');
+    expect(problemsOf(() => parse({ created: { gt: 10, lt: 11 } })).join()).toContain('created: the range holds no second');
+  });
+
+  it('normalises created bounds to one inclusive range, the tighter bound winning', () => {
+    expect(normaliseCreated(undefined)).toEqual({ gte: 0, lte: undefined });
+    expect(normaliseCreated({ gt: 10, gte: 5, lt: 100, lte: 200 })).toEqual({ gte: 11, lte: 99 });
+    expect(normaliseCreated({ gte: 20, gt: 5, lte: 50, lt: 60 })).toEqual({ gte: 20, lte: 50 });
+  });
+});
+
+describe('schedule bodies', () => {
+  it('accepts a 6-field cron with a time zone and retention', () => {
+    expect(parseScheduleBody({ cron: '0 0 3 * * *', tz: 'Europe/Paris', keep: 3, gzip: true })).toEqual({
+      cron: '0 0 3 * * *',
+      tz: 'Europe/Paris',
+      keep: 3,
+      options: { gzip: true },
+    });
+    expect(parseScheduleBody({ cron: '* * * * * *' }).tz).toBeUndefined();
+  });
+
+  it('refuses a bad cron, a bad time zone, a bad keep and unknown fields', () => {
+    expect(problemsOf(() => parseScheduleBody({ cron: 'every day' })).join()).toContain('cron');
+    expect(problemsOf(() => parseScheduleBody({ cron: '61 * * * *' })).join()).toContain('cron');
+    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', tz: 'Mars/Olympus' })).join()).toContain('tz');
+    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', keep: 0 })).join()).toContain('keep');
+    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', every: 5 })).join()).toContain('every: unknown field');
+    expect(problemsOf(() => parseScheduleBody({})).join()).toContain('cron');
+  });
+});
