@@ -26,6 +26,7 @@ const envSchema = z.object({
   STRIPE_TIMEOUT_MS: positiveInt.default(30_000),
   RATE_WINDOW_MARGIN_MS: z.coerce.number().int().min(0).max(1000).default(40),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BOARD_USER: z.string().min(1).optional(),
   BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
@@ -63,6 +64,8 @@ export interface Config {
   };
   rate: RateBudget & { windowMarginMs: number };
   port: number;
+  /** Where a worker-only process serves /metrics and /healthz; unset = not served. */
+  metricsPort: number | undefined;
   apiToken: string | undefined;
   board: { user: string | undefined; password: string | undefined; authOff: boolean };
   dataDir: string;
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMarginMs: e.RATE_WINDOW_MARGIN_MS,
     },
     port: e.PORT,
+    metricsPort: e.METRICS_PORT,
     apiToken: e.API_TOKEN,
     board: { user: e.BOARD_USER, password: e.BOARD_PASSWORD, authOff: e.BOARD_AUTH === 'off' },
     dataDir: resolve(e.DATA_DIR),

@@ -1,0 +1,53 @@
+import express, { type Express } from 'express';
+import type { AppDeps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { BOARD_PATH, boardRefusal, createBoardRouter } from './board.ts';
+import { apiTokenAuth } from './middleware/api-token-auth.ts';
+import { errorHandler } from './middleware/error-handler.ts';
+import { createExportRouter, createExportScheduleRouter } from './routes/export-routes.ts';
+import { createHealthRouter, type KeyStatus } from './routes/health-routes.ts';
+import { createImportRouter } from './routes/import-routes.ts';
+import { createMetricsRouter } from './routes/metrics-route.ts';
+import { createOpenApiRouter } from './routes/openapi-route.ts';
+import { createUiRouter } from './routes/ui-routes.ts';
+
+/** Options of the app that are not dependencies. */
+export interface AppOptions {
+  /** The start-up check of the Stripe key, for /readyz. */
+  keyStatus?: () => KeyStatus | undefined;
+}
+
+/** The HTTP API and the board, without listen(): tests mount it on port 0. */
+export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.use(createHealthRouter(deps.redis, options.keyStatus ?? (() => undefined)));
+
+  app.use(createMetricsRouter(deps.metrics));
+  app.use(createOpenApiRouter());
+  app.use(createUiRouter());
+
+  const refusal = boardRefusal(deps.config.board);
+  if (refusal === null) {
+    app.use(BOARD_PATH, ...createBoardRouter(deps.config.board, [deps.queues.import, deps.queues.export]));
+  } else {
+    deps.logger.warn(refusal);
+    app.use(BOARD_PATH, (_req, res) => {
+      res.status(503).json({ error: { code: 'board_disabled', message: refusal } });
+    });
+  }
+
+  // Upload bodies (text/csv, multipart) are streamed by the import handler; only JSON is parsed here.
+  app.use('/v1', apiTokenAuth(deps.config.apiToken), express.json({ limit: '1mb' }));
+  app.use('/v1/imports', createImportRouter(deps));
+  app.use('/v1/exports', createExportRouter(deps));
+  app.use('/v1/export-schedules', createExportScheduleRouter(deps));
+  app.use('/v1', (req, _res, next) => {
+    next(new AppError('not_found', `There is no route ${req.method} ${req.originalUrl}.`, 404));
+  });
+
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,22 @@
+import type { ErrorRequestHandler } from 'express';
+import { AppError } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+
+/** Maps AppError (and body-parser errors) to `{error: {code, message, details}}`; anything else is a 500. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (err instanceof AppError) {
+      res.status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
+      return;
+    }
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status < 500) {
+      const code = err.type === 'entity.parse.failed' ? 'invalid_json' : 'bad_request';
+      const message = err.type === 'entity.parse.failed' ? `The JSON body is not valid JSON: ${err.message}` : err.message;
+      res.status(status).json({ error: { code, message } });
+      return;
+    }
+    logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    res.status(500).json({ error: { code: 'internal', message: 'Internal error; the server log has the details.' } });
+  };
+}

@@ -1,0 +1,55 @@
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { createExportProcessor, EXPORT_WORKER_OPTIONS } from '../../jobs/export-customers.ts';
+import { createImportProcessor, IMPORT_WORKER_OPTIONS } from '../../jobs/import-customers.ts';
+import type { WorkerDeps } from '../deps.ts';
+import { createRedisConnection } from './connection.ts';
+import { QUEUE_NAMES, type QueueKey } from './names.ts';
+import { SHUTDOWN_REASON } from './requeue-on-shutdown.ts';
+
+/** One processor factory per queue; the compiler checks that every queue has one. */
+const PROCESSORS = {
+  import: { create: createImportProcessor, options: IMPORT_WORKER_OPTIONS },
+  export: { create: createExportProcessor, options: EXPORT_WORKER_OPTIONS },
+} satisfies Record<QueueKey, { create: (deps: WorkerDeps) => Processor<never>; options: Partial<WorkerOptions> }>;
+
+/** The running workers of one process. */
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs, asks running jobs to checkpoint and hand themselves back, then closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Starts one BullMQ worker per queue, each on its own connection (workers block on Redis). */
+export function startWorkers(deps: WorkerDeps): RunningWorkers {
+  const workers = (Object.keys(PROCESSORS) as QueueKey[]).map((key) => {
+    const { create, options } = PROCESSORS[key];
+    // Each queue carries its own payload type; the table above ties them, BullMQ's Worker is untyped here.
+    const processor = create(deps) as Processor;
+    const worker = new Worker(QUEUE_NAMES[key], processor, {
+      connection: createRedisConnection(deps.config.redisUrl, `stripe-bulk-worker-${key}`),
+      prefix: deps.config.queuePrefix,
+      concurrency: deps.config.workerConcurrency,
+      ...options,
+    });
+    worker.on('failed', (job, err) => {
+      deps.logger.warn(
+        { queue: QUEUE_NAMES[key], jobId: job?.id, attempt: job?.attemptsMade, err: { message: err.message } },
+        'job failed',
+      );
+    });
+    worker.on('error', (err) => deps.logger.error({ queue: QUEUE_NAMES[key], err }, 'worker error'));
+    return worker;
+  });
+  return {
+    workers,
+    async close(graceMs = 20_000) {
+      await Promise.all(workers.map((w) => w.pause(true).catch(() => undefined))).catch(() => undefined);
+      for (const w of workers) w.cancelAllJobs(SHUTDOWN_REASON);
+      const closing = Promise.all(workers.map((w) => w.close()));
+      const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+      if ((await Promise.race([closing, timer])) === 'timeout') {
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from '../config.ts';
+import express from 'express';
+import { createApp } from '../http/app.ts';
+import { createHealthRouter } from '../http/routes/health-routes.ts';
+import { createMetricsRouter } from '../http/routes/metrics-route.ts';
+import type { KeyStatus } from '../http/routes/health-routes.ts';
+import { createLogger } from '../logger.ts';
+import { startWorkers, type RunningWorkers } from '../queues/start-workers.ts';
+import { createServices } from '../services.ts';
+import { checkStripeKey } from './check-stripe-key.ts';
+
+/** What one process runs. */
+export interface EntryPointOptions {
+  name: 'server' | 'worker';
+  http: boolean;
+  workers: boolean;
+  /** Grace period for in-flight rows on SIGTERM/SIGINT before a forced exit. */
+  graceMs?: number;
+}
+
+/**
+ * Reads the config once, wires the services, checks the Stripe key, starts the HTTP API and/or the
+ * workers, and shuts down gracefully on SIGTERM/SIGINT (forcefully after the grace period).
+ * The only place besides the emulator's and the CLI's entry points that calls process.exit.
+ */
+export async function runEntryPoint(options: EntryPointOptions): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel, { process: options.name, account: config.stripe.accountId });
+  const services = createServices(config, logger);
+
+  let keyStatus: KeyStatus | undefined;
+  keyStatus = await checkStripeKey(services.gateway);
+  if (!keyStatus.ok) {
+    logger.fatal(keyStatus.message);
+    await services.close();
+    process.exit(3);
+  }
+  logger.info(
+    { stripe: config.stripe.apiUrl ?? 'https://api.stripe.com', livemode: config.stripe.livemode, rate: config.rate },
+    keyStatus.message,
+  );
+
+  let server: Server | undefined;
+  if (options.http) {
+    const app = createApp(services, { keyStatus: () => keyStatus });
+    server = app.listen(config.port, () => logger.info({ port: config.port }, `HTTP API on http://127.0.0.1:${config.port}`));
+  }
+  if (!options.http && config.metricsPort !== undefined) {
+    // A worker-only process has no API, but Prometheus still needs to scrape its own counters.
+    const metricsApp = express().use(createHealthRouter(services.redis, () => keyStatus), createMetricsRouter(services.metrics));
+    server = metricsApp.listen(config.metricsPort, () => logger.info({ port: config.metricsPort }, 'metrics on /metrics'));
+  }
+  let workers: RunningWorkers | undefined;
+  if (options.workers) {
+    workers = startWorkers(services);
+    logger.info({ concurrency: config.workerConcurrency }, 'workers started');
+  }
+
+  const graceMs = options.graceMs ?? 25_000;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs }, 'shutting down: no new jobs, checkpointing jobs in flight');
+    const force = setTimeout(() => {
+      logger.error('grace period over: forcing exit');
+      process.exit(1);
+    }, graceMs + 5_000);
+    force.unref();
+    server?.close();
+    await workers?.close(graceMs);
+    await services.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
