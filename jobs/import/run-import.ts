@@ -61,6 +61,7 @@ export async function runRows(input: RunInput): Promise<{ end: RunEnd; counts: I
     counts,
     onFlushed: async (lines: readonly RowOutcome[], now: ImportCounts) => {
       for (const line of lines) {
+        deps.metrics?.rows.inc({ outcome: line.action });
         if (line.action === 'failed') await job.log(`row ${line.row} (${line.email || 'no email'}): ${line.message}`);
       }
       const at = Date.now();

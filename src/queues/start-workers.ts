@@ -31,7 +31,10 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       concurrency: deps.config.workerConcurrency,
       ...options,
     });
+    worker.on('active', () => deps.metrics?.activeJobs.inc({ queue: QUEUE_NAMES[key] }));
+    worker.on('completed', () => deps.metrics?.activeJobs.dec({ queue: QUEUE_NAMES[key] }));
     worker.on('failed', (job, err) => {
+      if (job) deps.metrics?.activeJobs.dec({ queue: QUEUE_NAMES[key] });
       deps.logger.warn(
         { queue: QUEUE_NAMES[key], jobId: job?.id, attempt: job?.attemptsMade, err: { message: err.message } },
         'job failed',
