@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.ts';
 import { BOARD_PATH } from '../../../src/http/board.ts';
@@ -7,6 +5,7 @@ import { OPENAPI_DOCUMENT as DOC } from '../../../src/http/openapi/openapi-docum
 import type { ParameterObject } from '../../../src/http/openapi/openapi-types.ts';
 import { OPENAPI_PATH } from '../../../src/http/routes/openapi-route.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
+import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
 import { documentedRoutes, inlineRefs, operationOf, routeName, servedRoutes, validatorOf } from './openapi-contract.ts';
 
@@ -17,7 +16,7 @@ const OPAQUE_MOUNTS = [BOARD_PATH];
 
 let emulator: TestEmulator;
 let services: TestServices;
-let server: Server;
+let listening: ListeningApp | undefined;
 let baseUrl: string;
 let served: ReturnType<typeof servedRoutes>;
 
@@ -30,14 +29,12 @@ beforeAll(async () => {
   const app = createApp(services, { keyStatus: () => ({ ok: true, message: 'checked by the test' }) });
   served = servedRoutes(app, OPAQUE_MOUNTS);
   services.startWorkers();
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  listening = await listenOnFreePort(app);
+  baseUrl = listening.baseUrl;
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await listening?.close();
   await services?.close();
   await emulator?.close();
 });

@@ -1,31 +1,27 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
+import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
 
 const KEY = 'sk_test_operatorsSecretKey123';
 let emulator: TestEmulator | undefined;
 let services: TestServices | undefined;
-let server: Server | undefined;
+let listening: ListeningApp | undefined;
 
 async function start(env: Record<string, string>): Promise<string> {
   emulator = await startTestEmulator();
   services = createTestServices({ emulatorUrl: emulator.url, key: KEY, env });
   const app = createApp(services, { keyStatus: () => ({ ok: true, message: 'checked by the test' }) });
-  const listening = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  server = listening;
-  return `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+  listening = await listenOnFreePort(app);
+  return listening.baseUrl;
 }
 
 afterEach(async () => {
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await listening?.close();
   await services?.close();
   await emulator?.close();
-  server = undefined;
+  listening = undefined;
   services = undefined;
   emulator = undefined;
 });
