@@ -6,6 +6,11 @@
  * for a bounded time (it is sequential, so a full run would take minutes) and its rate reported.
  *
  *   npx tsx bench/export.ts            (writes bench/out/export.json)
+ *
+ * `timeline_per_second` (pages fetched and the worker's RSS in each second since the enqueue) shows the ramp-up,
+ * the tail and when memory peaks. Knobs while tuning: BENCH_PAGES_IN_FLIGHT (default 32, the config default),
+ * BENCH_AUTO_PAGINATION_SECONDS=0 (skip the user's loop), BENCH_LOG_LEVEL=info (the worker's export logs, among
+ * them the time spent writing the file after the last page).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +33,10 @@ const CUSTOMERS = 100_000;
 const READ_LIMIT = 100;
 const CEILING = READ_LIMIT * 100;
 const KEY = 'sk_test_bench_export';
-const AUTO_PAGINATION_SECONDS = 20;
+/** The production default; BENCH_PAGES_IN_FLIGHT tries another. */
+const PAGES_IN_FLIGHT = Number(process.env.BENCH_PAGES_IN_FLIGHT ?? 32);
+/** BENCH_AUTO_PAGINATION_SECONDS=0 skips the user's loop (quicker runs while tuning the export). */
+const AUTO_PAGINATION_SECONDS = Number(process.env.BENCH_AUTO_PAGINATION_SECONDS ?? 20);
 
 async function startRedis(dir: string): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
@@ -113,6 +121,20 @@ async function autoPagination(emulatorUrl: string, path: string): Promise<{ cust
   return { customers, seconds, rate: customers / seconds };
 }
 
+/** Pages fetched in each second since the enqueue, and the highest RSS sampled in it. */
+function perSecond(samples: Array<{ ms: number; pages: number; rssMb: number }>): Array<{ s: number; pages: number; rss_mb: number }> {
+  const out: Array<{ s: number; pages: number; rss_mb: number }> = [];
+  let before = 0;
+  for (let s = 1; ; s++) {
+    const inSecond = samples.filter((x) => x.ms <= s * 1000 && x.ms > (s - 1) * 1000);
+    if (inSecond.length === 0) break;
+    const pages = Math.max(...inSecond.map((x) => x.pages));
+    out.push({ s, pages: pages - before, rss_mb: Math.max(...inSecond.map((x) => x.rssMb)) });
+    before = pages;
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'stripe-bulk-bench-export-'));
   const redisServer = await startRedis(work);
@@ -138,7 +160,7 @@ async function main(): Promise<void> {
         STRIPE_READ_RPS: String(READ_LIMIT),
         QUEUE_PREFIX: prefix,
         DATA_DIR: join(work, 'data'),
-        EXPORT_PAGES_IN_FLIGHT: '32',
+        EXPORT_PAGES_IN_FLIGHT: String(PAGES_IN_FLIGHT),
         WORKER_CONCURRENCY: '1',
         LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       },
@@ -156,9 +178,13 @@ async function main(): Promise<void> {
     const queuedAt = Date.now();
     await queue.add(QUEUE_NAMES.export, { exportId: id }, { ...EXPORT_JOB_OPTIONS, jobId: id });
     let peakSampled = 0;
+    // Pages and RSS every ~100 ms: shows the ramp-up, the tail and when memory peaks.
+    const samples: Array<{ ms: number; pages: number; rssMb: number }> = [];
     for (;;) {
-      peakSampled = Math.max(peakSampled, rssOf(pid).rssMb);
+      const rssMb = rssOf(pid).rssMb;
+      peakSampled = Math.max(peakSampled, rssMb);
       const record = await store.get(id);
+      samples.push({ ms: Date.now() - queuedAt, pages: record?.counts.pages ?? 0, rssMb: Math.round(rssMb) });
       if (record?.status === 'completed' || record?.status === 'failed') break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -173,7 +199,7 @@ async function main(): Promise<void> {
 
     process.stdout.write(`export done: ${record.counts.customers} customers in ${seconds.toFixed(1)} s; measuring auto-pagination for ${AUTO_PAGINATION_SECONDS} s\n`);
     await admin(emulator.url, 'stats/reset', {});
-    const naive = await autoPagination(emulator.url, join(work, 'naive.csv'));
+    const naive = AUTO_PAGINATION_SECONDS > 0 ? await autoPagination(emulator.url, join(work, 'naive.csv')) : { customers: 0, seconds: 0, rate: 0 };
 
     const result = {
       customers: record.counts.customers,
@@ -199,7 +225,8 @@ async function main(): Promise<void> {
         fraction_of_ceiling: Math.round((naive.rate / CEILING) * 1000) / 1000,
         projected_seconds_for_all: Math.round(CUSTOMERS / naive.rate),
       },
-      settings: { read_limit: READ_LIMIT, latency_ms: '150 ± 50', pages_in_flight: 32, ceiling_customers_per_second: CEILING },
+      timeline_per_second: perSecond(samples),
+      settings: { read_limit: READ_LIMIT, latency_ms: '150 ± 50', pages_in_flight: PAGES_IN_FLIGHT, ceiling_customers_per_second: CEILING },
     };
     mkdirSync('bench/out', { recursive: true });
     writeFileSync('bench/out/export.json', `${JSON.stringify(result, null, 2)}\n`);

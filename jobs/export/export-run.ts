@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../src/logger.ts';
 import { customerToLine } from '../../src/exports/customer-line.ts';
@@ -13,7 +13,8 @@ import { SliceCheckpoint } from '../../src/exports/slice-checkpoint.ts';
 import { fileOrder, initialSlices, pageParams, type SliceState } from '../../src/exports/slice-plan.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 import { createProgressReporter, type ExportProgress } from './progress-reporter.ts';
-import { renderExportFile, type RenderedFile } from './render-file.ts';
+import { createFileRenderer } from './file-renderer.ts';
+import type { RenderedFile } from './render-file.ts';
 import { runSearchPages } from './search-pages.ts';
 import { runSlices, type PageSink } from './slice-runner.ts';
 
@@ -78,10 +79,23 @@ export async function runExport(ctx: ExportRunContext): Promise<ExportRunResult>
   const progress = createProgressReporter(ctx.reportProgress, totals.customers);
 
   // A default-columns export needs every metadata key present for its header: collected while fetching (and kept
-  // in Redis with each checkpoint) so the file is rendered in one pass over the parts.
+  // in Redis with each checkpoint); the renderer uses the keys seen so far and redoes a part if more turn up.
   const plan = planColumns(record.options);
   const metadataKeys = new Set(plan.kind === 'all_metadata' ? await checkpoint.loadMetadataKeys() : []);
   let newKeys: string[] = [];
+  const fileDate = snapshot === null ? (record.startedAt ?? now()) : snapshot * 1000;
+  const name = exportFileName(record.id, fileDate, record.options.gzip === true);
+  // Finished slices become CSV while the rest is fetched (those of an earlier attempt are rendered again).
+  const renderer = createFileRenderer({
+    dataDir: ctx.dataDir,
+    exportId: record.id,
+    plan,
+    metadataKeys,
+    outPath: join(exportDir(ctx.dataDir, record.id), name),
+    gzip: record.options.gzip === true,
+    signal,
+  });
+  for (const slice of slices) renderer.update(slice);
   const sink: PageSink = {
     write(sliceId, customers) {
       if (plan.kind === 'all_metadata') {
@@ -100,6 +114,7 @@ export async function runExport(ctx: ExportRunContext): Promise<ExportRunResult>
       const keys = newKeys;
       newKeys = [];
       const { cancelRequested } = await checkpoint.commit(changed, delta, keys);
+      for (const slice of changed) renderer.update(slice);
       totals.customers += delta.customers;
       totals.pages += delta.pages;
       totals.bytes += delta.bytes;
@@ -110,54 +125,48 @@ export async function runExport(ctx: ExportRunContext): Promise<ExportRunResult>
 
   const fetchStartedAt = now();
   try {
-    if (record.mode === 'search') {
-      const [only] = slices;
-      if (only !== undefined && record.options.query !== undefined) {
-        slices = [await runSearchPages({ slice: only, query: record.options.query, gateway: ctx.gateway, sink, signal })];
-      }
-    } else {
-      slices = await runSlices({
-        slices,
-        inFlight: ctx.pagesInFlight,
-        signal,
-        now,
-        fetchPage: (slice, s) => ctx.gateway.listPage(pageParams(slice, record.options.email), s),
-        sink,
-      });
+    try {
+      slices = await fetchPages(ctx, slices, sink, signal, now);
+    } catch (err) {
+      if (cancel.signal.aborted || (await ctx.store.isCancelRequested(record.id))) return { status: 'cancelled' };
+      throw err;
     }
-  } catch (err) {
-    if (cancel.signal.aborted || (await ctx.store.isCancelRequested(record.id))) return { status: 'cancelled' };
-    throw err;
-  }
-  if (await ctx.store.isCancelRequested(record.id)) return { status: 'cancelled' };
-  const fetchMs = now() - fetchStartedAt;
-  ctx.logger.info({ ...totals, slices: slices.length, ms: fetchMs }, 'every page fetched; rendering the file');
+    if (await ctx.store.isCancelRequested(record.id)) return { status: 'cancelled' };
+    const fetchMs = now() - fetchStartedAt;
+    ctx.logger.info({ ...totals, slices: slices.length, ms: fetchMs }, 'every page fetched; writing the file');
 
-  const fileDate = snapshot === null ? (record.startedAt ?? now()) : snapshot * 1000;
-  const name = exportFileName(record.id, fileDate, record.options.gzip === true);
-  const partPaths: string[] = [];
-  for (const slice of fileOrder(slices)) {
-    const path = partPath(ctx.dataDir, record.id, slice.id);
-    if (await exists(path)) partPaths.push(path);
+    for (const slice of slices) renderer.update(slice);
+    const { queueMs, lateParts, lateAppends, restarted, ...file } = await renderer.finish();
+    const ms = now() - fetchStartedAt - fetchMs;
+    ctx.logger.info({ rows: file.rows, bytes: file.bytes, ms, queueMs, lateParts, lateAppends, restarted }, 'file written');
+    await progress.update({ ...totals, bytes: file.bytes }, true);
+    return { status: 'completed', file: { ...file, name } };
+  } finally {
+    // Nothing may still write into the export's directory once this attempt is over (it may be deleted next).
+    await renderer.close();
   }
-  const file = await renderExportFile({
-    partPaths,
-    plan,
-    metadataKeys,
-    gzip: record.options.gzip === true,
-    outPath: `${exportDir(ctx.dataDir, record.id)}/${name}`,
-    signal,
-  });
-  ctx.logger.info({ rows: file.rows, bytes: file.bytes, ms: now() - fetchStartedAt - fetchMs }, 'file rendered');
-  await progress.update({ ...totals, bytes: file.bytes }, true);
-  return { status: 'completed', file: { ...file, name } };
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
+/** Fetches every remaining page: parallel slices, or the sequential pages of a search. */
+async function fetchPages(
+  ctx: ExportRunContext,
+  slices: SliceState[],
+  sink: PageSink,
+  signal: AbortSignal,
+  now: () => number,
+): Promise<SliceState[]> {
+  const { record } = ctx;
+  if (record.mode === 'search') {
+    const [only] = slices;
+    if (only === undefined || record.options.query === undefined) return slices;
+    return [await runSearchPages({ slice: only, query: record.options.query, gateway: ctx.gateway, sink, signal })];
   }
+  return runSlices({
+    slices,
+    inFlight: ctx.pagesInFlight,
+    signal,
+    now,
+    fetchPage: (slice, s) => ctx.gateway.listPage(pageParams(slice, record.options.email), s),
+    sink,
+  });
 }

@@ -29,7 +29,7 @@ describe('export resume after kill -9', () => {
 
     // A page written to its part file whose checkpoint never reached Redis: resume must cut it off.
     const dir = partsDir(h.services.config.dataDir, created.id);
-    const part = readdirSync(dir).sort()[0]!;
+    const part = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort()[0]!;
     appendFileSync(join(dir, part), '{"id":"cus_torn_write","created":1}\n');
 
     // BullMQ's stalled check hands the job to the new worker once the dead worker's lock expires.
