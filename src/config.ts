@@ -35,7 +35,7 @@ const envSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -').default('stripe-bulk'),
   WORKER_CONCURRENCY: positiveInt.default(2),
   IMPORT_ROWS_IN_FLIGHT: positiveInt.max(500).default(64),
-  EXPORT_PAGES_IN_FLIGHT: positiveInt.max(200).default(32),
+  EXPORT_PAGES_IN_FLIGHT: positiveInt.max(200).default(24),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   EXPORT_KEEP_FILES: positiveInt.default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from '../config.ts';
 import express from 'express';
-import { createApp } from '../http/app.ts';
 import { createHealthRouter } from '../http/routes/health-routes.ts';
 import { createMetricsRouter } from '../http/routes/metrics-route.ts';
 import type { KeyStatus } from '../http/routes/health-routes.ts';
@@ -52,6 +51,8 @@ export async function runEntryPoint(options: EntryPointOptions): Promise<void> {
 
   let server: Server | undefined;
   if (options.http) {
+    // Loaded only where it is served: a worker-only process stays lighter without Express routes and the board.
+    const { createApp } = await import('../http/app.ts');
     const app = createApp(services, { keyStatus: () => keyStatus });
     server = app.listen(config.port, () => logger.info({ port: config.port }, `HTTP API on http://127.0.0.1:${config.port}`));
   }
