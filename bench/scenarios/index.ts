@@ -1,0 +1,61 @@
+import { LIVE_LIMITS, NO_LIMITS } from '../lib/bench-emulator.ts';
+import type { BenchContext } from '../lib/context.ts';
+import type { ScenarioResult } from '../lib/report.ts';
+import { withWorkerGroup } from '../lib/worker-group.ts';
+import { endpointDefaultScenario } from './endpoint-default.ts';
+import { exportCeilingScenario } from './export-ceiling.ts';
+import { headroomScenario, UNLIMITED_RPS } from './headroom.ts';
+import { IMPORT_CEILING, importCeilingScenario, PROCESS_COUNTS } from './import-ceiling.ts';
+import { memoryScenario } from './memory.ts';
+import { userLoopsScenario } from './user-loops.ts';
+
+/**
+ * Scenarios 1–3 share one emulator at the live limits (our import and the users' loops meet the same server) and
+ * one pool of worker processes configured for it.
+ */
+function liveGroup(ctx: BenchContext, which: { import: boolean; export: boolean }): Promise<ScenarioResult[]> {
+  const processes = which.import ? Math.max(...PROCESS_COUNTS) : 1;
+  const limits = { emulator: LIVE_LIMITS, processes, readRps: IMPORT_CEILING, writeRps: IMPORT_CEILING };
+  return withWorkerGroup(ctx, 'live', limits, async (group) => {
+    const results: ScenarioResult[] = [];
+    if (which.import) {
+      const ours = await importCeilingScenario(ctx, group);
+      results.push(ours.result, await userLoopsScenario(ctx, group.emulator, ours.oneProcessRowsPerS));
+    }
+    if (which.export) results.push(await exportCeilingScenario(ctx, group));
+    return results;
+  });
+}
+
+/**
+ * Scenarios 4 and 5 each get a fresh worker process (no latency, no limits): the memory figures start from a
+ * process that has done nothing, and the headroom figures do not inherit the heap of a million-row job.
+ */
+function unlimitedGroup(ctx: BenchContext, name: 'headroom' | 'memory'): Promise<ScenarioResult[]> {
+  const limits = { emulator: NO_LIMITS, processes: 1, readRps: UNLIMITED_RPS, writeRps: UNLIMITED_RPS };
+  return withWorkerGroup(ctx, name, limits, async (group) => [
+    name === 'headroom' ? await headroomScenario(ctx, group) : await memoryScenario(ctx, group),
+  ]);
+}
+
+/** The scenario groups `--only` selects; `run` gets the whole selection so groups that share processes stay together. */
+export const SCENARIO_IDS = ['import', 'export', 'headroom', 'memory', 'endpoint'] as const;
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+/** Runs of the selection, in order: each entry is one group with its own emulator and worker processes. */
+export function planRuns(only: readonly ScenarioId[]): { title: string; run: (ctx: BenchContext) => Promise<ScenarioResult[]> }[] {
+  const has = (id: ScenarioId) => only.includes(id);
+  const plan: { title: string; run: (ctx: BenchContext) => Promise<ScenarioResult[]> }[] = [];
+  if (has('import') || has('export')) {
+    plan.push({
+      title: [has('import') ? 'Scenarios 1-2: import at the live ceiling, and what users write instead' : '', has('export') ? 'Scenario 3: export at the live ceiling' : '']
+        .filter(Boolean)
+        .join('; '),
+      run: (ctx) => liveGroup(ctx, { import: has('import'), export: has('export') }),
+    });
+  }
+  if (has('headroom')) plan.push({ title: 'Scenario 4: headroom', run: (ctx) => unlimitedGroup(ctx, 'headroom') });
+  if (has('memory')) plan.push({ title: 'Scenario 5: memory', run: (ctx) => unlimitedGroup(ctx, 'memory') });
+  if (has('endpoint')) plan.push({ title: "Scenario 6: Stripe's per-endpoint default", run: async (ctx) => [await endpointDefaultScenario(ctx)] });
+  return plan;
+}
