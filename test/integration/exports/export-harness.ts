@@ -1,18 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { Worker } from 'bullmq';
+import type { Processor, Worker } from 'bullmq';
 import { parse } from 'csv-parse/sync';
 import express from 'express';
 import { createExportProcessor, EXPORT_WORKER_OPTIONS } from '../../../jobs/export-customers.ts';
 import type { EmulatorOptions } from '../../../src/emulator/index.ts';
 import { errorHandler } from '../../../src/http/middleware/error-handler.ts';
 import { createExportRouter, createExportScheduleRouter } from '../../../src/http/routes/export-routes.ts';
-import { createRedisConnection } from '../../../src/queues/connection.ts';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
+import { listenOnFreePort } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
+import { spawnWorkerProcess, startQueueWorker } from '../../helpers/workers.ts';
 
 /** An export as `GET /v1/exports/:id` answers it. */
 export interface ExportJson {
@@ -73,10 +72,8 @@ export async function createExportHarness(
   app.use('/v1/export-schedules', createExportScheduleRouter(services));
   for (const [path, router] of options.routers?.(services) ?? []) app.use(path, router);
   app.use(errorHandler(services.logger));
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnFreePort(app);
+  const baseUrl = listening.baseUrl;
   const workers: Worker[] = [];
   const children: ChildProcess[] = [];
 
@@ -85,22 +82,12 @@ export async function createExportHarness(
     services,
     baseUrl,
     startWorker() {
-      const worker = new Worker(QUEUE_NAMES.export, createExportProcessor(services), {
-        connection: createRedisConnection(services.config.redisUrl, 'export-test-worker'),
-        prefix: services.config.queuePrefix,
-        concurrency: services.config.workerConcurrency,
-        ...EXPORT_WORKER_OPTIONS,
-      });
-      worker.on('error', () => undefined);
+      const worker = startQueueWorker(services, QUEUE_NAMES.export, createExportProcessor(services) as Processor, EXPORT_WORKER_OPTIONS);
       workers.push(worker);
       return worker;
     },
     spawnWorker(env = {}) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-        env: { ...process.env, ...services.workerEnv, ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      child.stderr?.resume();
+      const child = spawnWorkerProcess(services, env);
       children.push(child);
       return child;
     },
@@ -150,7 +137,7 @@ export async function createExportHarness(
     async close() {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await Promise.all(workers.map((w) => w.close(true)));
-      await new Promise((r) => server.close(r));
+      await listening.close();
       await services.close();
       await emulator.close();
     },

@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { Worker } from 'bullmq';
+import type { ChildProcess } from 'node:child_process';
+import type { Processor, Worker } from 'bullmq';
 import express from 'express';
 import { parse } from 'csv-parse/sync';
 import { createImportProcessor, IMPORT_WORKER_OPTIONS } from '../../../jobs/import-customers.ts';
@@ -9,10 +7,11 @@ import type { EmulatorOptions } from '../../../src/emulator/index.ts';
 import { errorHandler } from '../../../src/http/middleware/error-handler.ts';
 import { createImportRouter } from '../../../src/http/routes/import-routes.ts';
 import type { ImportRecord } from '../../../src/imports/import-types.ts';
-import { createRedisConnection } from '../../../src/queues/connection.ts';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
+import { listenOnFreePort } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
+import { spawnWorkerProcess, startQueueWorker } from '../../helpers/workers.ts';
 
 /** One result line, as the API serves it. */
 export interface ResultRow {
@@ -50,10 +49,8 @@ export async function createImportHarness(
   app.use('/v1', express.json());
   app.use('/v1/imports', createImportRouter(services));
   app.use(errorHandler(services.logger));
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listening = await listenOnFreePort(app);
+  const baseUrl = listening.baseUrl;
   const workers: Worker[] = [];
   const children: ChildProcess[] = [];
 
@@ -62,22 +59,12 @@ export async function createImportHarness(
     services,
     baseUrl,
     startWorker() {
-      const worker = new Worker(QUEUE_NAMES.import, createImportProcessor(services), {
-        connection: createRedisConnection(services.config.redisUrl, 'import-test-worker'),
-        prefix: services.config.queuePrefix,
-        concurrency: services.config.workerConcurrency,
-        ...IMPORT_WORKER_OPTIONS,
-      });
-      worker.on('error', () => undefined);
+      const worker = startQueueWorker(services, QUEUE_NAMES.import, createImportProcessor(services) as Processor, IMPORT_WORKER_OPTIONS);
       workers.push(worker);
       return worker;
     },
     spawnWorker(env = {}) {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
-        env: { ...process.env, ...services.workerEnv, ...env },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      child.stderr?.resume();
+      const child = spawnWorkerProcess(services, env);
       children.push(child);
       return child;
     },
@@ -116,7 +103,7 @@ export async function createImportHarness(
     async close() {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await Promise.all(workers.map((w) => w.close(true)));
-      await new Promise((r) => server.close(r));
+      await listening.close();
       await services.close();
       await emulator.close();
     },

@@ -1,0 +1,32 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { createRedisConnection } from '../../src/queues/connection.ts';
+import type { QueueName } from '../../src/queues/names.ts';
+import type { TestServices } from './services.ts';
+
+/** An in-process BullMQ worker for one queue, configured as src/queues/start-workers.ts does; close it in the test. */
+export function startQueueWorker(
+  services: TestServices,
+  queue: QueueName,
+  processor: Processor,
+  options: Partial<WorkerOptions>,
+): Worker {
+  const worker = new Worker(queue, processor, {
+    connection: createRedisConnection(services.config.redisUrl, `${queue}-test-worker`),
+    prefix: services.config.queuePrefix,
+    concurrency: services.config.workerConcurrency,
+    ...options,
+  });
+  worker.on('error', () => undefined);
+  return worker;
+}
+
+/** A real `src/worker.ts` process joined to the services' Redis, prefix and DATA_DIR (kill it in the test). */
+export function spawnWorkerProcess(services: TestServices, env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    env: { ...process.env, ...services.workerEnv, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  child.stderr?.resume();
+  return child;
+}
