@@ -9,8 +9,14 @@ import type { WorkerGroup } from '../lib/worker-group.ts';
 /** One read and one write per row at 100 reads/s and 100 writes/s: 100 rows/s. */
 export const IMPORT_CEILING = 100;
 const TARGET = 0.95;
-/** Worker processes kept busy at once; the group's pool must have at least the largest. */
-export const PROCESS_COUNTS = [1, 2, 4] as const;
+/**
+ * Worker processes kept busy at once; the group's pool must have at least the largest. Issue 6 asks for 1, 2 and 4;
+ * BENCH_IMPORT_PROCESSES=1,3 measures other counts (the import issue names three).
+ */
+export const PROCESS_COUNTS: readonly number[] = (process.env.BENCH_IMPORT_PROCESSES ?? '1,2,4')
+  .split(',')
+  .map((n) => Number(n.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
 
 /** One import run at one process count. */
 export interface ImportCeilingRun {
