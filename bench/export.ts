@@ -22,12 +22,13 @@ import { stringify } from 'csv-stringify';
 import { Redis } from 'ioredis';
 import Stripe from 'stripe';
 import { customerToRow, EXPORT_COLUMNS } from '../src/csv/index.ts';
-import { startEmulator, type EmulatorStats, type SeedCustomer } from '../src/emulator/index.ts';
+import { startEmulator, type EmulatorStats } from '../src/emulator/index.ts';
 import { EXPORT_JOB_OPTIONS } from '../src/exports/export-job-data.ts';
 import { newExportId } from '../src/exports/export-ids.ts';
 import { ExportStore } from '../src/exports/export-store.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { freePort } from '../test/helpers/free-port.ts';
+import { population } from './lib/customer-population.ts';
 
 const CUSTOMERS = 100_000;
 const READ_LIMIT = 100;
@@ -65,34 +66,6 @@ async function admin<T>(url: string, path: string, body?: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** Two years of sign-ups: 70% spread evenly, 30% in bursts (100–1,000 customers sharing one second). */
-function population(now: number): SeedCustomer[] {
-  let x = 42;
-  const random = () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return x / 2 ** 31;
-  };
-  const start = now - 2 * 365 * 86_400;
-  const customers: SeedCustomer[] = [];
-  const plans = ['free', 'pro', 'team', 'enterprise'];
-  const add = (created: number) => {
-    const i = customers.length;
-    customers.push({
-      email: `user${i}@example.com`,
-      name: `Customer ${i}`,
-      created,
-      metadata: { plan: plans[i % 4]!, crm_id: `crm-${i}` },
-      address: i % 3 === 0 ? { city: 'Paris', country: 'FR', line1: `${i} rue de Rivoli`, postal_code: '75001' } : null,
-    });
-  };
-  while (customers.length < CUSTOMERS * 0.3) {
-    const second = start + Math.floor(random() * (now - start - 60));
-    const size = random() < 0.2 ? 1000 : 100;
-    for (let i = 0; i < size && customers.length < CUSTOMERS * 0.3; i++) add(second);
-  }
-  while (customers.length < CUSTOMERS) add(start + Math.floor(random() * (now - start - 60)));
-  return customers;
-}
 
 function rssOf(pid: number): { rssMb: number; hwmMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -145,7 +118,7 @@ async function main(): Promise<void> {
   let worker: ChildProcess | undefined;
   try {
     const now = Math.floor(Date.now() / 1000);
-    const people = population(now);
+    const people = population(CUSTOMERS, now);
     for (let i = 0; i < people.length; i += 10_000) {
       await admin(emulator.url, 'seed', { customers: people.slice(i, i + 10_000) });
     }

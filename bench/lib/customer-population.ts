@@ -9,7 +9,7 @@ const PLANS = ['free', 'pro', 'team', 'enterprise'];
  * import or a launch), so the export has to split dense ranges and page inside single seconds.
  * Deterministic (a fixed linear congruential generator) so every run exports the same population.
  */
-function population(count: number, now: number): SeedCustomer[] {
+export function population(count: number, now: number): SeedCustomer[] {
   let x = 42;
   const random = () => {
     x = (x * 1103515245 + 12345) % 2 ** 31;

@@ -4,7 +4,7 @@ import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts'
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
 
-const KEY = 'sk_test_operatorsSecretKey123';
+const KEY = 'sk_test_opsFakeKey1';
 let emulator: TestEmulator | undefined;
 let services: TestServices | undefined;
 let listening: ListeningApp | undefined;

@@ -72,9 +72,9 @@ describe('describeStripeError', () => {
   });
 
   it('masks anything shaped like a secret key', () => {
-    const err = apiError(401, { message: 'Invalid API Key provided: sk_live_abcdefghijklmnop1234' });
+    const err = apiError(401, { message: 'Invalid API Key provided: sk_live_notRealKey99' });
     const text = describeStripeError(err);
-    expect(text).not.toContain('abcdefghijklmnop1234');
+    expect(text).not.toContain('notRealKey99');
     expect(text).toContain('sk_live_[redacted]');
     expect(describeStripeError(new Error('rk_test_SECRET123 leaked'))).toBe('Error: rk_test_[redacted] leaked');
   });
