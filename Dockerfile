@@ -1,13 +1,24 @@
 # stripe-bulk: one image for the API, the workers and the emulator (the command picks the role).
+# Build stage: compile TypeScript to dist/ (`npm run build`).
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/build.sh ./scripts/build.sh
+COPY src ./src
+COPY jobs ./jobs
+COPY bin ./bin
+RUN bash scripts/build.sh
+
+# Runtime: production dependencies and the compiled JavaScript only (a compiled worker idles ~50 MB below tsx).
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund && npm cache clean --force
-COPY tsconfig.json ./
-COPY src ./src
-COPY jobs ./jobs
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
 COPY samples ./samples
 USER node
 EXPOSE 3000
-CMD ["npx", "tsx", "src/server.ts"]
+CMD ["node", "dist/src/server.js"]

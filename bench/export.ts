@@ -1,7 +1,7 @@
 /**
  * Benchmark (not a test): export 100,000 customers from the emulator at Stripe's live read limit (100 reads/s,
  * 150 ± 50 ms latency). The ceiling is 100 pages/s × 100 customers = 10,000 customers/s.
- * The export runs in a spawned `src/worker.ts` (as in production) whose peak RSS (VmHWM) is read from /proc.
+ * The export runs in a spawned, compiled worker (`node dist/src/worker.js`, as in production; BENCH_WORKER=tsx runs it under tsx) whose peak RSS (VmHWM) is read from /proc.
  * In the same run, the loop a user would write instead — stripe-node auto-pagination writing CSV — is measured
  * for a bounded time (it is sequential, so a full run would take minutes) and its rate reported.
  *
@@ -29,6 +29,7 @@ import { ExportStore } from '../src/exports/export-store.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { freePort } from '../test/helpers/free-port.ts';
 import { population } from './lib/customer-population.ts';
+import { workerArgs, workerRuntime } from './lib/worker-entry.ts';
 
 const CUSTOMERS = 100_000;
 const READ_LIMIT = 100;
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`seeded ${people.length} customers\n`);
 
-    worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    worker = spawn(process.execPath, workerArgs(), {
       env: {
         ...process.env,
         REDIS_URL: redisServer.url,
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const pid = worker.pid!;
-    // Let the worker start (tsx, Stripe key check) so the measure starts at the export, not at process start.
+    // Let the worker start (Stripe key check) so the measure starts at the export, not at process start.
     await new Promise((r) => setTimeout(r, 5000));
     const idleRss = rssOf(pid).rssMb;
     await admin(emulator.url, 'stats/reset', {});
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
         projected_seconds_for_all: Math.round(CUSTOMERS / naive.rate),
       },
       timeline_per_second: perSecond(samples),
-      settings: { read_limit: READ_LIMIT, latency_ms: '150 ± 50', pages_in_flight: PAGES_IN_FLIGHT, ceiling_customers_per_second: CEILING },
+      settings: { worker: workerRuntime(), read_limit: READ_LIMIT, latency_ms: '150 ± 50', pages_in_flight: PAGES_IN_FLIGHT, ceiling_customers_per_second: CEILING },
     };
     mkdirSync('bench/out', { recursive: true });
     writeFileSync('bench/out/export.json', `${JSON.stringify(result, null, 2)}\n`);

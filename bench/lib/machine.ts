@@ -1,4 +1,5 @@
 import { cpus, loadavg, totalmem } from 'node:os';
+import { workerRuntime } from './worker-entry.ts';
 
 /** What the figures were measured on; other helpers may share the machine, hence the load averages. */
 export interface MachineInfo {
@@ -6,6 +7,8 @@ export interface MachineInfo {
   cpus: number;
   total_memory_gb: number;
   node: string;
+  /** How the worker processes were started (compiled, or under tsx). */
+  worker: string;
   platform: string;
   date: string;
   /** 1, 5 and 15 minute load averages when the run started. */
@@ -23,6 +26,7 @@ export function describeMachine(): MachineInfo {
     cpus: list.length,
     total_memory_gb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
+    worker: workerRuntime(),
     platform: `${process.platform} ${process.arch}`,
     date: new Date().toISOString(),
     load_average_start: roundLoad(loadavg()),

@@ -6,6 +6,7 @@ import { QUEUE_NAMES } from '../../src/queues/names.ts';
 import { BENCH_KEY } from './bench-emulator.ts';
 import { cpuMs, peakRssMb, resetPeakRss } from './proc-stats.ts';
 import { sleep } from './numbers.ts';
+import { workerArgs } from './worker-entry.ts';
 
 /** What a spawned `src/worker.ts` is configured with (see src/config.ts for the variables). */
 export interface WorkerEnvOptions {
@@ -37,7 +38,7 @@ export function workerEnv(o: WorkerEnvOptions): NodeJS.ProcessEnv {
   };
 }
 
-/** Worker processes (`node --import tsx src/worker.ts`) started for one scenario. */
+/** Worker processes (`node dist/src/worker.js`, see worker-entry.ts) started for one scenario. */
 export interface WorkerPool {
   readonly pids: number[];
   /** Peak RSS (VmHWM) of each process so far (or since resetPeakRss), in MB. */
@@ -66,7 +67,7 @@ export async function startWorkerPool(redis: Redis, count: number, env: NodeJS.P
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the workers (not allowed in NODE_OPTIONS).
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const children = Array.from({ length: count }, () =>
-    spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/worker.ts'], { env, stdio: ['ignore', log, log] }),
+    spawn(process.execPath, [...nodeArgs, ...workerArgs()], { env, stdio: ['ignore', log, log] }),
   );
   closeSync(log);
   const stop = async () => {

@@ -21,9 +21,17 @@ export function startQueueWorker(
   return worker;
 }
 
-/** A real `src/worker.ts` process joined to the services' Redis, prefix and DATA_DIR (kill it in the test). */
-export function spawnWorkerProcess(services: TestServices, env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+/** How a spawned worker runs: from the sources under tsx, or compiled by `npm run build` (as in production). */
+export type WorkerEntry = 'source' | 'compiled';
+
+const ENTRY_ARGS: Record<WorkerEntry, string[]> = {
+  source: ['--import', 'tsx', 'src/worker.ts'],
+  compiled: ['dist/src/worker.js'],
+};
+
+/** A real worker process joined to the services' Redis, prefix and DATA_DIR (kill it in the test). */
+export function spawnWorkerProcess(services: TestServices, env: Record<string, string> = {}, entry: WorkerEntry = 'source'): ChildProcess {
+  const child = spawn(process.execPath, ENTRY_ARGS[entry], {
     env: { ...process.env, ...services.workerEnv, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -11,7 +11,7 @@ import { QUEUE_NAMES } from '../../../src/queues/names.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
-import { spawnWorkerProcess, startQueueWorker } from '../../helpers/workers.ts';
+import { spawnWorkerProcess, startQueueWorker, type WorkerEntry } from '../../helpers/workers.ts';
 
 /** An export as `GET /v1/exports/:id` answers it. */
 export interface ExportJson {
@@ -46,7 +46,7 @@ export interface ExportHarness {
   services: TestServices;
   baseUrl: string;
   startWorker(): Worker;
-  spawnWorker(env?: Record<string, string>): ChildProcess;
+  spawnWorker(env?: Record<string, string>, entry?: WorkerEntry): ChildProcess;
   request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   createExport(options?: Record<string, unknown>): Promise<ExportJson>;
   get(id: string): Promise<ExportJson>;
@@ -86,8 +86,8 @@ export async function createExportHarness(
       workers.push(worker);
       return worker;
     },
-    spawnWorker(env = {}) {
-      const child = spawnWorkerProcess(services, env);
+    spawnWorker(env = {}, entry = 'source') {
+      const child = spawnWorkerProcess(services, env, entry);
       children.push(child);
       return child;
     },

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExportHarness, idsOf, type ExportHarness } from '../exports/export-harness.ts';
+
+/**
+ * Production runs the compiled JavaScript (`npm run build`, then `node dist/src/worker.js`; see the Dockerfile).
+ * This builds dist/ and runs a real export on a compiled worker process: the relative imports rewritten from `.ts`
+ * to `.js` and the files copied beside the modules (the limiter's Lua scripts) are what it checks.
+ */
+describe('the compiled worker (npm run build)', () => {
+  let h: ExportHarness;
+  beforeAll(async () => {
+    execFileSync('bash', ['scripts/build.sh'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+    h = await createExportHarness({ env: { STRIPE_READ_RPS: '200', EXPORT_PAGES_IN_FLIGHT: '8' } });
+    await h.emulator.admin.seed({ count: 900, template: { email: 'spread{i}@example.com', created: 1_650_000_000 }, createdStep: 7 });
+    await h.emulator.admin.seed({ count: 300, template: { email: 'burst{i}@example.com', created: 1_660_000_000 } });
+  }, 180_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('builds the entry points with their assets', () => {
+    for (const file of ['dist/src/worker.js', 'dist/src/server.js', 'dist/src/emulator-server.js', 'dist/src/rate-limit/reserve-slot-5.lua', 'dist/src/http/public/index.html']) {
+      expect(existsSync(file), file).toBe(true);
+    }
+  });
+
+  it('runs an export to the end on `node dist/src/worker.js`', async () => {
+    h.spawnWorker({}, 'compiled');
+    const created = await h.createExport();
+    const done = await h.waitFor(created.id, ['completed', 'failed'], 45_000);
+    expect(done.status).toBe('completed');
+    expect(done.counts.customers).toBe(1200);
+    const ids = idsOf(await h.download(created.id));
+    expect(ids).toEqual((await h.emulator.admin.customers()).map((c) => c.id));
+  });
+});
