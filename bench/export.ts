@@ -8,7 +8,7 @@
  *   npx tsx bench/export.ts            (writes bench/out/export.json)
  *
  * `timeline_per_second` (pages fetched and the worker's RSS in each second since the enqueue) shows the ramp-up,
- * the tail and when memory peaks. Knobs while tuning: BENCH_PAGES_IN_FLIGHT (default 32, the config default),
+ * the tail and when memory peaks. Knobs while tuning: BENCH_PAGES_IN_FLIGHT (default: the config default, EXPORT_PAGES_IN_FLIGHT),
  * BENCH_AUTO_PAGINATION_SECONDS=0 (skip the user's loop), BENCH_LOG_LEVEL=info (the worker's export logs, among
  * them the time spent writing the file after the last page).
  */
@@ -21,6 +21,7 @@ import { Queue } from 'bullmq';
 import { stringify } from 'csv-stringify';
 import { Redis } from 'ioredis';
 import Stripe from 'stripe';
+import { loadConfig } from '../src/config.ts';
 import { customerToRow, EXPORT_COLUMNS } from '../src/csv/index.ts';
 import { startEmulator, type EmulatorStats } from '../src/emulator/index.ts';
 import { EXPORT_JOB_OPTIONS } from '../src/exports/export-job-data.ts';
@@ -35,8 +36,8 @@ const CUSTOMERS = 100_000;
 const READ_LIMIT = 100;
 const CEILING = READ_LIMIT * 100;
 const KEY = 'sk_test_bench_export';
-/** The production default; BENCH_PAGES_IN_FLIGHT tries another. */
-const PAGES_IN_FLIGHT = Number(process.env.BENCH_PAGES_IN_FLIGHT ?? 32);
+/** The production default (src/config.ts); BENCH_PAGES_IN_FLIGHT tries another. */
+const PAGES_IN_FLIGHT = process.env.BENCH_PAGES_IN_FLIGHT === undefined ? loadConfig({ STRIPE_SECRET_KEY: KEY }).exportPagesInFlight : Number(process.env.BENCH_PAGES_IN_FLIGHT);
 /** BENCH_AUTO_PAGINATION_SECONDS=0 skips the user's loop (quicker runs while tuning the export). */
 const AUTO_PAGINATION_SECONDS = Number(process.env.BENCH_AUTO_PAGINATION_SECONDS ?? 20);
 

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type Stripe from 'stripe';
-import { applyPage, estimateRemaining, fileOrder, splitInHalf, type SliceState } from '../../src/exports/slice-plan.ts';
+import { applyPage, estimateRemaining, fileOrder, scheduleOrder, splitSlice, type SliceState } from '../../src/exports/slice-plan.ts';
 import type { CountsDelta } from '../../src/exports/slice-checkpoint.ts';
 
 /** One page as the list endpoint answers it. */
@@ -43,9 +43,9 @@ export interface SliceRunnerOptions {
 /**
  * Fetches every slice to the end, at most `inFlight` pages at once and one page at a time per slice (a slice is
  * one cursor). Pages are committed in batches: whatever arrived while the previous checkpoint was being written.
- * While fewer slices are unfinished than `inFlight`, the slice with the most customers left gives away the older
- * half of its remaining range — even a slice whose next page is in flight: that page's customers below the
- * slice's new lower bound are dropped when it arrives (the new slice reads them) and the slice ends there.
+ * Slices with many customers left give away the older pieces of their remaining range (see split) — even a slice
+ * whose next page is in flight: that page's customers below the slice's new lower bound are dropped when it arrives
+ * (the new slice reads them) and the slice ends there. Free slots go to the longest chains first (scheduleOrder).
  * Rejects with the first fetch or commit error (after the pages in flight settle), or with the signal's reason.
  */
 export function runSlices(options: SliceRunnerOptions): Promise<SliceState[]> {
@@ -70,27 +70,46 @@ export function runSlices(options: SliceRunnerOptions): Promise<SliceState[]> {
   let timer: NodeJS.Timeout | undefined;
   const unfinished = () => [...all.values()].filter((s) => !s.done);
 
-  /** Splits the slices with the most work left while there is spare concurrency; answers the ids it changed. */
+  /**
+   * Splits the slices with the most work left; answers the ids it changed. While slots are free, the biggest slice
+   * is cut into one piece per free slot. When every slot is taken, a slice estimated to hold more than its share of
+   * what is left (1/inFlight) is still halved, up to 2 × inFlight unfinished slices: read one page per round trip,
+   * it would otherwise finish after all the others and leave the end of the export to a single cursor.
+   */
   const split = (): number[] => {
     const changed: number[] = [];
     for (;;) {
       const open = unfinished();
-      if (open.length >= options.inFlight) break;
+      const spare = options.inFlight - open.length;
       let best: SliceState | undefined;
       let bestEstimate = minSplit;
+      let total = 0;
       for (const candidate of open) {
         const estimate = estimateRemaining(candidate);
+        total += estimate;
         if (estimate >= bestEstimate) {
           best = candidate;
           bestEstimate = estimate;
         }
       }
       if (best === undefined) break;
-      const halves = splitInHalf(best, nextId++);
-      if (halves === null) break;
-      all.set(halves.kept.id, halves.kept);
-      all.set(halves.created.id, halves.created);
-      changed.push(halves.kept.id, halves.created.id);
+      let pieces: number;
+      if (spare > 0) {
+        // As many pieces as free slots (plus the slice's own), each with at least half the split threshold.
+        pieces = Math.min(spare + 1, Math.floor(bestEstimate / (minSplit / 2)));
+      } else {
+        if (open.length >= 2 * options.inFlight || bestEstimate * options.inFlight <= total) break;
+        pieces = 2;
+      }
+      const parts = splitSlice(best, pieces, nextId);
+      if (parts === null) break;
+      nextId += parts.created.length;
+      all.set(parts.kept.id, parts.kept);
+      changed.push(parts.kept.id);
+      for (const created of parts.created) {
+        all.set(created.id, created);
+        changed.push(created.id);
+      }
     }
     return changed;
   };
@@ -101,6 +120,7 @@ export function runSlices(options: SliceRunnerOptions): Promise<SliceState[]> {
     if (slice === undefined) throw new Error(`slice ${sliceId} vanished`);
     // The slice may have been split while this page was in flight: keep only what is still its own.
     const customers = page.data.filter((c) => c.created >= slice.gte && c.created <= slice.lte);
+    const first = customers[0];
     const last = customers[customers.length - 1];
     all.set(
       sliceId,
@@ -108,6 +128,7 @@ export function runSlices(options: SliceRunnerOptions): Promise<SliceState[]> {
         count: customers.length,
         hasMore: page.has_more,
         truncated: customers.length < page.data.length,
+        ...(first && { firstCreated: first.created }),
         last: last && { id: last.id, created: last.created },
       }),
     );
@@ -158,8 +179,8 @@ export function runSlices(options: SliceRunnerOptions): Promise<SliceState[]> {
       }
       const t = now();
       let wakeAt = Infinity;
-      // Newest first: the head of the file is finished first, which keeps the order of work predictable.
-      for (const slice of fileOrder(unfinished())) {
+      // Longest chain of pages first (see scheduleOrder) when more slices wait than slots are free.
+      for (const slice of scheduleOrder(unfinished())) {
         if (running.size >= options.inFlight) break;
         if (running.has(slice.id)) continue;
         if (slice.readyAt !== undefined && slice.readyAt > t) {

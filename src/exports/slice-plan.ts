@@ -6,8 +6,10 @@
  * - slice: an inclusive range of `created` seconds `[gte, lte]` read newest first by ONE cursor
  *   (`starting_after`); a slice owns one part file. Slices never overlap, so no customer can be read twice.
  * - split: when fewer slices are unfinished than pages may be in flight, the slice with the most customers left
- *   (estimated from the density it has seen) gives away the older half of its REMAINING range `[gte, lastCreated]`:
- *   it keeps the newer half and goes on with its cursor (so no page is wasted), the older half becomes a new slice.
+ *   (estimated from the density it has seen) gives away the older part of its REMAINING range `[gte, lastCreated]`:
+ *   the range is cut into equal pieces (two: binary subdivision; more when many slots are free, so the export
+ *   reaches its concurrency in one round trip), the slice keeps the newest piece and goes on with its cursor (so no
+ *   page is wasted), the older pieces become new slices.
  *   The boundary second `lastCreated` stays whole inside the slice that holds the cursor: customers sharing that
  *   second are read by that one cursor only, so a burst of customers in one second, with page boundaries inside
  *   it, is neither lost nor repeated. Slices with less than a few pages left are not split: each split costs one
@@ -30,6 +32,11 @@ export interface SliceState {
   done: boolean;
   /** Not fetched before this time (ms): the snapshot second is read only once it is over. */
   readyAt?: number;
+  /**
+   * The last page was a full page inside one second (a burst: customers created in the same second, as a bulk
+   * import makes them). Its rest can only be read page after page by this cursor, so it is scheduled first.
+   */
+  burst?: boolean;
   customers: number;
   pages: number;
   /** Durable byte length of the slice's part file (the resume point). */
@@ -40,6 +47,8 @@ export interface SliceState {
 export interface PageSummary {
   count: number;
   hasMore: boolean;
+  /** `created` of the page's first customer (newest). */
+  firstCreated?: number;
   last: { id: string; created: number } | undefined;
 }
 
@@ -87,12 +96,14 @@ export function cutRange(gte: number, hi: number, pieces: number): Array<[number
 export function applyPage(slice: SliceState, page: PageSummary & { truncated?: boolean }): SliceState {
   const next: SliceState = { ...slice, pages: slice.pages + 1, customers: slice.customers + page.count };
   delete next.readyAt;
+  delete next.burst;
   if (!page.hasMore || page.truncated === true || page.last === undefined) {
     next.done = true;
     return next;
   }
   next.cursor = page.last.id;
   next.lastCreated = page.last.created;
+  if (page.firstCreated === page.last.created) next.burst = true;
   return next;
 }
 
@@ -108,14 +119,23 @@ export function estimateRemaining(slice: SliceState): number {
 }
 
 /**
- * Binary subdivision: the slice keeps the newer half of its remaining range `[gte, lastCreated]` (and its cursor,
- * so no page is wasted); the older half becomes a new slice. Null when the remaining range is a single second.
+ * Subdivision: the remaining range `[gte, lastCreated]` is cut into `pieces` ranges of equal width; the slice keeps
+ * the newest (and its cursor, so no page is wasted), the others become new slices numbered from `firstId`. With
+ * two pieces this is binary subdivision; more pieces at once let an export reach its concurrency in one round
+ * trip instead of one per halving. Fewer pieces when the range has fewer seconds; null when it is a single second.
  */
-export function splitInHalf(slice: SliceState, id: number): { kept: SliceState; created: SliceState } | null {
-  if (slice.lastCreated === null || slice.lastCreated <= slice.gte) return null;
-  const [newer, older] = cutRange(slice.gte, slice.lastCreated, 2);
-  if (newer === undefined || older === undefined) return null;
-  return { kept: { ...slice, gte: newer[0] }, created: newSlice(id, older[0], older[1]) };
+export function splitSlice(
+  slice: SliceState,
+  pieces: number,
+  firstId: number,
+): { kept: SliceState; created: SliceState[] } | null {
+  if (slice.lastCreated === null || slice.lastCreated <= slice.gte || pieces < 2) return null;
+  const [newest, ...older] = cutRange(slice.gte, slice.lastCreated, pieces);
+  if (newest === undefined || older.length === 0) return null;
+  return {
+    kept: { ...slice, gte: newest[0] },
+    created: older.map(([gte, lte], i) => newSlice(firstId + i, gte, lte)),
+  };
 }
 
 /** `GET /v1/customers` parameters for the next page of a slice. */
@@ -130,6 +150,17 @@ export function pageParams(
   if (slice.cursor !== null) params.starting_after = slice.cursor;
   if (email !== undefined) params.email = email;
   return params;
+}
+
+/**
+ * The order in which slices get the free request slots: longest known chain of pages first, so the export does not
+ * end waiting on one slice read page after page. Slices in a burst first (their rest is a sequence nothing can
+ * split), then slices never read (fresh pieces of a split, each worth at least a few pages), then by estimated
+ * customers left; file order breaks ties.
+ */
+export function scheduleOrder(slices: Iterable<SliceState>): SliceState[] {
+  const rank = (s: SliceState) => (s.burst === true ? 0 : s.cursor === null ? 1 : 2);
+  return fileOrder(slices).sort((a, b) => rank(a) - rank(b) || estimateRemaining(b) - estimateRemaining(a));
 }
 
 /** Slices in file order: newest range first. */

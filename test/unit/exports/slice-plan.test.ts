@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPage, cutRange, estimateRemaining, fileOrder, initialSlices, pageParams, splitInHalf, type SliceState } from '../../../src/exports/slice-plan.ts';
+import { applyPage, cutRange, estimateRemaining, fileOrder, initialSlices, pageParams, scheduleOrder, splitSlice, type SliceState } from '../../../src/exports/slice-plan.ts';
 
 const slice = (over: Partial<SliceState> = {}): SliceState => ({
   id: 0,
@@ -83,12 +83,20 @@ describe('applyPage', () => {
     expect(next.done).toBe(true);
   });
 
+  it('marks a slice in a burst while its pages stay inside one second', () => {
+    const inBurst = applyPage(slice({ gte: 0, lte: 100 }), { count: 100, hasMore: true, firstCreated: 70, last: { id: 'c1', created: 70 } });
+    expect(inBurst.burst).toBe(true);
+    const out = applyPage(inBurst, { count: 100, hasMore: true, firstCreated: 70, last: { id: 'c2', created: 69 } });
+    expect(out.burst).toBeUndefined();
+    expect(applyPage(inBurst, { count: 20, hasMore: false, firstCreated: 70, last: { id: 'c3', created: 70 } }).burst).toBeUndefined();
+  });
+
   it('drops the readiness delay once the slice was read', () => {
     expect(applyPage(slice({ readyAt: 123 }), { count: 1, hasMore: false, last: { id: 'c', created: 1 } }).readyAt).toBeUndefined();
   });
 });
 
-describe('estimateRemaining and splitInHalf', () => {
+describe('estimateRemaining and splitSlice', () => {
   it('estimates the customers left from the density seen so far', () => {
     // 100 customers over seconds 91..100 (10 s): 10 per second, 91 seconds left (0..90).
     expect(estimateRemaining(slice({ gte: 0, lte: 100, lastCreated: 91, customers: 100, cursor: 'c' }))).toBe(910);
@@ -98,17 +106,28 @@ describe('estimateRemaining and splitInHalf', () => {
   });
 
   it('keeps the newer half of the remaining range with the cursor and gives away the older half', () => {
-    const halves = splitInHalf(slice({ gte: 0, lte: 100, lastCreated: 81, cursor: 'cus_x', customers: 100 }), 7);
+    const halves = splitSlice(slice({ gte: 0, lte: 100, lastCreated: 81, cursor: 'cus_x', customers: 100 }), 2, 7);
     expect(halves?.kept).toMatchObject({ gte: 41, lte: 100, cursor: 'cus_x', lastCreated: 81, customers: 100 });
-    expect(halves?.created).toMatchObject({ id: 7, gte: 0, lte: 40, cursor: null, lastCreated: null, customers: 0 });
+    expect(halves?.created).toEqual([expect.objectContaining({ id: 7, gte: 0, lte: 40, cursor: null, lastCreated: null, customers: 0 })]);
   });
 
-  it('never splits the second that holds the cursor', () => {
-    expect(splitInHalf(slice({ gte: 81, lastCreated: 81, cursor: 'c' }), 1)).toBeNull();
-    expect(splitInHalf(slice(), 1)).toBeNull();
-    expect(splitInHalf(slice({ gte: 80, lastCreated: 81, cursor: 'c' }), 1)).toMatchObject({
+  it('cuts the remaining range into equal pieces, numbered from the first id, that cover it exactly once', () => {
+    const parts = splitSlice(slice({ gte: 0, lte: 100, lastCreated: 79, cursor: 'cus_x', customers: 100 }), 4, 10);
+    expect(parts?.kept).toMatchObject({ id: 0, gte: 60, lte: 100, cursor: 'cus_x' });
+    expect(parts?.created.map((s) => [s.id, s.gte, s.lte])).toEqual([
+      [10, 40, 59],
+      [11, 20, 39],
+      [12, 0, 19],
+    ]);
+  });
+
+  it('never splits the second that holds the cursor, nor into more pieces than seconds', () => {
+    expect(splitSlice(slice({ gte: 81, lastCreated: 81, cursor: 'c' }), 2, 1)).toBeNull();
+    expect(splitSlice(slice(), 2, 1)).toBeNull();
+    expect(splitSlice(slice({ gte: 80, lastCreated: 81, cursor: 'c' }), 1, 1)).toBeNull();
+    expect(splitSlice(slice({ gte: 80, lastCreated: 81, cursor: 'c' }), 5, 1)).toMatchObject({
       kept: { gte: 81 },
-      created: { gte: 80, lte: 80 },
+      created: [{ id: 1, gte: 80, lte: 80 }],
     });
   });
 });
@@ -122,6 +141,17 @@ describe('pageParams and fileOrder', () => {
       starting_after: 'cus_1',
       email: 'a@b.co',
     });
+  });
+
+  it('schedules bursts first, then slices never read, then the most customers left', () => {
+    const order = scheduleOrder([
+      slice({ id: 1, gte: 0, lte: 99, lastCreated: 90, cursor: 'a', customers: 100 }), // ~900 left
+      slice({ id: 2, gte: 100, lte: 199, lastCreated: 190, cursor: 'b', customers: 10 }), // ~90 left
+      slice({ id: 3, gte: 200, lte: 299 }),
+      slice({ id: 4, gte: 300, lte: 399, lastCreated: 350, cursor: 'c', customers: 100, burst: true }),
+      slice({ id: 5, gte: 400, lte: 499 }),
+    ]);
+    expect(order.map((s) => s.id)).toEqual([4, 5, 3, 1, 2]);
   });
 
   it('orders slices newest range first', () => {

@@ -146,8 +146,38 @@ describe('runSlices', () => {
     for (let i = 1; i < order.length; i++) expect(order[i]!.lte).toBeLessThan(order[i - 1]!.gte);
   });
 
+  it('reaches its concurrency after the first page, and never holds more than 2 × inFlight unfinished slices', async () => {
+    // Sparse years, then a dense stretch and bursts: the dense slices are split while others keep the slots.
+    const createds = [
+      ...Array.from({ length: 3000 }, (_, i) => Math.floor(i * 3.3)),
+      ...Array.from({ length: 4000 }, (_, i) => 9_000 + (i % 400)),
+      ...Array.from({ length: 600 }, () => 9_700),
+    ];
+    const list = new FakeList(createds, seeded(11));
+    const inFlight = 8;
+    const states = new Map<number, SliceState>(initialSlices(0, 10_000, 20_000).map((s) => [s.id, s]));
+    const openAfterCheckpoint: number[] = [];
+    const final = await runSlices({
+      slices: [...states.values()],
+      inFlight,
+      fetchPage: (slice, signal) => list.page(pageParams(slice, undefined), signal),
+      sink: {
+        write: async (_id, customers) => customers.length,
+        checkpoint: async (slices) => {
+          for (const s of slices) states.set(s.id, s);
+          openAfterCheckpoint.push([...states.values()].filter((s) => !s.done).length);
+        },
+      },
+    });
+    expect(final.reduce((n, s) => n + s.customers, 0)).toBe(createds.length);
+    expect(openAfterCheckpoint[0]).toBeGreaterThanOrEqual(inFlight);
+    // The dense slices were split beyond the free slots (a slice holding more than its share), within the bound.
+    expect(Math.max(...openAfterCheckpoint)).toBeGreaterThan(inFlight);
+    expect(Math.max(...openAfterCheckpoint)).toBeLessThanOrEqual(2 * inFlight);
+  });
+
   it('resumes from the committed slice states after a crash with every customer exactly once', async () => {
-    for (const crashAt of [1, 5, 17, 40]) {
+    for (const crashAt of [1, 4, 9, 15]) {
       const list = new FakeList(distribution(seeded(crashAt), 2000), seeded(crashAt + 1));
       const durable = fresh(initialSlices(0, 10_000, 20_000));
       await expect(exportAll(list, 16, durable, crashAt)).rejects.toThrow('crash');
