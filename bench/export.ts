@@ -30,7 +30,7 @@ import { ExportStore } from '../src/exports/export-store.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { freePort } from '../test/helpers/free-port.ts';
 import { population } from './lib/customer-population.ts';
-import { workerArgs, workerRuntime } from './lib/worker-entry.ts';
+import { buildWorker, workerArgs, workerRuntime } from './lib/worker-entry.ts';
 
 const CUSTOMERS = 100_000;
 const READ_LIMIT = 100;
@@ -111,6 +111,7 @@ function perSecond(samples: Array<{ ms: number; pages: number; rssMb: number }>)
 }
 
 async function main(): Promise<void> {
+  buildWorker();
   const work = mkdtempSync(join(tmpdir(), 'stripe-bulk-bench-export-'));
   const redisServer = await startRedis(work);
   const emulator = await startEmulator({ readLimit: READ_LIMIT, latencyMs: 150, jitterMs: 50, port: await freePort() });

@@ -6,6 +6,7 @@ import { startLocalRedis } from '../../src/startup/local-redis.ts';
 import { planRuns, SCENARIO_IDS, type ScenarioId } from '../scenarios/index.ts';
 import type { BenchContext } from './context.ts';
 import { currentLoad, describeMachine } from './machine.ts';
+import { buildWorker, workerRuntime } from './worker-entry.ts';
 import { round } from './numbers.ts';
 import { markdownTable, type ScenarioResult } from './report.ts';
 
@@ -48,6 +49,8 @@ export async function runBenchmarks(args: BenchOptions): Promise<void> {
   const log = (line: string) => process.stdout.write(`[${round((performance.now() - started) / 1000, 0)} s] ${line}\n`);
   log(`stripe-bulk benchmark${args.quick ? ' (--quick: smaller counts, one run per measure)' : ''} on ${machine.cpus} × ${machine.cpu_model}, load ${machine.load_average_start.join(' ')}`);
 
+  log(`building the worker: ${workerRuntime()}`);
+  buildWorker();
   const workDir = mkdtempSync(join(tmpdir(), 'stripe-bulk-bench-'));
   const localRedis = await startLocalRedis();
   const redis = new Redis(localRedis.url, { maxRetriesPerRequest: null });

@@ -8,8 +8,11 @@ import { execFileSync } from 'node:child_process';
 const useTsx = process.env.BENCH_WORKER === 'tsx';
 let built = false;
 
-/** Compiles dist/ once per benchmark process (so a bench never measures stale JavaScript). */
-function buildOnce(): void {
+/**
+ * Compiles dist/ once per benchmark process (so a bench never measures stale JavaScript). Synchronous (~10 s): call
+ * it before starting servers or connections in this process, which would otherwise stall (or time out) meanwhile.
+ */
+export function buildWorker(): void {
   if (built || useTsx) return;
   execFileSync('bash', ['scripts/build.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
   built = true;
@@ -17,7 +20,7 @@ function buildOnce(): void {
 
 /** The node arguments that start one worker process (after any profiling flags). */
 export function workerArgs(): string[] {
-  buildOnce();
+  buildWorker();
   return useTsx ? ['--import', 'tsx', 'src/worker.ts'] : ['dist/src/worker.js'];
 }
 

@@ -58,16 +58,33 @@ function newSlice(id: number, gte: number, lte: number, readyAt?: number): Slice
   return slice;
 }
 
+/** Ages (seconds before the top of the range) where the first plan cuts: an hour, a day, a week, 30 days, a year, three years. */
+export const FIRST_PLAN_CUTS = [3_600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400, 3 * 365 * 86_400] as const;
+
 /**
- * The first plan of an export over `[gte, lte]`. When `lte` is the current second (`snapshotSecond`), that second
- * gets a slice of its own that waits until the second is over (plus `marginMs` of clock skew): by then every
- * customer with `created ≤ lte` exists, and none created later can enter the range.
+ * The first plan of an export over `[gte, lte]`. Nothing is known of the density yet, so the range is cut at fixed
+ * ages counted back from its top (FIRST_PLAN_CUTS): the export starts with several pages in flight instead of one,
+ * and narrow recent slices where accounts usually grow fastest. Subdivision takes over once pages show the density.
+ * When `lte` is the current second (`snapshotSecond`), that second gets a slice of its own that waits until the
+ * second is over (plus `marginMs` of clock skew): by then every customer with `created ≤ lte` exists, and none
+ * created later can enter the range.
  */
 export function initialSlices(gte: number, lte: number, snapshotSecond: number, marginMs = 250): SliceState[] {
   if (gte > lte) return [];
-  if (lte < snapshotSecond) return [newSlice(0, gte, lte)];
-  const top = newSlice(0, lte, lte, (lte + 1) * 1000 + marginMs);
-  return gte <= lte - 1 ? [top, newSlice(1, gte, lte - 1)] : [top];
+  const slices: SliceState[] = [];
+  let top = lte;
+  if (lte >= snapshotSecond) {
+    slices.push(newSlice(0, lte, lte, (lte + 1) * 1000 + marginMs));
+    top = lte - 1;
+  }
+  for (const age of [...FIRST_PLAN_CUTS, Infinity]) {
+    if (top < gte) break;
+    const bottom = Math.max(gte, lte - age + 1);
+    if (bottom > top) continue;
+    slices.push(newSlice(slices.length, bottom, top));
+    top = bottom - 1;
+  }
+  return slices;
 }
 
 /**

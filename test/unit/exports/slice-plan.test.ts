@@ -56,6 +56,28 @@ describe('initialSlices', () => {
     expect(slices[1]?.readyAt).toBeUndefined();
   });
 
+  it('cuts the rest at fixed ages back from the top: an hour, a day, a week, 30 days, a year, three years', () => {
+    const lte = 2_000_000_000;
+    const slices = initialSlices(0, lte, lte);
+    const day = 86_400;
+    expect(slices.map((s) => [s.id, s.gte, s.lte])).toEqual([
+      [0, lte, lte],
+      [1, lte - 3_599, lte - 1],
+      [2, lte - day + 1, lte - 3_600],
+      [3, lte - 7 * day + 1, lte - day],
+      [4, lte - 30 * day + 1, lte - 7 * day],
+      [5, lte - 365 * day + 1, lte - 30 * day],
+      [6, lte - 3 * 365 * day + 1, lte - 365 * day],
+      [7, 0, lte - 3 * 365 * day],
+    ]);
+    // A range of two days in the past: the hour and the day, then the rest; contiguous and within the range.
+    expect(initialSlices(lte - 2 * day, lte - 10, lte).map((s) => [s.gte, s.lte])).toEqual([
+      [lte - 10 - 3_599, lte - 10],
+      [lte - 10 - day + 1, lte - 10 - 3_600],
+      [lte - 2 * day, lte - 10 - day],
+    ]);
+  });
+
   it('needs no wait when the range ends before the snapshot second', () => {
     expect(initialSlices(10, 500, 1000)).toEqual([expect.objectContaining({ gte: 10, lte: 500 })]);
     expect(initialSlices(10, 500, 1000)[0]?.readyAt).toBeUndefined();
