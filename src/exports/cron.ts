@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+// A direct dependency pinned to the version BullMQ itself uses, so a cron accepted here is one its schedulers accept.
 
 /** True when `tz` is an IANA time zone this Node.js knows (what BullMQ's cron-parser will accept). */
 export function isTimeZone(tz: string): boolean {
