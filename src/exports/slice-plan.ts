@@ -60,30 +60,50 @@ function newSlice(id: number, gte: number, lte: number, readyAt?: number): Slice
 
 /** Ages (seconds before the top of the range) where the first plan cuts: an hour, a day, a week, 30 days, a year, three years. */
 export const FIRST_PLAN_CUTS = [3_600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400, 3 * 365 * 86_400] as const;
+/** The oldest cut: older than this, the first plan leaves the range whole. */
+const OLDEST_CUT = 3 * 365 * 86_400;
 
 /**
  * The first plan of an export over `[gte, lte]`. Nothing is known of the density yet, so the range is cut at fixed
  * ages counted back from its top (FIRST_PLAN_CUTS): the export starts with several pages in flight instead of one,
- * and narrow recent slices where accounts usually grow fastest. Subdivision takes over once pages show the density.
+ * and narrow recent slices where accounts usually grow fastest. Then, up to `pieces` slices (the pages in flight),
+ * the widest slice within the last three years is halved, so the first round trip already fills the slots; the
+ * open-ended slice older than three years is left whole (an account is rarely that old, and every empty slice
+ * costs a request). Subdivision takes over once pages show the density.
  * When `lte` is the current second (`snapshotSecond`), that second gets a slice of its own that waits until the
  * second is over (plus `marginMs` of clock skew): by then every customer with `created ≤ lte` exists, and none
  * created later can enter the range.
  */
-export function initialSlices(gte: number, lte: number, snapshotSecond: number, marginMs = 250): SliceState[] {
+export function initialSlices(gte: number, lte: number, snapshotSecond: number, marginMs = 250, pieces = 0): SliceState[] {
   if (gte > lte) return [];
-  const slices: SliceState[] = [];
+  const ranges: Array<[number, number]> = [];
+  let snapshotSlice: SliceState | undefined;
   let top = lte;
   if (lte >= snapshotSecond) {
-    slices.push(newSlice(0, lte, lte, (lte + 1) * 1000 + marginMs));
+    snapshotSlice = newSlice(0, lte, lte, (lte + 1) * 1000 + marginMs);
     top = lte - 1;
   }
   for (const age of [...FIRST_PLAN_CUTS, Infinity]) {
     if (top < gte) break;
     const bottom = Math.max(gte, lte - age + 1);
     if (bottom > top) continue;
-    slices.push(newSlice(slices.length, bottom, top));
+    ranges.push([bottom, top]);
     top = bottom - 1;
   }
+  const oldestCut = lte - OLDEST_CUT + 1;
+  const target = pieces - (snapshotSlice === undefined ? 0 : 1);
+  while (ranges.length < target) {
+    let widest = -1;
+    ranges.forEach(([bottom, rangeTop], i) => {
+      if (bottom < oldestCut || rangeTop <= bottom) return;
+      if (widest < 0 || rangeTop - bottom > ranges[widest]![1] - ranges[widest]![0]) widest = i;
+    });
+    if (widest < 0) break;
+    const [bottom, rangeTop] = ranges[widest]!;
+    ranges.splice(widest, 1, ...cutRange(bottom, rangeTop, 2));
+  }
+  const slices = snapshotSlice === undefined ? [] : [snapshotSlice];
+  for (const [bottom, rangeTop] of ranges) slices.push(newSlice(slices.length, bottom, rangeTop));
   return slices;
 }
 

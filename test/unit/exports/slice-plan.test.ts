@@ -78,6 +78,35 @@ describe('initialSlices', () => {
     ]);
   });
 
+  it('halves the widest slice within three years until there are as many slices as pages in flight', () => {
+    const lte = 2_000_000_000;
+    const day = 86_400;
+    const threeYears = 3 * 365 * day;
+    const slices = initialSlices(0, lte, lte, 250, 24);
+    expect(slices).toHaveLength(24);
+    expect(slices.map((s) => s.id)).toEqual(slices.map((_, i) => i));
+    // Contiguous from the top to the bottom of the range, newest first: no second lost or read twice.
+    expect(slices[0]).toMatchObject({ gte: lte, lte });
+    slices.slice(1).forEach((s, i) => expect(s.lte).toBe(slices[i]!.gte - 1));
+    expect(slices.at(-1)).toMatchObject({ gte: 0, lte: lte - threeYears });
+    // The recent cuts stay as they were; the year and the three years are cut into pieces of 40 to 100 days.
+    expect(slices.slice(1, 5).map((s) => s.gte)).toEqual([lte - 3_599, lte - day + 1, lte - 7 * day + 1, lte - 30 * day + 1]);
+    for (const s of slices.slice(5, -1)) {
+      expect(s.lte - s.gte + 1).toBeGreaterThanOrEqual(40 * day);
+      expect(s.lte - s.gte + 1).toBeLessThanOrEqual(100 * day);
+    }
+  });
+
+  it('never cuts a range into more pieces than it has seconds', () => {
+    expect(initialSlices(100, 104, 1000, 250, 24).map((s) => [s.gte, s.lte])).toEqual([
+      [104, 104],
+      [103, 103],
+      [102, 102],
+      [101, 101],
+      [100, 100],
+    ]);
+  });
+
   it('needs no wait when the range ends before the snapshot second', () => {
     expect(initialSlices(10, 500, 1000)).toEqual([expect.objectContaining({ gte: 10, lte: 500 })]);
     expect(initialSlices(10, 500, 1000)[0]?.readyAt).toBeUndefined();
