@@ -50,7 +50,7 @@ async function planSlices(ctx: ExportRunContext, now: () => number): Promise<{ s
   const snapshot = await ctx.store.fixSnapshot(record.id, Math.floor(now() / 1000));
   const range = normaliseCreated(record.options.created);
   const lte = Math.min(range.lte ?? snapshot, snapshot);
-  return { slices: initialSlices(range.gte, lte, snapshot, undefined, ctx.pagesInFlight), snapshot };
+  return { slices: initialSlices(range.gte, lte, snapshot, { pieces: ctx.pagesInFlight }), snapshot };
 }
 
 /**

@@ -58,10 +58,18 @@ function newSlice(id: number, gte: number, lte: number, readyAt?: number): Slice
   return slice;
 }
 
-/** Ages (seconds before the top of the range) where the first plan cuts: an hour, a day, a week, 30 days, a year, three years. */
-export const FIRST_PLAN_CUTS = [3_600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400, 3 * 365 * 86_400] as const;
-/** The oldest cut: older than this, the first plan leaves the range whole. */
+/** The oldest cut of the first plan, three years: older than this, the first plan leaves the range whole. */
 const OLDEST_CUT = 3 * 365 * 86_400;
+/** Ages (seconds before the top of the range) where the first plan cuts: an hour, a day, a week, 30 days, a year, three years. */
+export const FIRST_PLAN_CUTS = [3_600, 86_400, 7 * 86_400, 30 * 86_400, 365 * 86_400, OLDEST_CUT] as const;
+
+/** Options of {@link initialSlices}. */
+export interface FirstPlanOptions {
+  /** Clock skew allowed for: the snapshot second is read this long after it is over. Default 250 ms. */
+  marginMs?: number;
+  /** Slices to aim for (the pages in flight). Default 0: the fixed cuts only. */
+  pieces?: number;
+}
 
 /**
  * The first plan of an export over `[gte, lte]`. Nothing is known of the density yet, so the range is cut at fixed
@@ -74,7 +82,8 @@ const OLDEST_CUT = 3 * 365 * 86_400;
  * second is over (plus `marginMs` of clock skew): by then every customer with `created ≤ lte` exists, and none
  * created later can enter the range.
  */
-export function initialSlices(gte: number, lte: number, snapshotSecond: number, marginMs = 250, pieces = 0): SliceState[] {
+export function initialSlices(gte: number, lte: number, snapshotSecond: number, options: FirstPlanOptions = {}): SliceState[] {
+  const { marginMs = 250, pieces = 0 } = options;
   if (gte > lte) return [];
   const ranges: Array<[number, number]> = [];
   let snapshotSlice: SliceState | undefined;

@@ -49,7 +49,7 @@ describe('cutRange', () => {
 
 describe('initialSlices', () => {
   it('gives the snapshot second its own slice that waits for the second to be over', () => {
-    const slices = initialSlices(0, 1000, 1000, 250);
+    const slices = initialSlices(0, 1000, 1000, { marginMs: 250 });
     expect(slices).toHaveLength(2);
     expect(slices[0]).toMatchObject({ gte: 1000, lte: 1000, readyAt: 1_001_250 });
     expect(slices[1]).toMatchObject({ gte: 0, lte: 999 });
@@ -82,7 +82,7 @@ describe('initialSlices', () => {
     const lte = 2_000_000_000;
     const day = 86_400;
     const threeYears = 3 * 365 * day;
-    const slices = initialSlices(0, lte, lte, 250, 24);
+    const slices = initialSlices(0, lte, lte, { pieces: 24 });
     expect(slices).toHaveLength(24);
     expect(slices.map((s) => s.id)).toEqual(slices.map((_, i) => i));
     // Contiguous from the top to the bottom of the range, newest first: no second lost or read twice.
@@ -98,7 +98,7 @@ describe('initialSlices', () => {
   });
 
   it('never cuts a range into more pieces than it has seconds', () => {
-    expect(initialSlices(100, 104, 1000, 250, 24).map((s) => [s.gte, s.lte])).toEqual([
+    expect(initialSlices(100, 104, 1000, { pieces: 24 }).map((s) => [s.gte, s.lte])).toEqual([
       [104, 104],
       [103, 103],
       [102, 102],

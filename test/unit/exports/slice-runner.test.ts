@@ -208,7 +208,7 @@ describe('runSlices', () => {
 
   it('reads a slice only once it is ready (the snapshot second once it is over)', async () => {
     const list = new FakeList([5, 5, 4], seeded(1));
-    const slices = initialSlices(0, 5, 5, 0);
+    const slices = initialSlices(0, 5, 5, { marginMs: 0 });
     const readyAt = Date.now() + 30;
     slices[0]!.readyAt = readyAt;
     const fetchedAt = new Map<number, number>();
