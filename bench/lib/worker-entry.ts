@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { buildDist, WORKER_ENTRY_ARGS } from '../../test/helpers/worker-entry.ts';
 
 /**
  * How the benchmarks start a worker process: as production runs it, compiled (`npm run build`, then
@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
  * would count against the memory figures. BENCH_WORKER=tsx runs `node --import tsx src/worker.ts` instead.
  */
 const useTsx = process.env.BENCH_WORKER === 'tsx';
+const entry = useTsx ? 'source' : 'compiled';
 let built = false;
 
 /**
@@ -14,17 +15,17 @@ let built = false;
  */
 export function buildWorker(): void {
   if (built || useTsx) return;
-  execFileSync('bash', ['scripts/build.sh'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  buildDist();
   built = true;
 }
 
 /** The node arguments that start one worker process (after any profiling flags). */
 export function workerArgs(): string[] {
   buildWorker();
-  return useTsx ? ['--import', 'tsx', 'src/worker.ts'] : ['dist/src/worker.js'];
+  return [...WORKER_ENTRY_ARGS[entry]];
 }
 
 /** What the report says the workers ran. */
 export function workerRuntime(): string {
-  return useTsx ? 'node --import tsx src/worker.ts' : 'node dist/src/worker.js (npm run build)';
+  return `node ${WORKER_ENTRY_ARGS[entry].join(' ')}${useTsx ? '' : ' (npm run build)'}`;
 }

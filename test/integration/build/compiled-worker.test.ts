@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildDist } from '../../helpers/worker-entry.ts';
 import { createExportHarness, idsOf, type ExportHarness } from '../exports/export-harness.ts';
 
 /**
@@ -11,7 +11,7 @@ import { createExportHarness, idsOf, type ExportHarness } from '../exports/expor
 describe('the compiled worker (npm run build)', () => {
   let h: ExportHarness;
   beforeAll(async () => {
-    execFileSync('bash', ['scripts/build.sh'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 120_000 });
+    buildDist();
     h = await createExportHarness({ env: { STRIPE_READ_RPS: '200', EXPORT_PAGES_IN_FLIGHT: '8' } });
     await h.emulator.admin.seed({ count: 900, template: { email: 'spread{i}@example.com', created: 1_650_000_000 }, createdStep: 7 });
     await h.emulator.admin.seed({ count: 300, template: { email: 'burst{i}@example.com', created: 1_660_000_000 } });
