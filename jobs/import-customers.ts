@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
 import { UnrecoverableError, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import type { WorkerDeps } from '../src/deps.ts';
-import { createCreateIntents } from '../src/imports/create-intents.ts';
 import type { ImportJobData } from '../src/imports/import-job-data.ts';
 import { inputPath, resultsPath } from '../src/imports/import-paths.ts';
 import { createImportStore, type ImportStore } from '../src/imports/import-store.ts';
@@ -97,8 +96,6 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
       throw new Error('the import was aborted before it finished; it resumes from its checkpoint');
     }
     await store.finish(importId, run, end);
-    // The intents only serve a resumed run; an ended import has none.
-    await createCreateIntents(deps.redis, deps.config.queuePrefix, importId).clear();
     logger.info({ counts, rowsThisRun, ms: Date.now() - startedAt }, `import ${end}`);
     return summary(importId, end, counts, startedAt, rowsThisRun, resumed);
   };

@@ -38,6 +38,7 @@ const envSchema = z.object({
   EXPORT_PAGES_IN_FLIGHT: positiveInt.max(200).default(24),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   EXPORT_KEEP_FILES: positiveInt.default(7),
+  STRIPE_BULK_CRASH_AT: z.string().regex(/^[a-z-]+@\d+$/, 'must look like after-create@12 (tests only)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -76,6 +77,8 @@ export interface Config {
   uploadMaxBytes: number;
   exportKeepFiles: number;
   logLevel: string;
+  /** Tests only: kill the worker at a named step of one import row (jobs/import/crash-points.ts). */
+  testCrashAt: string | undefined;
 }
 
 /** A configuration problem: the message names every bad or missing variable. */
@@ -145,5 +148,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     exportKeepFiles: e.EXPORT_KEEP_FILES,
     logLevel: e.LOG_LEVEL,
+    testCrashAt: e.STRIPE_BULK_CRASH_AT,
   };
 }

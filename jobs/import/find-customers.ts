@@ -1,38 +1,104 @@
 import type Stripe from 'stripe';
-import type { CreatedEmails } from '../../src/imports/created-emails.ts';
+import type { CreatedEmails, PendingCreate } from '../../src/imports/created-emails.ts';
+import { normaliseEmail } from '../../src/imports/normalise-email.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 
-/** The normalised form emails are compared in: trimmed, lower-cased. */
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
+
+/** Every customer a row's email matches, and who created them as far as the registry knows. */
+export interface EmailMatches {
+  customers: Stripe.Customer[];
+  /** Customer id → the idempotency key of the stripe-bulk create that made it ('' when unknown). */
+  creators: Map<string, string>;
 }
+
+/** Options of {@link findCustomersByEmail}. */
+export interface FindOptions {
+  signal?: AbortSignal;
+  /**
+   * Resolve creates that were announced but never settled (their process died): look the announced email up,
+   * and when no customer has this email, replay the create with its idempotency key to learn (or make) the
+   * customer. Only a caller holding the email lock may do this; a dry run never does (it never writes).
+   */
+  resolvePending: boolean;
+  /** Called as each look-up answers (a crash point for tests). */
+  onLookup?: () => void;
+}
+
+// Stripe's clock and ours differ; a customer created up to this long "before" an announcement can still be its create.
+const CLOCK_SLACK_S = 5;
 
 /**
  * Every live customer whose email equals `email` case-insensitively, as far as Stripe lets us see: a look-up of
  * the email as written and, when it differs, of its lower-cased form (Stripe's filter is exact), plus customers
- * this tool created under another casing (the registry). Merged by id.
+ * stripe-bulk created or was creating under another casing (the registry). Merged by id.
  */
 export async function findCustomersByEmail(
   gateway: CustomerGateway,
   registry: CreatedEmails | null,
   email: string,
-  signal?: AbortSignal,
-): Promise<Stripe.Customer[]> {
+  options: FindOptions,
+): Promise<EmailMatches> {
+  const { signal } = options;
   const written = email.trim();
   const lower = normaliseEmail(email);
-  const [lists, known] = await Promise.all([
-    Promise.all(written === lower ? [gateway.listByEmail(written, signal)] : [gateway.listByEmail(written, signal), gateway.listByEmail(lower, signal)]),
-    registry ? registry.ids(lower) : Promise.resolve([]),
+  const lookUp = (address: string) =>
+    gateway.listByEmail(address, signal).then((list) => {
+      options.onLookup?.();
+      return list;
+    });
+  const [lists, entry] = await Promise.all([
+    Promise.all(written === lower ? [lookUp(written)] : [lookUp(written), lookUp(lower)]),
+    registry ? registry.read(lower) : Promise.resolve({ created: new Map<string, string>(), pending: [] as PendingCreate[] }),
   ]);
   const byId = new Map<string, Stripe.Customer>();
-  for (const c of lists.flat()) {
+  const keep = (c: Stripe.Customer) => {
     if (normaliseEmail(c.email ?? '') === lower) byId.set(c.id, c);
-  }
+  };
+  for (const c of lists.flat()) keep(c);
+  // A pending create's email as it was sent: only a casing not looked up yet costs a request.
+  const casings = new Set(entry.pending.map((p) => p.email.trim()).filter((e) => e !== written && e !== lower));
+  for (const list of await Promise.all([...casings].map(lookUp))) for (const c of list) keep(c);
   // Only ids the look-ups missed cost a request, i.e. only when another casing was created earlier.
-  for (const id of known) {
+  for (const id of entry.created.keys()) {
     if (byId.has(id)) continue;
     const c = await gateway.retrieve(id, signal);
-    if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) byId.set(c.id, c);
+    if (c && !c.deleted) keep(c);
   }
-  return [...byId.values()];
+  const creators = new Map([...entry.created].filter(([id]) => byId.has(id)));
+  if (registry && options.resolvePending && entry.pending.length > 0) {
+    await resolvePending(gateway, registry, lower, entry.pending, byId, creators, signal);
+  }
+  return { customers: [...byId.values()], creators };
+}
+
+/**
+ * A pending create whose customer exists is settled with it when exactly one unattributed customer could be it;
+ * when no customer has this email, the oldest pending create is replayed with its own key and parameters: Stripe
+ * answers the customer it made, or makes it now if the request never arrived. Never replayed once a customer is
+ * visible: past Stripe's 24 h idempotency window a replay would create a second one.
+ */
+async function resolvePending(
+  gateway: CustomerGateway,
+  registry: CreatedEmails,
+  lower: string,
+  pending: PendingCreate[],
+  byId: Map<string, Stripe.Customer>,
+  creators: Map<string, string>,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (byId.size === 0) {
+    const oldest = pending[0] as PendingCreate;
+    const { customer } = await gateway.create(oldest.params, oldest.key, signal);
+    await registry.settle(lower, oldest.key, customer.id);
+    byId.set(customer.id, customer);
+    creators.set(customer.id, oldest.key);
+    return;
+  }
+  for (const p of pending) {
+    const candidates = [...byId.values()].filter((c) => !creators.get(c.id) && c.created >= Math.floor(p.at / 1000) - CLOCK_SLACK_S);
+    if (candidates.length !== 1) continue;
+    const customer = candidates[0] as Stripe.Customer;
+    await registry.settle(lower, p.key, customer.id);
+    creators.set(customer.id, p.key);
+  }
 }

@@ -1,12 +1,13 @@
 import type Stripe from 'stripe';
 import { diffCustomer, parseCustomerRow, toCreateParams, type CustomerInput, type ImportHeader } from '../../src/csv/index.ts';
-import type { CreateIntents } from '../../src/imports/create-intents.ts';
 import type { CreatedEmails } from '../../src/imports/created-emails.ts';
 import { EmailLockTimeoutError, type EmailLocks } from '../../src/imports/email-lock.ts';
 import type { ImportMode, RowAction, RowOutcome } from '../../src/imports/import-types.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 import { describeStripeError } from '../../src/stripe/stripe-errors.ts';
-import { findCustomersByEmail } from './find-customers.ts';
+import type { CrashHook } from './crash-points.ts';
+import { normaliseEmail } from '../../src/imports/normalise-email.ts';
+import { findCustomersByEmail, type EmailMatches } from './find-customers.ts';
 import type { RowSlot } from './row-slots.ts';
 
 /** What processing one row needs; shared by every row of one run. */
@@ -17,10 +18,9 @@ export interface RowContext {
   header: ImportHeader;
   gateway: CustomerGateway;
   locks: EmailLocks;
-  intents: CreateIntents;
   registry: CreatedEmails;
-  /** True when this run continues an earlier one: rows may find customers their earlier attempt created. */
-  resumed: boolean;
+  /** Test-only crash points (a no-op in production). */
+  crash: CrashHook;
   /** Asks Redis whether the import was cancelled; called before every write. */
   isCancelled(): Promise<boolean>;
   /** Aborted on worker shutdown or cancel: waits and retries stop. */
@@ -87,40 +87,53 @@ async function byId(ctx: RowContext, input: CustomerInput, id: string, outcome: 
   return upsertExisting(ctx, customer, input, outcome, row);
 }
 
+/** The Idempotency-Key of a row's create: the same on a retry, a resumed run, or a replay by another row. */
+const createKey = (ctx: RowContext, row: number) => `${ctx.importId}:${row}`;
+
 async function byEmail(ctx: RowContext, slot: RowSlot, input: CustomerInput, email: string, outcome: Outcome, row: number) {
-  const find = () => findCustomersByEmail(ctx.gateway, ctx.registry, email, ctx.signal);
-  let matches: Stripe.Customer[];
+  const ownKey = createKey(ctx, row);
+  const find = (resolvePending: boolean) =>
+    findCustomersByEmail(ctx.gateway, ctx.registry, email, { signal: ctx.signal, resolvePending, onLookup: () => ctx.crash('after-lookup', row) });
+  let found: EmailMatches;
   if (ctx.dryRun) {
-    matches = await find();
-    if (matches.length === 0) return outcome('would_create');
+    found = await find(false);
+    if (found.customers.length === 0) return outcome('would_create');
   } else {
     // From look-up to create no other row of any import may create this email: the second one then finds ours.
     const lock = await ctx.locks.acquire(email, { signal: ctx.signal, onWait: () => slot.park() });
     try {
+      ctx.crash('after-lock', row);
       await slot.unpark();
-      matches = await find();
-      if (matches.length === 0) {
+      found = await find(true);
+      ctx.crash('after-find', row);
+      if (found.customers.length === 0) {
         if (await ctx.isCancelled()) return outcome('skipped', '', CANCELLED_MESSAGE);
         if (lock.lost) return outcome('failed', '', 'the lock on this email expired before the create; retry the row');
-        await ctx.intents.record(row, email);
-        // The same key on a retry or a resumed run: Stripe answers the first create again instead of a second one.
-        const { customer, replayed } = await ctx.gateway.create(toCreateParams(input), `${ctx.importId}:${row}`, ctx.signal);
-        await Promise.all([ctx.intents.complete(row, email, customer.id), ctx.registry.add(email, customer.id)]);
+        const params = toCreateParams(input);
+        const normalised = normaliseEmail(email);
+        // Durable before the request leaves: whoever holds this email next finds the create, even if we die now.
+        await ctx.registry.announce(normalised, { key: ownKey, email: params.email ?? email, params, at: Date.now() });
+        ctx.crash('after-intent', row);
+        // The same key on a retry, a resumed run or a replay: Stripe answers the first create again instead of a second one.
+        const { customer, replayed } = await ctx.gateway.create(params, ownKey, ctx.signal);
+        ctx.crash('after-create', row);
+        await ctx.registry.settle(normalised, ownKey, customer.id);
+        ctx.crash('after-settle', row);
         return outcome('created', customer.id, replayed ? 'created by an earlier attempt (idempotent replay)' : '');
       }
     } finally {
       await lock.release();
     }
   }
-  if (matches.length > 1) {
-    const ids = matches.map((c) => c.id).sort();
+  // A resumed row (or a row whose create another row replayed) recognises its own customer by its key.
+  const own = found.customers.find((c) => found.creators.get(c.id) === ownKey);
+  if (own && !ctx.dryRun) return outcome('created', own.id, 'created by an earlier attempt (resumed)');
+  if (found.customers.length > 1) {
+    const ids = found.customers.map((c) => c.id).sort();
     const shown = ids.slice(0, MAX_IDS_IN_MESSAGE).join(', ') + (ids.length > MAX_IDS_IN_MESSAGE ? ', …' : '');
-    return outcome('skipped', '', `ambiguous: ${matches.length} customers share this email (${shown})`);
+    return outcome('skipped', '', `ambiguous: ${found.customers.length} customers share this email (${shown})`);
   }
-  const existing = matches[0] as Stripe.Customer;
-  if (ctx.resumed && !ctx.dryRun && ctx.intents.isOwnCreate(await ctx.intents.get(row), existing)) {
-    return outcome('created', existing.id, '(resumed)');
-  }
+  const existing = found.customers[0] as Stripe.Customer;
   if (ctx.mode === 'create') return outcome('skipped', existing.id, `exists: ${existing.id}`);
   return upsertExisting(ctx, existing, input, outcome, row);
 }

@@ -2,6 +2,7 @@ import type { ImportStore } from '../../src/imports/import-store.ts';
 import { countFieldFor, type ImportCounts, type RowOutcome } from '../../src/imports/import-types.ts';
 import { ReorderBuffer } from '../../src/imports/reorder-buffer.ts';
 import type { ResultsFile } from '../../src/imports/results-file.ts';
+import type { CrashHook } from './crash-points.ts';
 import { ROW_ABORTED } from './process-row.ts';
 
 /** Thrown when a newer run owns the import (this worker lost its job lock): this run must stop writing. */
@@ -22,6 +23,8 @@ export interface ResultsPipelineOptions {
   /** Rows already reported by earlier runs, and their counts. */
   startRows: number;
   counts: ImportCounts;
+  /** Test-only crash points (a no-op in production). */
+  crash?: CrashHook;
   /** Called after each checkpoint with the lines just written. */
   onFlushed?: (lines: readonly RowOutcome[], counts: ImportCounts) => Promise<void>;
 }
@@ -98,12 +101,15 @@ export class ResultsPipeline {
     this.batch = [];
     if (!(await store.isCurrentRun(importId, run))) throw new SupersededRunError(importId);
     const bytes = await file.append(lines);
+    const first = (lines[0] as RowOutcome).row;
+    this.options.crash?.('after-result', first, first + lines.length - 1);
     for (const line of lines) counts[countFieldFor(line.action)] += 1;
     this.writtenRows += lines.length;
     counts.processed = this.writtenRows;
     if (!(await store.saveCheckpoint(importId, run, { rows: this.writtenRows, bytes, counts }))) {
       throw new SupersededRunError(importId);
     }
+    this.options.crash?.('during-checkpoint', first, first + lines.length - 1);
     await this.options.onFlushed?.(lines, counts);
   }
 }

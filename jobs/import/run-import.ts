@@ -2,7 +2,6 @@ import { setMaxListeners } from 'node:events';
 import type { Job } from 'bullmq';
 import { parseImportHeader, type ImportHeader } from '../../src/csv/index.ts';
 import type { WorkerDeps } from '../../src/deps.ts';
-import { createCreateIntents } from '../../src/imports/create-intents.ts';
 import { createCreatedEmails } from '../../src/imports/created-emails.ts';
 import { createEmailLocks } from '../../src/imports/email-lock.ts';
 import type { ImportJobData } from '../../src/imports/import-job-data.ts';
@@ -10,6 +9,7 @@ import type { ImportStore, RunStart } from '../../src/imports/import-store.ts';
 import type { ImportCounts, RowOutcome } from '../../src/imports/import-types.ts';
 import type { ResultsFile } from '../../src/imports/results-file.ts';
 import type { Logger } from '../../src/logger.ts';
+import { crashHookFor } from './crash-points.ts';
 import { openCsvRecords } from './csv-records.ts';
 import { processRow, type RowContext } from './process-row.ts';
 import { ResultsPipeline } from './results-pipeline.ts';
@@ -52,8 +52,10 @@ export async function runRows(input: RunInput): Promise<{ end: RunEnd; counts: I
   const firstRow = start.checkpoint.rows + 1;
   let lastProgressAt = 0;
 
+  const crash = crashHookFor(deps.config.testCrashAt);
   const pipeline = new ResultsPipeline({
     importId,
+    crash,
     run: start.run,
     store,
     file,
@@ -93,9 +95,8 @@ export async function runRows(input: RunInput): Promise<{ end: RunEnd; counts: I
     dryRun: job.data.dryRun,
     gateway: deps.gateway,
     locks: createEmailLocks({ redis: deps.redis, queuePrefix: deps.config.queuePrefix, accountId: deps.config.stripe.accountId }),
-    intents: createCreateIntents(deps.redis, deps.config.queuePrefix, importId),
     registry: createCreatedEmails(deps.redis, deps.config.queuePrefix, deps.config.stripe.accountId),
-    resumed: start.checkpoint.rows > 0 || start.run > 1,
+    crash,
     signal: inner.signal,
     isCancelled: async () => {
       if (!cancelled && (await store.isCancelRequested(importId))) cancelled = true;

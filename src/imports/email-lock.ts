@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { abortable, abortableSleep } from './abortable-sleep.ts';
+import { emailDigest } from './normalise-email.ts';
 
 /** Options of {@link createEmailLocks}. */
 export interface EmailLockOptions {
@@ -49,8 +50,7 @@ const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('
 
 /** The Redis key of an email's lock: a hash of the normalised address, so no address is stored in a key name. */
 export function emailLockKey(queuePrefix: string, accountId: string, email: string): string {
-  const digest = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-  return `${queuePrefix}:email-lock:${accountId}:${digest}`;
+  return `${queuePrefix}:email-lock:${accountId}:${emailDigest(email)}`;
 }
 
 export function createEmailLocks(options: EmailLockOptions): EmailLocks {

@@ -4,8 +4,6 @@ export function importKeys(queuePrefix: string, importId: string) {
   return {
     /** Hash: the record, its counts, the checkpoint and the run generation. */
     record: base,
-    /** Hash: row -> JSON {email, at, id?}, written before each create (see create-intents.ts). */
-    intents: `${base}:intents`,
   };
 }
 
