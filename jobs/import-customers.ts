@@ -24,7 +24,7 @@ export type { ImportSummary } from '../src/imports/import-types.ts';
 export const IMPORT_WORKER_OPTIONS = {
   lockDuration: 15_000,
   stalledInterval: 5_000,
-  maxStalledCount: 10,
+  maxStalledCount: 25,
 } satisfies Partial<WorkerOptions>;
 
 function summary(importId: string, status: ImportStatus, counts: ImportSummary['counts'], startedAt: number, rows: number, resumed: boolean): ImportSummary {

@@ -14,12 +14,13 @@ export type ExportJobData =
 /**
  * Worker options for the export queue. A lock of 10 s renewed every 5 s: a worker killed with -9 hands its export
  * to another worker after at most ~10 s plus a stalled check (every 5 s), and resuming is cheap (it starts from the
- * checkpointed cursors). maxStalledCount above 1 because a resumed export is safe to stall again.
+ * checkpointed cursors). A resumed export is safe to stall again, so maxStalledCount only stops a crash loop
+ * (a job that kills its worker every time); the job's record is then marked failed (jobs/stalled-out.ts).
  */
 export const EXPORT_WORKER_OPTIONS = {
   lockDuration: 10_000,
   stalledInterval: 5_000,
-  maxStalledCount: 5,
+  maxStalledCount: 25,
 } as const satisfies Partial<WorkerOptions>;
 
 /** Job options for an export: a Stripe outage that outlasts the gateway's retries gets two more tries from the checkpoint. */

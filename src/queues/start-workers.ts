@@ -1,6 +1,7 @@
-import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import { createExportProcessor, EXPORT_WORKER_OPTIONS } from '../../jobs/export-customers.ts';
 import { createImportProcessor, IMPORT_WORKER_OPTIONS } from '../../jobs/import-customers.ts';
+import { STALLED_OUT, STALLED_OUT_REASON } from '../../jobs/stalled-out.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { createRedisConnection } from './connection.ts';
 import { QUEUE_NAMES, type QueueKey } from './names.ts';
@@ -10,7 +11,7 @@ import { SHUTDOWN_REASON } from './requeue-on-shutdown.ts';
 const PROCESSORS = {
   import: { create: createImportProcessor, options: IMPORT_WORKER_OPTIONS },
   export: { create: createExportProcessor, options: EXPORT_WORKER_OPTIONS },
-} satisfies Record<QueueKey, { create: (deps: WorkerDeps) => Processor<never>; options: Partial<WorkerOptions> }>;
+} satisfies Record<QueueKey, { create: (deps: WorkerDeps) => Processor<never>; options: Partial<WorkerOptions> & { maxStalledCount: number } }>;
 
 /** The running workers of one process. */
 export interface RunningWorkers {
@@ -33,8 +34,12 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
     });
     worker.on('active', () => deps.metrics?.activeJobs.inc({ queue: QUEUE_NAMES[key] }));
     worker.on('completed', () => deps.metrics?.activeJobs.dec({ queue: QUEUE_NAMES[key] }));
+    const stalledOut = STALLED_OUT[key](deps, options.maxStalledCount) as (job: Job) => Promise<void>;
     worker.on('failed', (job, err) => {
       if (job) deps.metrics?.activeJobs.dec({ queue: QUEUE_NAMES[key] });
+      if (job && err.message === STALLED_OUT_REASON) {
+        stalledOut(job).catch((e: unknown) => deps.logger.error({ queue: QUEUE_NAMES[key], jobId: job.id, err: e }, 'could not record a stalled-out job'));
+      }
       deps.logger.warn(
         { queue: QUEUE_NAMES[key], jobId: job?.id, attempt: job?.attemptsMade, err: { message: err.message } },
         'job failed',
