@@ -43,15 +43,21 @@ export function boardRefusal(board: Config['board']): string | null {
 
 /**
  * Bull Board over every queue, behind basic auth. Job data holds file names, options and counts only,
- * so nothing secret is shown.
+ * so nothing secret is shown. Read-only (BOARD_READ_ONLY=true) hides every control, and bull-board's API
+ * answers 405 to a retry, clean, pause, empty or add on a read-only queue.
  */
 export function createBoardRouter(board: Config['board'], queues: Queue[]): RequestHandler[] {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
   createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q)),
+    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode: board.readOnly })),
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'stripe-bulk' } },
+    options: {
+      uiConfig: {
+        boardTitle: 'stripe-bulk',
+        ...(board.readOnly ? { environment: { label: 'read-only', color: '#475569', textColor: '#ffffff' } } : {}),
+      },
+    },
   });
   const headers: RequestHandler = (_req, res, next) => {
     for (const [name, value] of Object.entries(BOARD_HEADERS)) res.setHeader(name, value);
