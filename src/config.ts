@@ -31,6 +31,7 @@ const envSchema = z.object({
   BOARD_USER: z.string().min(1).optional(),
   BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   BOARD_AUTH: z.enum(['on', 'off']).default('on'),
+  BOARD_READ_ONLY: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   DATA_DIR: z.string().min(1).default('./data'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, _ or -').default('stripe-bulk'),
   WORKER_CONCURRENCY: positiveInt.default(2),
@@ -68,7 +69,8 @@ export interface Config {
   /** Where a worker-only process serves /metrics and /healthz; unset = not served. */
   metricsPort: number | undefined;
   apiToken: string | undefined;
-  board: { user: string | undefined; password: string | undefined; authOff: boolean };
+  /** readOnly: the board shows queues and jobs but offers no control, and its API refuses every change. */
+  board: { user: string | undefined; password: string | undefined; authOff: boolean; readOnly: boolean };
   dataDir: string;
   queuePrefix: string;
   workerConcurrency: number;
@@ -139,7 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     metricsPort: e.METRICS_PORT,
     apiToken: e.API_TOKEN,
-    board: { user: e.BOARD_USER, password: e.BOARD_PASSWORD, authOff: e.BOARD_AUTH === 'off' },
+    board: { user: e.BOARD_USER, password: e.BOARD_PASSWORD, authOff: e.BOARD_AUTH === 'off', readOnly: e.BOARD_READ_ONLY === 'true' },
     dataDir: resolve(e.DATA_DIR),
     queuePrefix: e.QUEUE_PREFIX,
     workerConcurrency: e.WORKER_CONCURRENCY,

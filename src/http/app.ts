@@ -27,7 +27,6 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
 
   app.use(createMetricsRouter(deps.metrics));
   app.use(createOpenApiRouter());
-  app.use(createUiRouter());
 
   const refusal = boardRefusal(deps.config.board);
   if (refusal === null) {
@@ -38,6 +37,8 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
       res.status(503).json({ error: { code: 'board_disabled', message: refusal } });
     });
   }
+  // After the board, whose paths it never serves; it sets the upload page's policy on the page's own files only.
+  app.use(createUiRouter());
 
   // Upload bodies (text/csv, multipart) are streamed by the import handler; only JSON is parsed here.
   app.use('/v1', apiTokenAuth(deps.config.apiToken), express.json({ limit: '1mb' }));

@@ -20,18 +20,30 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** Serves the upload page at `/` and its assets (app.js, style.css); mounted by the app before the API routes. */
+/** The headers of the upload page's own files, exported for the tests that check them. */
+export const UI_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/**
+ * Serves the upload page at `/` and its assets (app.js, style.css). The policy is set only on the files this
+ * router serves: set on every GET, it reached Bull Board and blocked its `<base href>`, inline styles and fonts.
+ */
 export function createUiRouter(): Router {
   const router = Router();
-  router.use((req, res, next) => {
-    if (req.method === 'GET' || req.method === 'HEAD') {
-      res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Referrer-Policy', 'no-referrer');
-    }
-    next();
-  });
   // no-cache (revalidate) rather than a max-age: the page and its script must change together after an upgrade.
-  router.use(express.static(UI_PUBLIC_DIR, { index: 'index.html', redirect: false, cacheControl: true, maxAge: 0 }));
+  router.use(
+    express.static(UI_PUBLIC_DIR, {
+      index: 'index.html',
+      redirect: false,
+      cacheControl: true,
+      maxAge: 0,
+      setHeaders: (res) => {
+        for (const [name, value] of Object.entries(UI_HEADERS)) res.setHeader(name, value);
+      },
+    }),
+  );
   return router;
 }
