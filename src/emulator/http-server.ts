@@ -3,11 +3,14 @@ import { handleAdmin, type AdminState } from './admin-routes.ts';
 import { ApiError, injectedApiError, invalidRequest, rateLimited, unrecognizedUrl } from './api-error.ts';
 import { authenticate, type Authenticated } from './auth.ts';
 import { newRequestId } from './customer-record.ts';
+import { EmulatorClock } from './clock.ts';
 import { CustomerStore } from './customer-store.ts';
+import { FaultInjector } from './faults.ts';
 import { decodeForm, FormDecodeError, type FormObject } from './form-decode.ts';
 import { fingerprintParams, IdempotencyStore, type StoredResponse } from './idempotency-store.ts';
 import type { ResolvedOptions } from './options.ts';
 import { RateLimits, type RequestKind } from './rate-limits.ts';
+import { createCustomer } from './handlers/create-customer.ts';
 import { kindOfMethod, matchRoute } from './routes.ts';
 import { RequestCounter } from './stats.ts';
 
@@ -59,6 +62,14 @@ export function createEmulatorState(options: ResolvedOptions): EmulatorState {
     idempotency: new IdempotencyStore(options.idempotencyTtlMs),
     limits: new RateLimits(options),
     counter: new RequestCounter(),
+    clock: new EmulatorClock(),
+    faults: new FaultInjector({
+      errorRate: options.errorRate,
+      errorAfterWriteRate: options.errorAfterWriteRate,
+      resetAfterCreateRate: options.resetAfterCreateRate,
+      resetAfterCreateCount: options.resetAfterCreateCount,
+      faultSeed: options.faultSeed,
+    }),
   };
 }
 
@@ -70,21 +81,21 @@ function latencyOf(options: ResolvedOptions): number {
 /**
  * One /v1 request, in Stripe's order: authenticate, count against the key's sliding window at arrival
  * (a 429 costs nothing), decode, take the idempotency key (409 while another request holds it), wait the
- * injected latency, maybe fail before the work, do the work, maybe fail after it (the result is kept, so
- * an idempotent retry gets it).
+ * injected latency, maybe fail before the work, do the work, maybe fail after it or drop the connection of a
+ * create without answering (either way the result is kept, so an idempotent retry gets it).
  */
 async function handleApi(state: EmulatorState, req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
   const { options } = state;
   const method = req.method ?? 'GET';
   const arrival = performance.now();
-  const now = Date.now();
+  const now = state.clock.now();
   const match = matchRoute(method, path);
   const kind: RequestKind = match?.route.kind ?? kindOfMethod(method);
   const headers: Record<string, string> = {};
   const idempotencyKey = method !== 'GET' ? req.headers['idempotency-key'] : undefined;
   if (typeof idempotencyKey === 'string' && idempotencyKey !== '') headers['Idempotency-Key'] = idempotencyKey;
   let finish: ((response: StoredResponse | undefined) => void) | undefined;
-  let status = 500;
+  let status: number | 'reset' = 500;
   try {
     const auth: Authenticated = authenticate(req.headers.authorization, options.keys);
     if (!state.limits.tryAdmit(auth.key, kind, arrival)) throw rateLimited();
@@ -110,13 +121,17 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
     }
     await sleep(latencyOf(options));
     if (match === undefined) throw unrecognizedUrl(method, path);
-    if (options.errorRate > 0 && Math.random() < options.errorRate) throw injectedApiError();
+    if (state.faults.failBeforeWork()) throw injectedApiError();
     const result = match.route.handler({ store: state.store, options, params, id: match.id, livemode: auth.livemode, now });
     finish?.({ status: result.status, body: result.body, requestId: res.getHeader('Request-Id') as string });
     finish = undefined;
-    if (kind === 'write' && options.errorAfterWriteRate > 0 && Math.random() < options.errorAfterWriteRate) {
-      throw injectedApiError();
+    if (match.route.handler === createCustomer && state.faults.resetAfterCreate()) {
+      // Committed and kept for replay, then the connection dies unanswered, as when a load balancer drops it.
+      status = 'reset';
+      res.destroy();
+      return;
     }
+    if (kind === 'write' && state.faults.failAfterWrite()) throw injectedApiError();
     status = result.status;
     send(res, status, result.body, headers);
   } catch (err) {
