@@ -21,20 +21,37 @@ const MAX_ADMIN_BODY_BYTES = 512 * 1024 * 1024;
 
 const sleep = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 
+/** Past this many bytes over the limit an oversized body is cut off instead of drained (a hostile client). */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+const bodyTooLarge = (max: number): ApiError =>
+  invalidRequest(`Request body too large (more than ${max} bytes).`, undefined, undefined, 413);
+
+/**
+ * Reads a body up to `max` bytes. An oversized one is drained (and discarded) before the 413 is answered:
+ * closing a socket with unread data makes the kernel send a reset that can destroy the answer in flight.
+ */
 function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    let tooLarge = false;
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > max) {
-        reject(invalidRequest(`Request body too large (more than ${max} bytes).`, undefined, undefined, 413));
-        req.destroy();
+      if (size > max + MAX_DRAIN_BYTES) {
+        req.off('data', onData);
+        req.pause();
+        reject(bodyTooLarge(max));
         return;
       }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      if (size > max) {
+        tooLarge = true;
+        chunks.length = 0;
+      }
+      if (!tooLarge) chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => (tooLarge ? reject(bodyTooLarge(max)) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -139,7 +156,8 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
     finish?.(undefined);
     const apiError = err instanceof ApiError ? err : injectedApiError();
     status = apiError.status;
-    send(res, status, apiError.toBody(), headers);
+    // A 413 may leave part of the body unread: the connection is not reusable, so say so and close it.
+    send(res, status, apiError.toBody(), status === 413 ? { ...headers, Connection: 'close' } : headers);
   } finally {
     state.counter.record(kind, status);
   }
@@ -152,7 +170,8 @@ async function handleAdminRequest(state: EmulatorState, req: IncomingMessage, re
     if (result === undefined) send(res, 404, { error: `Unknown emulator route: ${req.method} ${path}` });
     else send(res, result.status, result.body);
   } catch (err) {
-    send(res, 500, { error: err instanceof Error ? err.message : String(err) });
+    if (err instanceof ApiError) send(res, err.status, { error: err.message }, { Connection: 'close' });
+    else send(res, 500, { error: err instanceof Error ? err.message : String(err) });
   }
 }
 
