@@ -1,4 +1,4 @@
-import { invalidParameter, noSuchObject } from './api-error.ts';
+import { invalidParameter, invalidRequest, noSuchObject } from './api-error.ts';
 import {
   emptyInvoiceSettings,
   emptyMetadata,
@@ -8,6 +8,7 @@ import {
   type ShippingRecord,
 } from './customer-record.ts';
 import { METADATA_MAX_KEYS, type ParamSpec, type ParamValue } from './param-validator.ts';
+import { TAX_ID_TYPES } from './tax-id-types.ts';
 
 const str = (max: number, nullable = false): ParamSpec => ({ kind: 'string', max, nullable });
 
@@ -21,6 +22,53 @@ const ADDRESS_FIELDS = {
 } satisfies Record<keyof AddressRecord, ParamSpec>;
 
 const EXPAND: ParamSpec = { kind: 'array', items: str(5000) };
+
+/** `card` on update: a token, or raw card details (`customer_payment_source_card` in Stripe's spec). */
+const CARD: ParamSpec = {
+  kind: 'stringOrObject',
+  max: 5000,
+  object: {
+    kind: 'object',
+    required: ['exp_month', 'exp_year', 'number'],
+    props: {
+      address_city: str(5000),
+      address_country: str(5000),
+      address_line1: str(5000),
+      address_line2: str(5000),
+      address_state: str(5000),
+      address_zip: str(5000),
+      cvc: str(5000),
+      encrypted: str(5000),
+      exp_month: { kind: 'integer' },
+      exp_year: { kind: 'integer' },
+      metadata: { kind: 'metadata' },
+      name: str(5000),
+      network_token: { kind: 'object', props: { number: str(5000) } },
+      number: str(5000),
+      object: { kind: 'enum', values: ['card'] },
+      swipe_data: str(5000),
+    },
+  },
+};
+
+/** `bank_account` on update: a token, or account details (`customer_payment_source_bank_account`). */
+const BANK_ACCOUNT: ParamSpec = {
+  kind: 'stringOrObject',
+  max: 5000,
+  object: {
+    kind: 'object',
+    required: ['account_number', 'country'],
+    props: {
+      account_holder_name: str(5000),
+      account_holder_type: { kind: 'enum', values: ['company', 'individual'] },
+      account_number: str(5000),
+      country: str(5000),
+      currency: str(5000),
+      object: { kind: 'enum', values: ['bank_account'] },
+      routing_number: str(5000),
+    },
+  },
+};
 
 /** Parameters the Customers API takes on create and update (from Stripe's OpenAPI request schemas). */
 const SHARED_PARAMS: Readonly<Record<string, ParamSpec>> = {
@@ -86,7 +134,11 @@ export const CREATE_PARAMS: Readonly<Record<string, ParamSpec>> = {
   },
   tax_id_data: {
     kind: 'array',
-    items: { kind: 'object', props: { type: str(5000), value: str(5000) }, required: ['type', 'value'] },
+    items: {
+      kind: 'object',
+      props: { type: { kind: 'enum', values: TAX_ID_TYPES }, value: str(5000) },
+      required: ['type', 'value'],
+    },
   },
   test_clock: str(5000),
 };
@@ -94,6 +146,12 @@ export const CREATE_PARAMS: Readonly<Record<string, ParamSpec>> = {
 /** `POST /v1/customers/:id`. */
 export const UPDATE_PARAMS: Readonly<Record<string, ParamSpec>> = {
   ...SHARED_PARAMS,
+  // Legacy Sources API parameters: deprecated, still in Stripe's spec and still accepted by the live API.
+  bank_account: BANK_ACCOUNT,
+  card: CARD,
+  default_alipay_account: str(500),
+  default_bank_account: str(500),
+  default_card: str(500),
   default_source: str(500),
   tax: {
     kind: 'object',
@@ -110,7 +168,15 @@ const REFERENCES: Readonly<Record<string, string>> = {
   source: 'source',
   test_clock: 'test clock',
   default_source: 'source',
+  default_card: 'source',
+  default_bank_account: 'source',
+  default_alipay_account: 'source',
+  card: 'token',
+  bank_account: 'token',
 };
+
+/** Raw payment details Stripe would turn into a source on the customer: the emulator keeps no sources. */
+const SOURCE_DETAILS = ['card', 'bank_account'] as const;
 
 type Params = Record<string, ParamValue>;
 type Obj = { [key: string]: ParamValue };
@@ -171,6 +237,14 @@ function checkReferences(params: Params): void {
   for (const [param, what] of Object.entries(REFERENCES)) {
     const id = asStr(params[param]);
     if (id !== null && id !== '') throw noSuchObject(what, id, param);
+  }
+  for (const param of SOURCE_DETAILS) {
+    if (asObj(params[param]) !== null) {
+      throw invalidRequest(
+        `The emulator keeps no payment sources, so ${param} details cannot be attached; use a PaymentMethod on real Stripe.`,
+        param,
+      );
+    }
   }
   const pm = asStr(asObj(params.invoice_settings)?.default_payment_method);
   if (pm !== null && pm !== '') throw noSuchObject('PaymentMethod', pm, 'invoice_settings[default_payment_method]');
