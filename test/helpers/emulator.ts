@@ -3,6 +3,7 @@ import {
   startEmulator,
   type EmulatorOptions,
   type EmulatorStats,
+  type FaultCounts,
   type FaultSettings,
   type SeedCustomer,
 } from '../../src/emulator/index.ts';
@@ -22,7 +23,7 @@ export interface EmulatorAdmin {
   /** Every live customer, newest first. */
   customers(): Promise<Stripe.Customer[]>;
   /** Changes fault injection on the running emulator (same names as the options); returns the settings now in force. */
-  faults(patch: Partial<FaultSettings>): Promise<FaultSettings>;
+  faults(patch: Partial<FaultSettings>): Promise<FaultSettings & { injected: FaultCounts }>;
   /** Moves the emulator's clock forward (customers' `created`, idempotency-key expiry); returns its unix time. */
   advanceClock(seconds: number): Promise<{ offset_s: number; now: number }>;
 }
