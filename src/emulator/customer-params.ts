@@ -8,6 +8,7 @@ import {
   type ShippingRecord,
 } from './customer-record.ts';
 import { METADATA_MAX_KEYS, type ParamSpec, type ParamValue } from './param-validator.ts';
+import { BANK_ACCOUNT, CARD } from './source-params.ts';
 import { TAX_ID_TYPES } from './tax-id-types.ts';
 
 const str = (max: number, nullable = false): ParamSpec => ({ kind: 'string', max, nullable });
@@ -22,53 +23,6 @@ const ADDRESS_FIELDS = {
 } satisfies Record<keyof AddressRecord, ParamSpec>;
 
 const EXPAND: ParamSpec = { kind: 'array', items: str(5000) };
-
-/** `card` on update: a token, or raw card details (`customer_payment_source_card` in Stripe's spec). */
-const CARD: ParamSpec = {
-  kind: 'stringOrObject',
-  max: 5000,
-  object: {
-    kind: 'object',
-    required: ['exp_month', 'exp_year', 'number'],
-    props: {
-      address_city: str(5000),
-      address_country: str(5000),
-      address_line1: str(5000),
-      address_line2: str(5000),
-      address_state: str(5000),
-      address_zip: str(5000),
-      cvc: str(5000),
-      encrypted: str(5000),
-      exp_month: { kind: 'integer' },
-      exp_year: { kind: 'integer' },
-      metadata: { kind: 'metadata' },
-      name: str(5000),
-      network_token: { kind: 'object', props: { number: str(5000) } },
-      number: str(5000),
-      object: { kind: 'enum', values: ['card'] },
-      swipe_data: str(5000),
-    },
-  },
-};
-
-/** `bank_account` on update: a token, or account details (`customer_payment_source_bank_account`). */
-const BANK_ACCOUNT: ParamSpec = {
-  kind: 'stringOrObject',
-  max: 5000,
-  object: {
-    kind: 'object',
-    required: ['account_number', 'country'],
-    props: {
-      account_holder_name: str(5000),
-      account_holder_type: { kind: 'enum', values: ['company', 'individual'] },
-      account_number: str(5000),
-      country: str(5000),
-      currency: str(5000),
-      object: { kind: 'enum', values: ['bank_account'] },
-      routing_number: str(5000),
-    },
-  },
-};
 
 /** Parameters the Customers API takes on create and update (from Stripe's OpenAPI request schemas). */
 const SHARED_PARAMS: Readonly<Record<string, ParamSpec>> = {
