@@ -3,7 +3,7 @@
  *
  * Rule (also in samples/README.md):
  * - export: a cell matching /^'*[=+\-@\t\r]/ that is NOT a plain number (/^[+-]?\d+(\.\d+)?$/) gets ONE leading `'`;
- * - import: a cell matching /^'+[=+\-@\t\r]/ loses ONE leading `'`.
+ * - import: a cell matching /^'+[=+\-@\t\r]/ loses ONE leading `'` (checked before the cell is trimmed).
  *
  * Why the `'*` prefix: a value that already starts with quotes followed by a trigger (`'=x`) must gain a quote too
  * (`''=x`), otherwise the importer could not tell it from a neutralised `=x`. That makes the pair a bijection:

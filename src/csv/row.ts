@@ -8,11 +8,13 @@ import { LIMITS } from './validators.ts';
 export type RowResult = { ok: true; input: CustomerInput } | { ok: false; errors: string[] };
 
 /**
- * Turns a cell into its value: trimmed (a cell of only spaces is empty), the export's formula guard removed, and
- * trimmed again because the guard may have hidden a leading tab or carriage return that the export kept.
+ * Turns a cell into its value: the export's formula guard removed, then trimmed (a cell of only spaces is empty).
+ * The guard is looked for on the cell as written, before trimming: the export decides on the untrimmed value, so
+ * trimming first would take ` '=x` (a value with a leading space, exported unguarded) for a guarded `=x`, and would
+ * hide the trigger of a guarded tab (`'<TAB>`), leaving a stray quote. Both were found by a property test.
  */
 export function cellValue(raw: string): string {
-  return restoreFormula(raw.trim()).trim();
+  return restoreFormula(raw).trim();
 }
 
 /**

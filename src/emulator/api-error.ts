@@ -59,8 +59,8 @@ export const noSuchCustomer = (id: string, param = 'id', status = 404): ApiError
   invalid(status, `No such customer: '${id}'`, 'resource_missing', param);
 
 /** A reference to an object this emulator does not hold (payment methods, sources, test clocks, …). */
-export const noSuchObject = (what: string, id: string, param: string): ApiError =>
-  invalid(400, `No such ${what}: '${id}'`, 'resource_missing', param);
+export const noSuchObject = (what: string, id: string, param: string, status = 400): ApiError =>
+  invalid(status, `No such ${what}: '${id}'`, 'resource_missing', param);
 
 export const unrecognizedUrl = (method: string, path: string): ApiError =>
   invalid(

@@ -16,6 +16,8 @@ export const CLI_DEFAULTS = {
   searchLagMs: 1000,
   errorRate: 0,
   errorAfterWriteRate: 0,
+  resetAfterCreateRate: 0,
+  resetAfterCreateCount: 0,
   idempotencyTtlMs: 24 * 60 * 60 * 1000,
 } as const;
 
@@ -31,6 +33,9 @@ const ENV_NAMES = {
   searchLagMs: 'EMULATOR_SEARCH_LAG_MS',
   errorRate: 'EMULATOR_ERROR_RATE',
   errorAfterWriteRate: 'EMULATOR_ERROR_AFTER_WRITE_RATE',
+  resetAfterCreateRate: 'EMULATOR_RESET_AFTER_CREATE_RATE',
+  resetAfterCreateCount: 'EMULATOR_RESET_AFTER_CREATE_COUNT',
+  faultSeed: 'EMULATOR_FAULT_SEED',
   idempotencyTtlMs: 'EMULATOR_IDEMPOTENCY_TTL_MS',
   keys: 'EMULATOR_KEYS',
 } as const satisfies Record<keyof EmulatorOptions, string>;
@@ -80,6 +85,19 @@ export function parseEmulatorArgs(argv: readonly string[], env: NodeJS.ProcessEn
       number('--error-after-write-rate'),
       numeric('errorAfterWriteRate'),
     )
+    .option(
+      '--reset-after-create-rate <share>',
+      'share (0..1) of creates whose connection is dropped unanswered after the customer was saved',
+      number('--reset-after-create-rate'),
+      numeric('resetAfterCreateRate'),
+    )
+    .option(
+      '--reset-after-create-count <n>',
+      'the first n creates have their connection dropped after the customer was saved',
+      number('--reset-after-create-count'),
+      numeric('resetAfterCreateCount'),
+    )
+    .option('--fault-seed <n>', 'seed of the injected faults, so a run repeats them', number('--fault-seed'))
     .option('--idempotency-ttl <ms>', 'how long idempotency keys are remembered', number('--idempotency-ttl'), numeric('idempotencyTtlMs'))
     .option('--keys <list>', 'comma-separated API keys to accept (default: any sk_/rk_ test or live key)', keyList);
   program.parse([...argv], { from: 'user' });
@@ -94,11 +112,16 @@ export function parseEmulatorArgs(argv: readonly string[], env: NodeJS.ProcessEn
     searchLag: number;
     errorRate: number;
     errorAfterWriteRate: number;
+    resetAfterCreateRate: number;
+    resetAfterCreateCount: number;
+    faultSeed?: number;
     idempotencyTtl: number;
     keys?: string[];
   }>();
   const envKeys = fromEnv('keys');
   const keys = o.keys ?? (envKeys === undefined ? undefined : keyList(envKeys));
+  const envSeed = fromEnv('faultSeed');
+  const faultSeed = o.faultSeed ?? (envSeed === undefined ? undefined : number(ENV_NAMES.faultSeed)(envSeed));
   return {
     port: o.port,
     host: o.host,
@@ -110,7 +133,10 @@ export function parseEmulatorArgs(argv: readonly string[], env: NodeJS.ProcessEn
     searchLagMs: o.searchLag,
     errorRate: o.errorRate,
     errorAfterWriteRate: o.errorAfterWriteRate,
+    resetAfterCreateRate: o.resetAfterCreateRate,
+    resetAfterCreateCount: o.resetAfterCreateCount,
     idempotencyTtlMs: o.idempotencyTtl,
     ...(keys === undefined ? {} : { keys }),
+    ...(faultSeed === undefined ? {} : { faultSeed }),
   };
 }

@@ -1,4 +1,4 @@
-import { invalidParameter, noSuchObject } from './api-error.ts';
+import { invalidParameter, invalidRequest, noSuchObject } from './api-error.ts';
 import {
   emptyInvoiceSettings,
   emptyMetadata,
@@ -8,6 +8,8 @@ import {
   type ShippingRecord,
 } from './customer-record.ts';
 import { METADATA_MAX_KEYS, type ParamSpec, type ParamValue } from './param-validator.ts';
+import { BANK_ACCOUNT, CARD } from './source-params.ts';
+import { TAX_ID_TYPES } from './tax-id-types.ts';
 
 const str = (max: number, nullable = false): ParamSpec => ({ kind: 'string', max, nullable });
 
@@ -86,7 +88,11 @@ export const CREATE_PARAMS: Readonly<Record<string, ParamSpec>> = {
   },
   tax_id_data: {
     kind: 'array',
-    items: { kind: 'object', props: { type: str(5000), value: str(5000) }, required: ['type', 'value'] },
+    items: {
+      kind: 'object',
+      props: { type: { kind: 'enum', values: TAX_ID_TYPES }, value: str(5000) },
+      required: ['type', 'value'],
+    },
   },
   test_clock: str(5000),
 };
@@ -94,6 +100,12 @@ export const CREATE_PARAMS: Readonly<Record<string, ParamSpec>> = {
 /** `POST /v1/customers/:id`. */
 export const UPDATE_PARAMS: Readonly<Record<string, ParamSpec>> = {
   ...SHARED_PARAMS,
+  // Legacy Sources API parameters: deprecated, still in Stripe's spec and still accepted by the live API.
+  bank_account: BANK_ACCOUNT,
+  card: CARD,
+  default_alipay_account: str(500),
+  default_bank_account: str(500),
+  default_card: str(500),
   default_source: str(500),
   tax: {
     kind: 'object',
@@ -110,7 +122,15 @@ const REFERENCES: Readonly<Record<string, string>> = {
   source: 'source',
   test_clock: 'test clock',
   default_source: 'source',
+  default_card: 'source',
+  default_bank_account: 'source',
+  default_alipay_account: 'source',
+  card: 'token',
+  bank_account: 'token',
 };
+
+/** Raw payment details Stripe would turn into a source on the customer: the emulator keeps no sources. */
+const SOURCE_DETAILS = ['card', 'bank_account'] as const;
 
 type Params = Record<string, ParamValue>;
 type Obj = { [key: string]: ParamValue };
@@ -171,6 +191,14 @@ function checkReferences(params: Params): void {
   for (const [param, what] of Object.entries(REFERENCES)) {
     const id = asStr(params[param]);
     if (id !== null && id !== '') throw noSuchObject(what, id, param);
+  }
+  for (const param of SOURCE_DETAILS) {
+    if (asObj(params[param]) !== null) {
+      throw invalidRequest(
+        `The emulator keeps no payment sources, so ${param} details cannot be attached; use a PaymentMethod on real Stripe.`,
+        param,
+      );
+    }
   }
   const pm = asStr(asObj(params.invoice_settings)?.default_payment_method);
   if (pm !== null && pm !== '') throw noSuchObject('PaymentMethod', pm, 'invoice_settings[default_payment_method]');

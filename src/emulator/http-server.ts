@@ -3,11 +3,14 @@ import { handleAdmin, type AdminState } from './admin-routes.ts';
 import { ApiError, injectedApiError, invalidRequest, rateLimited, unrecognizedUrl } from './api-error.ts';
 import { authenticate, type Authenticated } from './auth.ts';
 import { newRequestId } from './customer-record.ts';
+import { EmulatorClock } from './clock.ts';
 import { CustomerStore } from './customer-store.ts';
+import { FaultInjector } from './faults.ts';
 import { decodeForm, FormDecodeError, type FormObject } from './form-decode.ts';
 import { fingerprintParams, IdempotencyStore, type StoredResponse } from './idempotency-store.ts';
 import type { ResolvedOptions } from './options.ts';
 import { RateLimits, type RequestKind } from './rate-limits.ts';
+import { createCustomer } from './handlers/create-customer.ts';
 import { kindOfMethod, matchRoute } from './routes.ts';
 import { RequestCounter } from './stats.ts';
 
@@ -18,20 +21,37 @@ const MAX_ADMIN_BODY_BYTES = 512 * 1024 * 1024;
 
 const sleep = (ms: number): Promise<void> => (ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve());
 
+/** Past this many bytes over the limit an oversized body is cut off instead of drained (a hostile client). */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+
+const bodyTooLarge = (max: number): ApiError =>
+  invalidRequest(`Request body too large (more than ${max} bytes).`, undefined, undefined, 413);
+
+/**
+ * Reads a body up to `max` bytes. An oversized one is drained (and discarded) before the 413 is answered:
+ * closing a socket with unread data makes the kernel send a reset that can destroy the answer in flight.
+ */
 function readBody(req: IncomingMessage, max: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    let tooLarge = false;
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > max) {
-        reject(invalidRequest(`Request body too large (more than ${max} bytes).`, undefined, undefined, 413));
-        req.destroy();
+      if (size > max + MAX_DRAIN_BYTES) {
+        req.off('data', onData);
+        req.pause();
+        reject(bodyTooLarge(max));
         return;
       }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      if (size > max) {
+        tooLarge = true;
+        chunks.length = 0;
+      }
+      if (!tooLarge) chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => (tooLarge ? reject(bodyTooLarge(max)) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -59,6 +79,14 @@ export function createEmulatorState(options: ResolvedOptions): EmulatorState {
     idempotency: new IdempotencyStore(options.idempotencyTtlMs),
     limits: new RateLimits(options),
     counter: new RequestCounter(),
+    clock: new EmulatorClock(),
+    faults: new FaultInjector({
+      errorRate: options.errorRate,
+      errorAfterWriteRate: options.errorAfterWriteRate,
+      resetAfterCreateRate: options.resetAfterCreateRate,
+      resetAfterCreateCount: options.resetAfterCreateCount,
+      faultSeed: options.faultSeed,
+    }),
   };
 }
 
@@ -70,21 +98,21 @@ function latencyOf(options: ResolvedOptions): number {
 /**
  * One /v1 request, in Stripe's order: authenticate, count against the key's sliding window at arrival
  * (a 429 costs nothing), decode, take the idempotency key (409 while another request holds it), wait the
- * injected latency, maybe fail before the work, do the work, maybe fail after it (the result is kept, so
- * an idempotent retry gets it).
+ * injected latency, maybe fail before the work, do the work, maybe fail after it or drop the connection of a
+ * create without answering (either way the result is kept, so an idempotent retry gets it).
  */
 async function handleApi(state: EmulatorState, req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
   const { options } = state;
   const method = req.method ?? 'GET';
   const arrival = performance.now();
-  const now = Date.now();
+  const now = state.clock.now();
   const match = matchRoute(method, path);
   const kind: RequestKind = match?.route.kind ?? kindOfMethod(method);
   const headers: Record<string, string> = {};
   const idempotencyKey = method !== 'GET' ? req.headers['idempotency-key'] : undefined;
   if (typeof idempotencyKey === 'string' && idempotencyKey !== '') headers['Idempotency-Key'] = idempotencyKey;
   let finish: ((response: StoredResponse | undefined) => void) | undefined;
-  let status = 500;
+  let status: number | 'reset' = 500;
   try {
     const auth: Authenticated = authenticate(req.headers.authorization, options.keys);
     if (!state.limits.tryAdmit(auth.key, kind, arrival)) throw rateLimited();
@@ -110,13 +138,17 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
     }
     await sleep(latencyOf(options));
     if (match === undefined) throw unrecognizedUrl(method, path);
-    if (options.errorRate > 0 && Math.random() < options.errorRate) throw injectedApiError();
+    if (state.faults.failBeforeWork()) throw injectedApiError();
     const result = match.route.handler({ store: state.store, options, params, id: match.id, livemode: auth.livemode, now });
     finish?.({ status: result.status, body: result.body, requestId: res.getHeader('Request-Id') as string });
     finish = undefined;
-    if (kind === 'write' && options.errorAfterWriteRate > 0 && Math.random() < options.errorAfterWriteRate) {
-      throw injectedApiError();
+    if (match.route.handler === createCustomer && state.faults.resetAfterCreate()) {
+      // Committed and kept for replay, then the connection dies unanswered, as when a load balancer drops it.
+      status = 'reset';
+      res.destroy();
+      return;
     }
+    if (kind === 'write' && state.faults.failAfterWrite()) throw injectedApiError();
     status = result.status;
     send(res, status, result.body, headers);
   } catch (err) {
@@ -124,7 +156,8 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
     finish?.(undefined);
     const apiError = err instanceof ApiError ? err : injectedApiError();
     status = apiError.status;
-    send(res, status, apiError.toBody(), headers);
+    // A 413 may leave part of the body unread: the connection is not reusable, so say so and close it.
+    send(res, status, apiError.toBody(), status === 413 ? { ...headers, Connection: 'close' } : headers);
   } finally {
     state.counter.record(kind, status);
   }
@@ -137,7 +170,8 @@ async function handleAdminRequest(state: EmulatorState, req: IncomingMessage, re
     if (result === undefined) send(res, 404, { error: `Unknown emulator route: ${req.method} ${path}` });
     else send(res, result.status, result.body);
   } catch (err) {
-    send(res, 500, { error: err instanceof Error ? err.message : String(err) });
+    if (err instanceof ApiError) send(res, err.status, { error: err.message }, { Connection: 'close' });
+    else send(res, 500, { error: err instanceof Error ? err.message : String(err) });
   }
 }
 

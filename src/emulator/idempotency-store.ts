@@ -30,7 +30,8 @@ export type IdempotencyDecision =
  * the same key with the same endpoint and parameters replays that result; other parameters or another
  * endpoint are an idempotency_error; while the first is still running, others get 409. Results that
  * Stripe does not keep (validation errors, 500s raised before any work) are dropped, so a retry runs again.
- * Keys are scoped by API key, as Stripe scopes them by account.
+ * Keys are scoped by API key, as Stripe scopes them by account. `now` is the emulator's clock (clock.ts), so a
+ * test that moves it 24 h forward sees a key forgotten and its request processed anew, as Stripe would.
  */
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();

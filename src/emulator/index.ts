@@ -4,6 +4,7 @@ import { resolveOptions, type EmulatorOptions } from './options.ts';
 
 export type { EmulatorOptions } from './options.ts';
 export type { EmulatorStats } from './stats.ts';
+export type { FaultCounts, FaultSettings } from './faults.ts';
 export type { SeedCustomer, SeedRequest } from './seed.ts';
 
 /** A listening emulator. */

@@ -23,14 +23,26 @@ export interface EmulatorOptions {
   errorRate?: number;
   /** Share (0..1) of writes answered 500 api_error after the write was done: only an idempotent retry is safe. */
   errorAfterWriteRate?: number;
-  /** How long an Idempotency-Key is remembered. Default 24 h, as Stripe. */
+  /**
+   * Share (0..1) of `POST /v1/customers` that commit the customer (and its idempotent result) and then have their
+   * socket destroyed without an answer: the client sees a connection error, and only an idempotent retry is safe.
+   */
+  resetAfterCreateRate?: number;
+  /** The first N `POST /v1/customers` are reset after the commit (as resetAfterCreateRate). Default 0. */
+  resetAfterCreateCount?: number;
+  /** Seed of the fault dice (errorRate, errorAfterWriteRate, resetAfterCreateRate): a run's faults repeat. */
+  faultSeed?: number;
+  /** How long an Idempotency-Key is remembered, by the emulator's clock. Default 24 h, as Stripe. */
   idempotencyTtlMs?: number;
   /** When set, only these API keys are accepted; otherwise any sk_/rk_ test or live key is. */
   keys?: string[];
 }
 
 /** EmulatorOptions with every default applied. */
-export type ResolvedOptions = Required<Omit<EmulatorOptions, 'keys'>> & { keys: string[] | undefined };
+export type ResolvedOptions = Required<Omit<EmulatorOptions, 'keys' | 'faultSeed'>> & {
+  keys: string[] | undefined;
+  faultSeed: number | undefined;
+};
 
 export const DEFAULT_OPTIONS: ResolvedOptions = {
   port: 0,
@@ -43,6 +55,9 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   searchLagMs: 0,
   errorRate: 0,
   errorAfterWriteRate: 0,
+  resetAfterCreateRate: 0,
+  resetAfterCreateCount: 0,
+  faultSeed: undefined,
   idempotencyTtlMs: 24 * 60 * 60 * 1000,
   keys: undefined,
 };
@@ -56,6 +71,16 @@ function share(name: string, value: number): number {
   if (Number.isNaN(value) || value < 0 || value > 1) {
     throw new RangeError(`emulator option ${name} must be between 0 and 1 (got ${value})`);
   }
+  return value;
+}
+
+function count(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`emulator option ${name} must be an integer >= 0 (got ${value})`);
+  return value;
+}
+
+function seed(name: string, value: number): number {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`emulator option ${name} must be an integer (got ${value})`);
   return value;
 }
 
@@ -73,6 +98,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     searchLagMs: nonNegative('searchLagMs', o.searchLagMs),
     errorRate: share('errorRate', o.errorRate),
     errorAfterWriteRate: share('errorAfterWriteRate', o.errorAfterWriteRate),
+    resetAfterCreateRate: share('resetAfterCreateRate', o.resetAfterCreateRate),
+    resetAfterCreateCount: count('resetAfterCreateCount', o.resetAfterCreateCount),
+    faultSeed: o.faultSeed === undefined ? undefined : seed('faultSeed', o.faultSeed),
     idempotencyTtlMs: nonNegative('idempotencyTtlMs', o.idempotencyTtlMs),
     keys: o.keys,
   };
@@ -80,4 +108,40 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
 
 function stripUndefined(options: EmulatorOptions): Partial<EmulatorOptions> {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<EmulatorOptions>;
+}
+
+/** The fault settings `POST /__emulator/faults` accepts: the names and checks of the matching options. */
+const FAULT_CHECKS = {
+  errorRate: share,
+  errorAfterWriteRate: share,
+  resetAfterCreateRate: share,
+  resetAfterCreateCount: count,
+  faultSeed: seed,
+} as const;
+
+/** Validates a fault patch (a JSON object); throws a RangeError naming every bad or unknown field. */
+export function parseFaultPatch(body: unknown): Partial<Pick<ResolvedOptions, keyof typeof FAULT_CHECKS>> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new RangeError(`the body must be a JSON object with some of: ${Object.keys(FAULT_CHECKS).join(', ')}`);
+  }
+  const out: Record<string, number | undefined> = {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(body)) {
+    const check = (FAULT_CHECKS as Record<string, (n: string, v: number) => number>)[name];
+    if (check === undefined || !Object.prototype.hasOwnProperty.call(FAULT_CHECKS, name)) {
+      problems.push(`unknown field ${name} (expected one of: ${Object.keys(FAULT_CHECKS).join(', ')})`);
+    } else if (name === 'faultSeed' && value === null) {
+      out[name] = undefined;
+    } else if (typeof value !== 'number') {
+      problems.push(`${name} must be a number (got ${JSON.stringify(value)})`);
+    } else {
+      try {
+        out[name] = check(name, value);
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+  }
+  if (problems.length > 0) throw new RangeError(problems.join('; '));
+  return out;
 }

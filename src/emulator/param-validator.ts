@@ -19,7 +19,9 @@ export type ParamSpec =
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'object'; props: Readonly<Record<string, ParamSpec>>; required?: readonly string[]; emptyUnsets?: boolean }
   | { kind: 'array'; items: ParamSpec; emptyUnsets?: boolean }
-  | { kind: 'metadata' };
+  | { kind: 'metadata' }
+  /** Stripe's `anyOf [object, string]`: a token (or id) as a string, or the details as a hash. */
+  | { kind: 'stringOrObject'; max: number; object: Extract<ParamSpec, { kind: 'object' }> };
 
 /** A validated value: `null` is an explicit unset (the client sent `''`). */
 export type ParamValue = string | number | null | ParamValue[] | { [key: string]: ParamValue };
@@ -60,6 +62,8 @@ function validate(spec: ParamSpec, value: FormValue, path: string[]): ParamValue
       return validateArray(spec, value, path);
     case 'metadata':
       return validateMetadata(value, path);
+    case 'stringOrObject':
+      return isFormObject(value) ? validateObject(spec.object, value, path) : validateString(spec, value, path);
   }
 }
 

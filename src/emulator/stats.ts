@@ -1,10 +1,12 @@
 import type { CustomerRecord } from './customer-record.ts';
+import type { EmulatorClock } from './clock.ts';
 import type { CustomerStore } from './customer-store.ts';
+import type { FaultCounts, FaultInjector } from './faults.ts';
 import type { RateLimits, RequestKind } from './rate-limits.ts';
 
 /** The JSON of `GET /__emulator/stats`. */
 export interface EmulatorStats {
-  /** Answers per `kind:status`, e.g. `{"write:200": 10, "write:429": 2}`. */
+  /** Answers per `kind:status`, e.g. `{"write:200": 10, "write:429": 2}`; `write:reset` is a dropped connection. */
   requests: Record<string, number>;
   rate_limited: number;
   max_reads_in_one_second: number;
@@ -14,6 +16,10 @@ export interface EmulatorStats {
   customers: number;
   /** Live customers sharing an email once trimmed and lower-cased: the duplicates a migration must avoid. */
   duplicate_emails: { email: string; ids: string[] }[];
+  /** Faults injected since the last reset (injected 500s are also in `requests` as `kind:500`). */
+  faults: FaultCounts;
+  /** How far the emulator's clock runs ahead of the wall clock (POST /__emulator/clock), in seconds. */
+  clock_offset_s: number;
 }
 
 /** Counts answers by kind and status. */
@@ -21,7 +27,7 @@ export class RequestCounter {
   private counts = new Map<string, number>();
   rateLimited = 0;
 
-  record(kind: RequestKind, status: number): void {
+  record(kind: RequestKind, status: number | 'reset'): void {
     const key = `${kind}:${status}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
     if (status === 429) this.rateLimited += 1;
@@ -66,7 +72,16 @@ export function duplicateEmails(store: CustomerStore): { email: string; ids: str
     .sort((a, b) => a.email.localeCompare(b.email));
 }
 
-export function buildStats(counter: RequestCounter, limits: RateLimits, store: CustomerStore): EmulatorStats {
+/** What the stats are read from. */
+export interface StatsSources {
+  counter: RequestCounter;
+  limits: RateLimits;
+  store: CustomerStore;
+  faults: FaultInjector;
+  clock: EmulatorClock;
+}
+
+export function buildStats({ counter, limits, store, faults, clock }: StatsSources): EmulatorStats {
   return {
     requests: counter.toJson(),
     rate_limited: counter.rateLimited,
@@ -75,5 +90,7 @@ export function buildStats(counter: RequestCounter, limits: RateLimits, store: C
     max_search_in_one_second: limits.peak('search'),
     customers: store.liveCount,
     duplicate_emails: duplicateEmails(store),
+    faults: faults.injected,
+    clock_offset_s: clock.offset / 1000,
   };
 }

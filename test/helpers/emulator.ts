@@ -1,5 +1,12 @@
 import Stripe from 'stripe';
-import { startEmulator, type EmulatorOptions, type EmulatorStats, type SeedCustomer } from '../../src/emulator/index.ts';
+import {
+  startEmulator,
+  type EmulatorOptions,
+  type EmulatorStats,
+  type FaultCounts,
+  type FaultSettings,
+  type SeedCustomer,
+} from '../../src/emulator/index.ts';
 
 /** The key every test client uses; the emulator accepts any sk_test_ key by default. */
 export const TEST_EMULATOR_KEY = 'sk_test_emulator';
@@ -15,6 +22,10 @@ export interface EmulatorAdmin {
   resetStats(): Promise<void>;
   /** Every live customer, newest first. */
   customers(): Promise<Stripe.Customer[]>;
+  /** Changes fault injection on the running emulator (same names as the options); returns the settings now in force. */
+  faults(patch: Partial<FaultSettings>): Promise<FaultSettings & { injected: FaultCounts }>;
+  /** Moves the emulator's clock forward (customers' `created`, idempotency-key expiry); returns its unix time. */
+  advanceClock(seconds: number): Promise<{ offset_s: number; now: number }>;
 }
 
 /** A running emulator plus the real stripe-node client pointed at it. */
@@ -72,6 +83,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
         await call(`${admin}/stats/reset`, 'POST');
       },
       customers: () => call(`${admin}/customers`, 'GET'),
+      faults: (patch) => call(`${admin}/faults`, 'POST', patch),
+      advanceClock: (seconds) => call(`${admin}/clock`, 'POST', { advanceSeconds: seconds }),
     },
     close: () => running.close(),
   };

@@ -1,4 +1,4 @@
-import { invalidParameter, invalidRequest, noSuchCustomer } from '../api-error.ts';
+import { invalidParameter, invalidRequest, noSuchCustomer, noSuchObject } from '../api-error.ts';
 import { checkExpand, expandedCustomer, readExpand } from '../expand.ts';
 import { isFormObject, type FormObject, type FormValue } from '../form-decode.ts';
 import type { Handler } from '../handler-types.ts';
@@ -62,6 +62,9 @@ export const listCustomers: Handler = ({ store, params }) => {
   const limit = readLimit(valid.limit as number | undefined);
   const expand = readExpand(params);
   checkExpand(expand, 'list');
+  // The emulator has no test clocks: any id names a missing one (a filter that matched nothing would hide that).
+  const clock = valid.test_clock as string | undefined;
+  if (clock !== undefined && clock !== '') throw noSuchObject('test clock', clock, 'test_clock', 404);
   const after = valid.starting_after as string | undefined;
   const before = valid.ending_before as string | undefined;
   if (after !== undefined && before !== undefined) {

@@ -17,6 +17,13 @@ describe('parseEmulatorArgs', () => {
     expect(o.writeLimit).toBe(Number.POSITIVE_INFINITY);
   });
 
+  it('reads the fault flags: reset after create (share or count) and the seed', () => {
+    const o = parseEmulatorArgs(['--reset-after-create-rate', '0.2', '--fault-seed', '42'], { EMULATOR_RESET_AFTER_CREATE_COUNT: '3' });
+    expect(o).toMatchObject({ resetAfterCreateRate: 0.2, resetAfterCreateCount: 3, faultSeed: 42 });
+    expect(parseEmulatorArgs([], { EMULATOR_FAULT_SEED: '9' }).faultSeed).toBe(9);
+    expect(parseEmulatorArgs([], {}).faultSeed).toBeUndefined();
+  });
+
   it('rejects a bad number, naming the flag or variable', () => {
     expect(() => parseEmulatorArgs(['--latency', 'soon'], {})).toThrow(/--latency/);
     expect(() => parseEmulatorArgs([], { EMULATOR_SEARCH_LAG_MS: '-5' })).toThrow(/EMULATOR_SEARCH_LAG_MS/);
