@@ -1,0 +1,38 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Redis } from 'ioredis';
+import { AppError } from '../../errors.ts';
+import { isRedisConnectionError } from '../../queues/redis-monitor.ts';
+
+/** The answer to any `/v1` request while Redis is away. The URL is not shown: the server log has it, password hidden. */
+export function redisUnavailable(): AppError {
+  return new AppError(
+    'redis_unavailable',
+    'Redis at REDIS_URL cannot be reached, so nothing was done; retry when GET /readyz answers 200.',
+    503,
+  );
+}
+
+/**
+ * Answers 503 `redis_unavailable` at once while the API's connection is not ready, before the body is read or
+ * anything is written: waiting for Redis would leave the client hanging, and queueing would run the job later.
+ */
+export function redisGate(redis: Redis): RequestHandler {
+  return (req, _res, next) => {
+    if (redis.status === 'ready') return next();
+    // Drain the body (an upload) so the client reads the answer instead of a reset.
+    req.resume();
+    next(redisUnavailable());
+  };
+}
+
+/** Maps a Redis connection that died while the request ran (the gate had let it in) to the same 503. */
+export function redisErrors(redis: Redis): ErrorRequestHandler {
+  return (err, _req, _res, next) => {
+    const clientError = err instanceof AppError || (typeof err?.status === 'number' && err.status < 500);
+    if (isRedisConnectionError(err) || (!clientError && redis.status !== 'ready')) {
+      next(redisUnavailable());
+      return;
+    }
+    next(err);
+  };
+}
