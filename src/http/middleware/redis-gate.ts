@@ -12,16 +12,41 @@ export function redisUnavailable(): AppError {
   );
 }
 
+/** How long a request waits for a connection attempt already under way (a process that has just started). */
+const CONNECTING_WAIT_MS = 1_000;
+
+/** Resolves true when `redis` becomes ready within `ms`, false when the attempt fails or time runs out. */
+function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const settle = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('close', onClose);
+      resolve(ready);
+    };
+    const onReady = () => settle(true);
+    const onClose = () => settle(false);
+    const timer = setTimeout(() => settle(false), ms);
+    redis.once('ready', onReady);
+    redis.once('close', onClose);
+  });
+}
+
 /**
- * Answers 503 `redis_unavailable` at once while the API's connection is not ready, before the body is read or
- * anything is written: waiting for Redis would leave the client hanging, and queueing would run the job later.
+ * Answers 503 `redis_unavailable` while the API's connection is not ready, before the body is read or anything is
+ * written: waiting for Redis would leave the client hanging, and queueing would run the job later. Only a connection
+ * attempt already under way (status connecting/connect) is given up to 1 s, so an answer still comes within 2 s.
  */
 export function redisGate(redis: Redis): RequestHandler {
   return (req, _res, next) => {
     if (redis.status === 'ready') return next();
-    // Drain the body (an upload) so the client reads the answer instead of a reset.
-    req.resume();
-    next(redisUnavailable());
+    const attempt = redis.status === 'connecting' || redis.status === 'connect' ? readyWithin(redis, CONNECTING_WAIT_MS) : Promise.resolve(false);
+    void attempt.then((ready) => {
+      if (ready) return next();
+      // Drain the body (an upload) so the client reads the answer instead of a reset.
+      req.resume();
+      next(redisUnavailable());
+    });
   };
 }
 
