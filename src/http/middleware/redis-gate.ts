@@ -38,10 +38,16 @@ function readyWithin(redis: Redis, ms: number): Promise<boolean> {
  * attempt already under way (status connecting/connect) is given up to 1 s, so an answer still comes within 2 s.
  */
 export function redisGate(redis: Redis): RequestHandler {
+  // One wait shared by the requests that arrive during one attempt, so a burst adds two listeners, not two per request.
+  let attempt: Promise<boolean> | undefined;
+  const waitForAttempt = () =>
+    (attempt ??= readyWithin(redis, CONNECTING_WAIT_MS).finally(() => {
+      attempt = undefined;
+    }));
   return (req, _res, next) => {
     if (redis.status === 'ready') return next();
-    const attempt = redis.status === 'connecting' || redis.status === 'connect' ? readyWithin(redis, CONNECTING_WAIT_MS) : Promise.resolve(false);
-    void attempt.then((ready) => {
+    const connecting = redis.status === 'connecting' || redis.status === 'connect';
+    void (connecting ? waitForAttempt() : Promise.resolve(false)).then((ready) => {
       if (ready) return next();
       // Drain the body (an upload) so the client reads the answer instead of a reset.
       req.resume();
