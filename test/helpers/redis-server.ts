@@ -16,6 +16,8 @@ export interface RestartableRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port and directory; resolves when it accepts connections. */
   start(): Promise<void>;
+  /** Sends a signal to the running redis-server: SIGSTOP freezes it (sockets open, no answers), SIGCONT resumes it. */
+  signal(signal: NodeJS.Signals): void;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,10 @@ export async function startRestartableRedis(): Promise<RestartableRedis> {
     port,
     dir,
     stop,
+    signal(signal) {
+      if (!child) throw new Error('redis-server is not running');
+      child.kill(signal);
+    },
     async start() {
       if (child) throw new Error('redis-server is already running');
       child = await launch(port, dir);

@@ -3,13 +3,18 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../../errors.ts';
 import { isRedisConnectionError } from '../../queues/redis-monitor.ts';
 
-/** The answer to any `/v1` request while Redis is away. The URL is not shown: the server log has it, password hidden. */
-export function redisUnavailable(): AppError {
-  return new AppError(
-    'redis_unavailable',
-    'Redis at REDIS_URL cannot be reached, so nothing was done; retry when GET /readyz answers 200.',
-    503,
-  );
+/**
+ * The answer to a `/v1` request while Redis is away. The URL is not shown: the server log has it, password hidden.
+ * `refused`: the gate stopped it before anything was sent to Redis. `interrupted`: Redis went away (or stopped
+ * answering) while it ran, and a command already sent may still have been applied.
+ */
+export function redisUnavailable(kind: 'refused' | 'interrupted' = 'refused'): AppError {
+  const message =
+    kind === 'refused'
+      ? 'Redis at REDIS_URL cannot be reached, so nothing was done; retry when GET /readyz answers 200.'
+      : 'Redis at REDIS_URL stopped answering while this request ran, so it may be incomplete; when GET /readyz ' +
+        'answers 200, check the list before retrying.';
+  return new AppError('redis_unavailable', message, 503);
 }
 
 /** How long a request waits for a connection attempt already under way (a process that has just started). */
@@ -61,7 +66,7 @@ export function redisErrors(redis: Redis): ErrorRequestHandler {
   return (err, _req, _res, next) => {
     const clientError = err instanceof AppError || (typeof err?.status === 'number' && err.status < 500);
     if (isRedisConnectionError(err) || (!clientError && redis.status !== 'ready')) {
-      next(redisUnavailable());
+      next(redisUnavailable('interrupted'));
       return;
     }
     next(err);

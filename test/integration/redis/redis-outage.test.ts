@@ -175,4 +175,27 @@ describe('Redis outage', () => {
     expect(server.stderr()).not.toMatch(/^\s+at /m);
     expect(server.stdout()).not.toContain('\\n    at ');
   });
+
+  it('a frozen Redis (SIGSTOP: sockets open, no answers) gets 503 redis_unavailable after the API command timeout, not a hang', async () => {
+    redis.signal('SIGSTOP');
+    try {
+      const timings: number[] = [];
+      for (const { method, path, init } of REQUESTS.filter((r) => r.method === 'GET').slice(0, 3)) {
+        const started = Date.now();
+        const res = await fetch(`${base}${path}`, { method, ...init, signal: AbortSignal.timeout(10_000) });
+        timings.push(Date.now() - started);
+        expect({ path, status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code }).toEqual({
+          path,
+          status: 503,
+          code: 'redis_unavailable',
+        });
+      }
+      console.info(`frozen Redis answers: ${timings.length} requests, max ${Math.max(...timings)} ms`);
+      // Bounded by API_COMMAND_TIMEOUT_MS (1.5 s); generous here, the point is that nothing waits for Redis to wake.
+      expect(Math.max(...timings)).toBeLessThan(5_000);
+    } finally {
+      redis.signal('SIGCONT');
+    }
+    await waitForRedisCheck(true, 20_000);
+  });
 });
