@@ -57,6 +57,15 @@ describe('Redis outage', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+  /** Every connection of the server back (its "reconnected" line comes when the slowest one is): one per "lost". */
+  async function waitForReconnectedLine(timeoutMs: number): Promise<void> {
+    const count = (text: string) => server.stdout().split('\n').filter((l) => l.includes(text)).length;
+    const deadline = Date.now() + timeoutMs;
+    while (count('reconnected') < count('connection lost')) {
+      if (Date.now() > deadline) throw new Error(`no "reconnected" line for each "connection lost":\n${server.stdout()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
   const list = async (path: string) => {
     const res = await fetch(`${base}${path}`, { signal: AbortSignal.timeout(5_000) });
     expect(res.status).toBe(200);
@@ -124,6 +133,7 @@ describe('Redis outage', () => {
     expect(readdirSync(importsDir)).toEqual([]);
     await redis.start();
     await waitForRedisCheck(true, 20_000);
+    await waitForReconnectedLine(10_000);
   });
 
   it('while Redis is stopped every /v1 request answers 503 redis_unavailable within 2 s, and nothing refused is done after it returns', async () => {
@@ -169,6 +179,7 @@ describe('Redis outage', () => {
     expect((await emulator.admin.stats()).customers).toBe(0);
 
     // One line per state change, and no stack trace per retry.
+    await waitForReconnectedLine(10_000);
     const lines = server.stdout().slice(logStart).split('\n');
     expect(lines.filter((l) => l.includes('connection lost')).length).toBe(1);
     expect(lines.filter((l) => l.includes('reconnected')).length).toBe(1);
@@ -197,5 +208,6 @@ describe('Redis outage', () => {
       redis.signal('SIGCONT');
     }
     await waitForRedisCheck(true, 20_000);
+    await waitForReconnectedLine(10_000);
   });
 });
