@@ -104,6 +104,8 @@ export async function runEntryPoint(options: EntryPointOptions): Promise<void> {
     force.unref();
     server?.close();
     await workers?.close(graceMs);
+    // Connections closed on purpose are not an outage to report.
+    services.redisMonitor.stop();
     await api?.close();
     await services.close();
     logger.info('stopped');
