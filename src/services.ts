@@ -2,10 +2,12 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
 import type { Config } from './config.ts';
+import type { AppDeps } from './deps.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { createRedisConnection } from './queues/connection.ts';
+import { createApiRedisConnection, createRedisConnection } from './queues/connection.ts';
 import { QUEUE_NAMES } from './queues/names.ts';
+import { createRedisMonitor, isRedisConnectionError, type RedisMonitor } from './queues/redis-monitor.ts';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { createRedisRateLimiter } from './rate-limit/token-bucket.ts';
 import { createStripeClient } from './stripe/client.ts';
@@ -22,17 +24,32 @@ export interface Services {
   limiter: RateLimiter;
   gateway: CustomerGateway;
   metrics: Metrics;
+  /** Logs the state changes of this process's Redis connections. */
+  redisMonitor: RedisMonitor;
   close(): Promise<void>;
+}
+
+/** Queues on one connection; their connection errors are the monitor's to report, anything else is logged. */
+function createQueues(redis: Redis, prefix: string, logger: Logger): { import: Queue; export: Queue } {
+  const queues = {
+    import: new Queue(QUEUE_NAMES.import, { connection: redis, prefix }),
+    export: new Queue(QUEUE_NAMES.export, { connection: redis, prefix }),
+  };
+  for (const queue of Object.values(queues)) {
+    // Without a listener BullMQ prints every reconnection attempt's stack trace to stderr.
+    queue.on('error', (err) => {
+      if (!isRedisConnectionError(err)) logger.error({ queue: queue.name, err }, 'queue error');
+    });
+  }
+  return queues;
 }
 
 /** Connects to Redis and builds the queues, the shared limiter and the throttled Stripe gateway. */
 export function createServices(config: Config, logger: Logger = createLogger(config.logLevel)): Services {
   const redis = createRedisConnection(config.redisUrl, 'stripe-bulk');
-  const queueOptions = { connection: redis, prefix: config.queuePrefix };
-  const queues = {
-    import: new Queue(QUEUE_NAMES.import, queueOptions),
-    export: new Queue(QUEUE_NAMES.export, queueOptions),
-  };
+  const redisMonitor = createRedisMonitor(config.redisUrl, logger);
+  redisMonitor.watch(redis, 'stripe-bulk');
+  const queues = createQueues(redis, config.queuePrefix, logger);
   const stripe = createStripeClient(config.stripe);
   const metrics = createMetrics();
   const limiter = createRedisRateLimiter({
@@ -62,6 +79,35 @@ export function createServices(config: Config, logger: Logger = createLogger(con
     limiter,
     gateway,
     metrics,
+    redisMonitor,
+    async close() {
+      redisMonitor.stop();
+      await Promise.allSettled([queues.import.close(), queues.export.close()]);
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
+
+/** What the HTTP API runs on, with its own close(). */
+export interface ApiServices extends AppDeps {
+  close(): Promise<void>;
+}
+
+/**
+ * The HTTP API's view of the services: its own connection and queues that fail at once while Redis is away
+ * (see createApiRedisConnection), so a request refused with 503 is never carried out later. Workers in the same
+ * process keep the patient connection of `services`.
+ */
+export function createApiServices(services: Services): ApiServices {
+  const redis = createApiRedisConnection(services.config.redisUrl);
+  services.redisMonitor.watch(redis, 'stripe-bulk-api');
+  const queues = createQueues(redis, services.config.queuePrefix, services.logger);
+  return {
+    config: services.config,
+    logger: services.logger,
+    metrics: services.metrics,
+    redis,
+    queues,
     async close() {
       await Promise.allSettled([queues.import.close(), queues.export.close()]);
       await redis.quit().catch(() => redis.disconnect());

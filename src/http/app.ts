@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { BOARD_PATH, boardRefusal, createBoardRouter } from './board.ts';
 import { apiTokenAuth } from './middleware/api-token-auth.ts';
 import { errorHandler } from './middleware/error-handler.ts';
+import { redisErrors, redisGate } from './middleware/redis-gate.ts';
 import { createExportRouter, createExportScheduleRouter } from './routes/export-routes.ts';
 import { createHealthRouter, type KeyStatus } from './routes/health-routes.ts';
 import { createImportRouter } from './routes/import-routes.ts';
@@ -23,7 +24,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
 
-  app.use(createHealthRouter(deps.redis, options.keyStatus ?? (() => undefined)));
+  app.use(createHealthRouter(deps.redis, options.keyStatus ?? (() => undefined), deps.config.dataDir));
 
   app.use(createMetricsRouter(deps.metrics));
   app.use(createOpenApiRouter());
@@ -41,13 +42,14 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use(createUiRouter());
 
   // Upload bodies (text/csv, multipart) are streamed by the import handler; only JSON is parsed here.
-  app.use('/v1', apiTokenAuth(deps.config.apiToken), express.json({ limit: '1mb' }));
+  app.use('/v1', apiTokenAuth(deps.config.apiToken), redisGate(deps.redis), express.json({ limit: '1mb' }));
   app.use('/v1/imports', createImportRouter(deps));
   app.use('/v1/exports', createExportRouter(deps));
   app.use('/v1/export-schedules', createExportScheduleRouter(deps));
   app.use('/v1', (req, _res, next) => {
     next(new AppError('not_found', `There is no route ${req.method} ${req.originalUrl}.`, 404));
   });
+  app.use('/v1', redisErrors(deps.redis));
 
   app.use(errorHandler(deps.logger));
   return app;

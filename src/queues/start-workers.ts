@@ -5,6 +5,7 @@ import { STALLED_OUT, STALLED_OUT_REASON } from '../../jobs/stalled-out.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { createRedisConnection } from './connection.ts';
 import { QUEUE_NAMES, type QueueKey } from './names.ts';
+import { isRedisConnectionError } from './redis-monitor.ts';
 import { SHUTDOWN_REASON } from './requeue-on-shutdown.ts';
 
 /** One processor factory per queue; the compiler checks that every queue has one. */
@@ -45,7 +46,10 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
         'job failed',
       );
     });
-    worker.on('error', (err) => deps.logger.error({ queue: QUEUE_NAMES[key], err }, 'worker error'));
+    worker.on('error', (err) => {
+      // Redis being away is reported once per state change by the process's RedisMonitor, not once per retry here.
+      if (!isRedisConnectionError(err)) deps.logger.error({ queue: QUEUE_NAMES[key], err }, 'worker error');
+    });
     return worker;
   });
   return {

@@ -6,8 +6,15 @@ import { createMetricsRouter } from '../http/routes/metrics-route.ts';
 import type { KeyStatus } from '../http/routes/health-routes.ts';
 import { createLogger } from '../logger.ts';
 import { startWorkers, type RunningWorkers } from '../queues/start-workers.ts';
-import { createServices } from '../services.ts';
+import { createApiServices, createServices, type ApiServices } from '../services.ts';
+import { checkDataDir } from './check-data-dir.ts';
 import { checkStripeKey } from './check-stripe-key.ts';
+
+/**
+ * How long a starting process waits for Redis before it exits (code 4). Long enough for a Redis started alongside
+ * it (docker compose, a pod) to come up; short enough that a wrong REDIS_URL is reported, not retried for ever.
+ */
+export const REDIS_START_TIMEOUT_MS = 20_000;
 
 /** What one process runs. */
 export interface EntryPointOptions {
@@ -35,12 +42,26 @@ export async function runEntryPoint(options: EntryPointOptions): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel, { process: options.name, account: config.stripe.accountId });
+  const dataDir = await checkDataDir(config.dataDir);
+  if (!dataDir.ok) {
+    logger.fatal(dataDir.message);
+    process.exit(5);
+  }
   const services = createServices(config, logger);
+  const api: ApiServices | undefined = options.http ? createApiServices(services) : undefined;
+  try {
+    await services.redisMonitor.waitUntilReady(REDIS_START_TIMEOUT_MS);
+  } catch (err) {
+    // Nothing to close gracefully: no connection ever opened, and quit() would wait in the offline queue.
+    logger.fatal(`${(err as Error).message}; exiting`);
+    process.exit(4);
+  }
 
   let keyStatus: KeyStatus | undefined;
   keyStatus = await checkStripeKey(services.gateway);
   if (!keyStatus.ok) {
     logger.fatal(keyStatus.message);
+    await api?.close();
     await services.close();
     process.exit(3);
   }
@@ -50,15 +71,18 @@ export async function runEntryPoint(options: EntryPointOptions): Promise<void> {
   );
 
   let server: Server | undefined;
-  if (options.http) {
+  if (api) {
     // Loaded only where it is served: a worker-only process stays lighter without Express routes and the board.
     const { createApp } = await import('../http/app.ts');
-    const app = createApp(services, { keyStatus: () => keyStatus });
+    const app = createApp(api, { keyStatus: () => keyStatus });
     server = app.listen(config.port, () => logger.info({ port: config.port }, `HTTP API on http://127.0.0.1:${config.port}`));
   }
   if (!options.http && config.metricsPort !== undefined) {
     // A worker-only process has no API, but Prometheus still needs to scrape its own counters.
-    const metricsApp = express().use(createHealthRouter(services.redis, () => keyStatus), createMetricsRouter(services.metrics));
+    const metricsApp = express().use(
+      createHealthRouter(services.redis, () => keyStatus, config.dataDir),
+      createMetricsRouter(services.metrics),
+    );
     server = metricsApp.listen(config.metricsPort, () => logger.info({ port: config.metricsPort }, 'metrics on /metrics'));
   }
   let workers: RunningWorkers | undefined;
@@ -80,6 +104,9 @@ export async function runEntryPoint(options: EntryPointOptions): Promise<void> {
     force.unref();
     server?.close();
     await workers?.close(graceMs);
+    // Connections closed on purpose are not an outage to report.
+    services.redisMonitor.stop();
+    await api?.close();
     await services.close();
     logger.info('stopped');
     process.exit(0);

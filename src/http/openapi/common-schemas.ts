@@ -44,11 +44,12 @@ export const COMMON_SCHEMAS: Record<string, JsonSchema> = {
       status: { type: 'string', enum: ['ready', 'not_ready'] },
       checks: {
         type: 'object',
-        required: ['redis', 'stripe'],
+        required: ['redis', 'stripe', 'data_dir'],
         additionalProperties: false,
         properties: {
           redis: check,
           stripe: { ...check, description: 'The start-up check of the Stripe key (customers read/write).' },
+          data_dir: { ...check, description: 'DATA_DIR is a directory where a probe file can be written and removed.' },
         },
       },
     },

@@ -3,8 +3,38 @@ import { EXPORT_PATHS, SCHEDULE_PATHS } from './export-paths.ts';
 import { EXPORT_SCHEMAS } from './export-schemas.ts';
 import { IMPORT_PATHS } from './import-paths.ts';
 import { IMPORT_SCHEMAS } from './import-schemas.ts';
-import type { OpenApiDocument } from './openapi-types.ts';
+import type { OpenApiDocument, PathItemObject } from './openapi-types.ts';
 import { OPERATOR_PATHS } from './operator-paths.ts';
+import { errorResponse } from './refs.ts';
+
+const REDIS_UNAVAILABLE = 'Redis at REDIS_URL cannot be reached; nothing was done, retry when /readyz answers 200';
+
+/**
+ * Adds 503 `redis_unavailable` to every `/v1` operation (src/http/middleware/redis-gate.ts answers it before any
+ * route runs), in one place so the path files need not repeat it. An operation with a 503 of its own gets the code
+ * added to that answer's description.
+ */
+function withRedisUnavailable(paths: Record<string, PathItemObject>): Record<string, PathItemObject> {
+  const out: Record<string, PathItemObject> = {};
+  for (const [path, item] of Object.entries(paths)) {
+    if (!path.startsWith('/v1')) {
+      out[path] = item;
+      continue;
+    }
+    const copy: PathItemObject = { ...item };
+    for (const method of ['get', 'post', 'delete'] as const) {
+      const op = item[method];
+      if (!op) continue;
+      const own = op.responses['503'];
+      const response = own
+        ? { ...own, description: `${own.description}; or ${REDIS_UNAVAILABLE} (error.code: \`redis_unavailable\`)` }
+        : errorResponse(REDIS_UNAVAILABLE, ['redis_unavailable']);
+      copy[method] = { ...op, responses: { ...op.responses, '503': response } };
+    }
+    out[path] = copy;
+  }
+  return out;
+}
 
 const DESCRIPTION = `
 stripe-bulk moves Stripe Customers in bulk: upload a CSV to import (create or upsert, with a dry run), export
@@ -32,7 +62,7 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
     { name: 'export schedules', description: 'Recurring exports with file retention.' },
     { name: 'operations', description: 'Health, metrics, the queue board and this document.' },
   ],
-  paths: { ...IMPORT_PATHS, ...EXPORT_PATHS, ...SCHEDULE_PATHS, ...OPERATOR_PATHS },
+  paths: withRedisUnavailable({ ...IMPORT_PATHS, ...EXPORT_PATHS, ...SCHEDULE_PATHS, ...OPERATOR_PATHS }),
   components: {
     schemas: { ...COMMON_SCHEMAS, ...IMPORT_SCHEMAS, ...EXPORT_SCHEMAS },
     securitySchemes: {

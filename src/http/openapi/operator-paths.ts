@@ -15,7 +15,11 @@ export const OPERATOR_PATHS: Record<string, PathItemObject> = {
   '/readyz': {
     get: {
       operationId: 'getReadiness',
-      summary: 'Readiness: Redis answers and the Stripe key was accepted at start',
+      summary: 'Readiness: Redis answers, DATA_DIR is writable and the Stripe key was accepted at start',
+      description:
+        'Each call pings Redis and writes then removes a probe file in DATA_DIR. While Redis cannot be reached every ' +
+        '`/v1` request answers 503 `redis_unavailable`; a process that cannot reach Redis at start exits (code 4) ' +
+        'after 20 s, and one whose DATA_DIR is not a writable directory does not start (code 5).',
       tags: ['operations'],
       security: [],
       responses: {

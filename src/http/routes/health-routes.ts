@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
+import { checkDataDir } from '../../startup/check-data-dir.ts';
 
 /** The outcome of the start-up check of the Stripe key (see stripe/verify-stripe-key.ts). */
 export interface KeyStatus {
@@ -7,24 +8,35 @@ export interface KeyStatus {
   message: string;
 }
 
-/** `/healthz`: the process is up. `/readyz`: Redis answers and the Stripe key was accepted. */
-export function createHealthRouter(redis: Redis, keyStatus: () => KeyStatus | undefined): Router {
+type Check = { ok: boolean; message: string };
+
+async function checkRedis(redis: Redis): Promise<Check> {
+  // A connection that is not ready would only fail (or queue) the PING: say so at once.
+  if (redis.status !== 'ready') return { ok: false, message: `Redis at REDIS_URL cannot be reached (connection ${redis.status})` };
+  try {
+    const pong = await Promise.race([
+      redis.ping(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref()),
+    ]);
+    return { ok: pong === 'PONG', message: pong === 'PONG' ? 'answers' : `answered ${pong}` };
+  } catch (err) {
+    return { ok: false, message: `Redis at REDIS_URL does not answer: ${(err as Error).message}` };
+  }
+}
+
+/** `/healthz`: the process is up. `/readyz`: Redis answers, DATA_DIR is writable and the Stripe key was accepted. */
+export function createHealthRouter(redis: Redis, keyStatus: () => KeyStatus | undefined, dataDir: string): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const checks: Record<string, { ok: boolean; message: string }> = {};
-    try {
-      const pong = await Promise.race([
-        redis.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out after 2 s')), 2000).unref()),
-      ]);
-      checks.redis = { ok: pong === 'PONG', message: pong === 'PONG' ? 'answers' : `answered ${pong}` };
-    } catch (err) {
-      checks.redis = { ok: false, message: (err as Error).message };
-    }
-    checks.stripe = keyStatus() ?? { ok: false, message: 'the key has not been checked yet' };
+    const [redisCheck, dataDirCheck] = await Promise.all([checkRedis(redis), checkDataDir(dataDir)]);
+    const checks: Record<string, Check> = {
+      redis: redisCheck,
+      stripe: keyStatus() ?? { ok: false, message: 'the key has not been checked yet' },
+      data_dir: dataDirCheck,
+    };
     const ok = Object.values(checks).every((c) => c.ok);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
   });
