@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createExportHarness, type ExportHarness } from './export-harness.ts';
 
 /** A raw POST: the body and headers exactly as given (fetch adds Content-Length, and Content-Type only for strings). */
-async function post(h: ExportHarness, path: string, body: string | Uint8Array | undefined, headers: Record<string, string> = {}) {
+async function post(h: ExportHarness, path: string, body: string | Blob | undefined, headers: Record<string, string> = {}) {
   const res = await fetch(`${h.baseUrl}${path}`, { method: 'POST', body, headers });
   return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string }; id?: string } };
 }
@@ -20,17 +20,17 @@ describe('export and schedule bodies that are not JSON', () => {
 
   it('answers 415 naming application/json for form, text and untyped bodies, and queues nothing', async () => {
     const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    const cases: Array<[string, string | Uint8Array, Record<string, string>, number, string]> = [
+    const cases: Array<[string, string | Blob, Record<string, string>, number, string]> = [
       // What `curl -d "query=email:'a@b.c'"` sends: it used to start a full, unfiltered export.
       ['/v1/exports', "query=email:'a@example.com'", form, 415, 'unsupported_media_type'],
       ['/v1/exports', '{"gzip":true}', { 'Content-Type': 'text/plain' }, 415, 'unsupported_media_type'],
-      ['/v1/exports', new TextEncoder().encode('{"gzip":true}'), {}, 415, 'unsupported_media_type'],
+      ['/v1/exports', new Blob(['{"gzip":true}']), {}, 415, 'unsupported_media_type'],
       ['/v1/exports', '', form, 415, 'unsupported_media_type'],
       ['/v1/exports', '{"gzip":true}', { 'Content-Type': 'application/json; charset=latin1' }, 415, 'unsupported_media_type'],
       ['/v1/exports', `{"email":"${'x'.repeat(1_100_000)}"}`, { 'Content-Type': 'application/json' }, 413, 'body_too_large'],
       ['/v1/export-schedules', 'cron=0+3+*+*+*', form, 415, 'unsupported_media_type'],
       ['/v1/export-schedules', '{"cron":"0 3 * * *"}', { 'Content-Type': 'text/plain' }, 415, 'unsupported_media_type'],
-      ['/v1/export-schedules', new TextEncoder().encode('{"cron":"0 3 * * *"}'), {}, 415, 'unsupported_media_type'],
+      ['/v1/export-schedules', new Blob(['{"cron":"0 3 * * *"}']), {}, 415, 'unsupported_media_type'],
     ];
     for (const [path, body, headers, status, code] of cases) {
       const res = await post(h, path, body, headers);
