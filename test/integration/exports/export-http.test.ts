@@ -121,6 +121,19 @@ describe('export schedule HTTP API', () => {
     expect(await h.services.queues.export.getJobSchedulersCount()).toBe(0);
   });
 
+  it('refuses a schedule more frequent than EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES (default 15) with 400', async () => {
+    for (const cron of ['* * * * * *', '* * * * *', '*/14 * * * *']) {
+      const res = await h.request('POST', '/v1/export-schedules', { cron });
+      expect(res.status, cron).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+      expect(res.body.error.message).toContain('at most once every 15 min (EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES)');
+    }
+    expect(await h.services.queues.export.getJobSchedulersCount()).toBe(0);
+    const ok = await h.request('POST', '/v1/export-schedules', { cron: '*/15 * * * *' });
+    expect(ok.status).toBe(201);
+    expect((await h.request('DELETE', `/v1/export-schedules/${ok.body.id}`)).status).toBe(200);
+  });
+
   it('creates a job scheduler, lists it with its next run, deletes it', async () => {
     const res = await h.request('POST', '/v1/export-schedules', { cron: '0 0 3 * * *', tz: 'Europe/Paris', keep: 3, gzip: true });
     expect(res.status).toBe(201);
