@@ -108,6 +108,11 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
           error: '',
         });
         await discard(deps, record.id, !done);
+        if (done) {
+          // Counted once, when the file is final: a retried or resumed attempt's pages are not counted twice.
+          deps.metrics?.exportCustomers.inc(result.file.rows);
+          deps.metrics?.exportBytes.inc(result.file.bytes);
+        }
       } else {
         await discard(deps, record.id, true);
       }
