@@ -23,6 +23,9 @@ describe('export HTTP API', () => {
       [{ query: "name:'x'", created: { gte: 1 } }, ['created: cannot be combined with query']],
       [{ metadata_columns: ['bad[key]'] }, ['metadata_columns.0']],
       [[1, 2], ['body']],
+      // Checked before queueing: a typo used to be a 202, then a job failing on Stripe's 400.
+      [{ query: "emial:'a@example.com'" }, ["query: not a valid Stripe search query: 'emial' is not a searchable customer field"]],
+      [{ query: "email:'a@example.com' AND" }, ['query: not a valid Stripe search query: expected a field']],
     ];
     for (const [body, expected] of cases) {
       const res = await h.request('POST', '/v1/exports', body);
