@@ -1,4 +1,4 @@
-import { idParameter, LIMIT_PARAMETER, notFound, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
+import { idParameter, LIMIT_PARAMETER, notFound, startingAfterParameter, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
 import type { PathItemObject } from './openapi-types.ts';
 import { errorResponse, jsonOf, jsonResponse, ref } from './refs.ts';
 
@@ -24,11 +24,12 @@ export const EXPORT_PATHS: Record<string, PathItemObject> = {
       security: V1_SECURITY,
       parameters: [
         LIMIT_PARAMETER,
+        startingAfterParameter('ExportId'),
         { name: 'schedule_id', in: 'query', required: false, description: 'Only the runs of this schedule.', schema: ref('ExportScheduleId') },
       ],
       responses: {
         '200': jsonResponse('The exports', 'ExportList'),
-        '400': errorResponse('Bad limit or schedule_id', ['invalid_request']),
+        '400': errorResponse('Bad limit, starting_after or schedule_id', ['invalid_request']),
         ...V1_ERRORS,
       },
     },
