@@ -1,4 +1,5 @@
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Worker } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exportKeys } from '../../../src/exports/export-keys.ts';
@@ -82,6 +83,20 @@ describe('exports that cannot succeed', () => {
     writeFileSync(parts, 'not a directory');
     const record = await failedOnce(created.id);
     expect(record.error).toContain(`cannot write the export under DATA_DIR (${h.services.config.dataDir}): ENOTDIR`);
+    expect(record.counts.customers).toBeLessThan(3000);
+  });
+
+  it('a full disk mid-export (writes answer ENOSPC: the part files lead to /dev/full) fails it with ENOSPC and DATA_DIR', async () => {
+    worker = h.startWorker();
+    const created = await h.createExport();
+    await h.waitFor(created.id, ['running'], 20_000, (e) => e.counts.customers >= 200);
+    const parts = partsDir(h.services.config.dataDir, created.id);
+    rmSync(parts, { recursive: true, force: true });
+    mkdirSync(parts);
+    // Every slice's next append goes to a device that is always full: a real ENOSPC from the kernel, without root.
+    for (let slice = 0; slice < 500; slice++) symlinkSync('/dev/full', join(parts, `${String(slice).padStart(6, '0')}.ndjson`));
+    const record = await failedOnce(created.id);
+    expect(record.error).toContain(`cannot write the export under DATA_DIR (${h.services.config.dataDir}): ENOSPC`);
     expect(record.counts.customers).toBeLessThan(3000);
   });
 
