@@ -3,10 +3,22 @@ import { PartFileError } from '../../src/exports/part-files.ts';
 import { describeStripeError, stripeErrorStatus } from '../../src/stripe/stripe-errors.ts';
 
 /**
- * OS errors of the data directory that a retry 10 s later cannot fix: the disk is full (ENOSPC, EDQUOT), the
- * directory is read-only or not ours (EROFS, EACCES, EPERM), or a path component is a file (ENOTDIR, EISDIR).
+ * OS errors of the data directory that a retry 10 s later cannot fix, with what to do about each: the disk is full
+ * (ENOSPC, EDQUOT), the directory is read-only or not ours (EROFS, EACCES, EPERM), a path component is a file
+ * (ENOTDIR, EISDIR, or EEXIST from mkdir), or the export's folder vanished under it (ENOENT: the checkpointed part
+ * files went with it, so a retry would only find them missing).
  */
-const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EISDIR']);
+const DISK_HINTS: Record<string, string> = {
+  ENOSPC: 'free space on its disk',
+  EDQUOT: 'raise the quota or free space',
+  EROFS: 'mount it read-write',
+  EACCES: 'let this process write there',
+  EPERM: 'let this process write there',
+  ENOTDIR: 'make sure DATA_DIR and its exports folder are directories',
+  EISDIR: 'make sure DATA_DIR and its exports folder are directories',
+  EEXIST: 'make sure DATA_DIR and its exports folder are directories',
+  ENOENT: "keep other processes from deleting the export's folder",
+};
 
 function errnoOf(err: unknown): NodeJS.ErrnoException | undefined {
   const e = err as NodeJS.ErrnoException | null;
@@ -28,10 +40,11 @@ export function unrecoverableExportError(err: unknown, dataDir: string): Unrecov
     return new UnrecoverableError(`${err.message}: DATA_DIR (${dataDir}) lost the export's working files; create the export again`);
   }
   const errno = errnoOf(err);
-  if (errno?.code !== undefined && DISK_CODES.has(errno.code)) {
+  const hint = errno?.code === undefined || (errno.code === 'EEXIST' && errno.syscall !== 'mkdir') ? undefined : DISK_HINTS[errno.code];
+  if (errno !== undefined && hint !== undefined) {
     return new UnrecoverableError(
       `cannot write the export under DATA_DIR (${dataDir}): ${errno.code} on ${errno.syscall}` +
-        `${errno.path === undefined ? '' : ` ${errno.path}`} (${errno.message}); free space or fix the directory's permissions, then export again`,
+        `${errno.path === undefined ? '' : ` ${errno.path}`} (${errno.message}); ${hint}, then export again`,
     );
   }
   const status = stripeErrorStatus(err);
