@@ -100,6 +100,8 @@ describe('schedule bodies', () => {
       ['0,10 3 * * *', 'Europe/Paris', 'every 10 min'],
       // Rare overall (once a year) but two runs a minute apart.
       ['0,1 3 1 1 *', undefined, 'every 1 min'],
+      // Late and early minutes of adjacent hours: 03:58 then 04:02.
+      ['2,58 3,4 * * *', undefined, 'every 4 min'],
     ];
     for (const [cron, tz, gap] of refused) {
       const problems = problemsOf(() => parseScheduleBody({ cron, ...(tz === undefined ? {} : { tz }) }, LIMITS)).join();
