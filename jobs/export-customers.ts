@@ -74,7 +74,7 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
       const message = `export ${record.id} cannot run: ${record.corrupt}; create the export again`;
       logger.error({ err: { message } }, 'export failed');
       await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: message });
-      await discard(deps, record.id, true);
+      await discard(deps, record.id, true).catch(() => undefined);
       throw new UnrecoverableError(message);
     }
     if (!(await store.markRunning(record.id))) {
