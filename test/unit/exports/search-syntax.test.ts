@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseSearchQuery } from '../../../src/emulator/search-query.ts';
 import { searchQueryProblem } from '../../../src/exports/search-syntax.ts';
 
 describe('searchQueryProblem (Stripe search grammar for customers)', () => {
@@ -36,5 +38,44 @@ describe('searchQueryProblem (Stripe search grammar for customers)', () => {
       ['email:', 'a value is missing after email:'],
     ];
     for (const [query, problem] of cases) expect(searchQueryProblem(query), query).toContain(problem);
+  });
+});
+
+describe('searchQueryProblem against the emulator’s parser (generated queries)', () => {
+  const field = fc.constantFrom('email', 'name', 'phone', 'created', "metadata['plan']", 'metadata["a b"]', 'emial', 'metadata');
+  const operator = fc.oneof({ arbitrary: fc.constantFrom(':', '~'), weight: 4 }, { arbitrary: fc.constantFrom('>', '>=', '<', '<=', '=', ''), weight: 1 });
+  const value = fc.oneof(
+    fc.string({ unit: fc.constantFrom(..."ab c'\"\\@.-".split('')), maxLength: 8 }).map((s) => `'${s}'`),
+    fc.string({ unit: fc.constantFrom(...'ab c@.-'.split('')), maxLength: 8 }).map((s) => `"${s}"`),
+    fc.integer({ min: -5, max: 2_000_000_000 }).map(String),
+    fc.constantFrom('null', 'abc', "'unterminated", ''),
+  );
+  const clause = fc.tuple(fc.boolean(), field, operator, value).map(([neg, f, op, v]) => `${neg ? '-' : ''}${f}${op}${v}`);
+  // Mostly one join word per query (Stripe refuses AND mixed with OR), sometimes a broken one.
+  const join = fc.oneof({ arbitrary: fc.constantFrom(' AND ', ' OR '), weight: 6 }, { arbitrary: fc.constantFrom(' ', ' and ', 'AND'), weight: 1 });
+  const query = fc
+    .tuple(fc.array(clause, { minLength: 1, maxLength: 12 }), join, fc.option(join, { freq: 8 }))
+    .map(([clauses, main, odd]) => clauses.reduce((q, c, i) => (i === 0 ? c : `${q}${i === 2 && odd !== null ? odd : main}${c}`), ''));
+
+  it('never refuses a query the emulator (Stripe’s grammar) accepts, and accepts most of what it does', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(query, (q) => {
+        let emulatorAccepts = true;
+        try {
+          parseSearchQuery(q);
+        } catch {
+          emulatorAccepts = false;
+        }
+        if (emulatorAccepts) {
+          accepted += 1;
+          expect(searchQueryProblem(q), q).toBeNull();
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    // The generator reaches valid queries, not only broken ones.
+    expect(accepted).toBeGreaterThan(50);
+    console.info(`[search syntax] 2000 generated queries, ${accepted} accepted by the emulator, none refused by the API check`);
   });
 });
