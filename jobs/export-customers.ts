@@ -11,6 +11,7 @@ import { SliceCheckpoint } from '../src/exports/slice-checkpoint.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
 import { describeStripeError } from '../src/stripe/stripe-errors.ts';
+import { unrecoverableExportError } from './export/export-failure.ts';
 import { runExport } from './export/export-run.ts';
 
 export { EXPORT_WORKER_OPTIONS, type ExportJobData } from '../src/exports/export-job-data.ts';
@@ -68,6 +69,14 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
     let record = await recordFor(store, job);
     const logger = deps.logger.child({ queue: QUEUE_NAMES.export, jobId: job.id, exportId: record.id });
     if (TERMINAL.includes(record.status)) return summaryOf(record);
+    if (record.corrupt !== null) {
+      // Running it with `{}` would be a full, unfiltered export of every customer: never.
+      const message = `export ${record.id} cannot run: ${record.corrupt}; create the export again`;
+      logger.error({ err: { message } }, 'export failed');
+      await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: message });
+      await discard(deps, record.id, true).catch(() => undefined);
+      throw new UnrecoverableError(message);
+    }
     if (!(await store.markRunning(record.id))) {
       await discard(deps, record.id, true);
       return summaryOf((await store.get(record.id)) ?? record);
@@ -99,20 +108,27 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
           error: '',
         });
         await discard(deps, record.id, !done);
+        if (done) {
+          // Counted once, when the file is final: a retried or resumed attempt's pages are not counted twice.
+          deps.metrics?.exportCustomers.inc(result.file.rows);
+          deps.metrics?.exportBytes.inc(result.file.bytes);
+        }
       } else {
         await discard(deps, record.id, true);
       }
-    } catch (err) {
+    } catch (caught) {
       if (isShutdown(signal)) {
         logger.info('worker shutting down: export checkpointed and handed back to the queue');
         return requeueOnShutdown(job, token);
       }
-      const message = describeStripeError(err);
+      const err = unrecoverableExportError(caught, deps.config.dataDir) ?? caught;
+      const message = err instanceof UnrecoverableError ? err.message : describeStripeError(err);
       const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       logger.warn({ attempt, ms: Date.now() - startedAt, err: { message } }, last ? 'export failed' : 'export attempt failed');
       if (last) {
         await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: message });
-        await discard(deps, record.id, true);
+        // A broken DATA_DIR may refuse the clean-up too: the job must still fail with the first error, not retry.
+        await discard(deps, record.id, true).catch((e: unknown) => logger.warn({ err: { message: String(e) } }, 'could not delete the working files'));
       } else {
         await store.setUnlessCancelled(record.id, { error: `${attempt} failed, will retry from the checkpoint: ${message}` });
       }

@@ -40,6 +40,7 @@ const envSchema = z.object({
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   EXPORT_KEEP_FILES: positiveInt.default(7),
   STRIPE_BULK_CRASH_AT: z.string().regex(/^[a-z-]+@\d+$/, 'must look like after-create@12 (tests only)').optional(),
+  EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: z.coerce.number().int('must be a whole number of minutes').min(0).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -78,6 +79,8 @@ export interface Config {
   exportPagesInFlight: number;
   uploadMaxBytes: number;
   exportKeepFiles: number;
+  /** Schedules may not fire more often than this (minutes; 0 = no minimum): each run reads every customer. */
+  exportScheduleMinIntervalMinutes: number;
   logLevel: string;
   /** Tests only: kill the worker at a named step of one import row (jobs/import/crash-points.ts). */
   testCrashAt: string | undefined;
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportPagesInFlight: e.EXPORT_PAGES_IN_FLIGHT,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     exportKeepFiles: e.EXPORT_KEEP_FILES,
+    exportScheduleMinIntervalMinutes: e.EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES,
     logLevel: e.LOG_LEVEL,
     testCrashAt: e.STRIPE_BULK_CRASH_AT,
   };

@@ -35,3 +35,46 @@ export function nextRun(pattern: string, tz: string | undefined, from = new Date
     return null;
   }
 }
+
+/**
+ * Fire times looked at to find a pattern's smallest gap. A gap under the minimum comes from the seconds and minutes
+ * fields (two values close together within an hour, or late and early minutes of adjacent hours), so it shows up
+ * within the first hours' runs; 40 keeps a yearly pattern's check under ~0.1 s (cron-parser walks to each run).
+ */
+const GAP_SAMPLE_FIRES = 40;
+
+/**
+ * The smallest gap (ms) between consecutive fire times among the next ones after `from`, or null when it fires
+ * fewer than twice. A pattern is only as rare as its closest two runs: `0,1 3 * * *` fires twice a minute apart.
+ */
+export function smallestGapMs(pattern: string, tz: string | undefined, from = new Date()): number | null {
+  const options = tz === undefined ? { currentDate: from } : { currentDate: from, tz };
+  const expression = CronExpressionParser.parse(pattern, options);
+  let previous: number | undefined;
+  let smallest: number | null = null;
+  for (let i = 0; i < GAP_SAMPLE_FIRES && expression.hasNext(); i++) {
+    const at = expression.next().getTime();
+    if (previous !== undefined && (smallest === null || at - previous < smallest)) smallest = at - previous;
+    previous = at;
+  }
+  return smallest;
+}
+
+function describeGap(ms: number): string {
+  if (ms < 60_000) return `${ms / 1000} s`;
+  return `${Math.round((ms / 60_000) * 100) / 100} min`;
+}
+
+/**
+ * Refuses a pattern that fires more often than every `minMinutes` (each run is a full export that reads every
+ * customer: `* * * * * *` would start one every second). Answers the problem, or null. Call after cronProblem.
+ */
+export function frequencyProblem(pattern: string, tz: string | undefined, minMinutes: number): string | null {
+  if (minMinutes <= 0) return null;
+  const gap = smallestGapMs(pattern, tz);
+  if (gap === null || gap >= minMinutes * 60_000) return null;
+  return (
+    `cron: '${pattern}' runs as often as every ${describeGap(gap)}; schedules may run at most once every ` +
+    `${minMinutes} min (EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES)`
+  );
+}

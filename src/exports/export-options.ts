@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EXPORT_COLUMNS, isExportColumn, METADATA_PREFIX } from '../csv/columns.ts';
 import { AppError } from '../errors.ts';
+import { searchQueryProblem } from './search-syntax.ts';
 
 /** Unix seconds bounds on `created`, as Stripe's list filter takes them. */
 export interface CreatedFilter {
@@ -55,7 +56,17 @@ function unique(list: string[]): boolean {
 export const exportOptionsSchema = z.strictObject({
   created: createdSchema.optional(),
   email: z.string().trim().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
-  query: z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional(),
+  query: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(1000, 'must be at most 1000 characters')
+    .superRefine((query, ctx) => {
+      if (query === '') return; // min(1) says so already
+      const problem = searchQueryProblem(query);
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: `not a valid Stripe search query: ${problem}` });
+    })
+    .optional(),
   columns: z
     .array(column)
     .min(1, 'must list at least one column')

@@ -1,4 +1,4 @@
-import type { ExportOptions } from './export-options.ts';
+import { describeIssues, exportOptionsSchema, type ExportOptions } from './export-options.ts';
 
 /**
  * Lifecycle of an export: queued → running → completed | failed | cancelled; a completed file of a schedule that
@@ -28,6 +28,11 @@ export interface ExportRecord {
   warnings: string[];
   cancelRequested: boolean;
   expiredAt: number | null;
+  /**
+   * Why the stored options cannot be used (not JSON, or not valid options), else null. `options` is then `{}` only
+   * so the record can still be shown: a worker must refuse to run it, never run it as a full export.
+   */
+  corrupt: string | null;
 }
 
 /** Warning attached to every search export: Stripe's search index is eventually consistent. */
@@ -52,16 +57,31 @@ function json<T>(value: string | undefined, fallback: T): T {
   }
 }
 
+/** The stored options, validated as a request's are: a hand-edited or truncated value is a problem, not `{}`. */
+function parseOptions(value: string | undefined): { options: ExportOptions; corrupt: string | null } {
+  if (value === undefined || value === '') return { options: {}, corrupt: 'the stored options are missing' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(value);
+  } catch (err) {
+    return { options: {}, corrupt: `the stored options are not JSON (${(err as Error).message})` };
+  }
+  const parsed = exportOptionsSchema.safeParse(raw);
+  if (!parsed.success) return { options: {}, corrupt: `the stored options are invalid (${describeIssues(parsed.error).join('; ')})` };
+  return { options: parsed.data, corrupt: null };
+}
+
 /** Parses the Redis hash of an export; null when the hash is empty or not an export. */
 export function parseExportRecord(hash: Record<string, string>): ExportRecord | null {
   const id = hash.id;
   const status = hash.status as ExportStatus | undefined;
   if (id === undefined || status === undefined || !STATUSES.includes(status)) return null;
+  const { options, corrupt } = parseOptions(hash.options);
   return {
     id,
     status,
     mode: hash.mode === 'search' ? 'search' : 'list',
-    options: json<ExportOptions>(hash.options, {}),
+    options,
     scheduleId: hash.schedule_id || null,
     createdAt: int(hash.created_at) ?? 0,
     startedAt: int(hash.started_at),
@@ -74,6 +94,7 @@ export function parseExportRecord(hash: Record<string, string>): ExportRecord | 
     warnings: json<string[]>(hash.warnings, []),
     cancelRequested: hash.cancel_requested === '1',
     expiredAt: int(hash.expired_at),
+    corrupt,
   };
 }
 
@@ -118,7 +139,7 @@ export function exportToJson(record: ExportRecord): Record<string, unknown> {
         ? null
         : { name: record.fileName, bytes: record.fileBytes, gzip: record.options.gzip === true },
     warnings: record.warnings,
-    error: record.error,
+    error: record.error ?? (record.corrupt === null ? null : `export ${record.id} cannot run: ${record.corrupt}`),
     created_at: iso(record.createdAt),
     started_at: iso(record.startedAt),
     finished_at: iso(record.finishedAt),

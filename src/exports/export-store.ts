@@ -62,11 +62,6 @@ export class ExportStore {
     return parseExportRecord(await this.redis.hgetall(this.key(id)));
   }
 
-  /** The most recent exports, newest first. */
-  async listRecent(limit: number): Promise<ExportRecord[]> {
-    return this.getMany(await this.redis.zrevrange(exportKeys.recent(this.prefix), 0, limit - 1));
-  }
-
   async getMany(ids: string[]): Promise<ExportRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
-import { cronProblem } from './cron.ts';
+import { cronProblem, frequencyProblem } from './cron.ts';
 import { crossFieldProblems, describeIssues, exportOptionsSchema, type ExportOptions } from './export-options.ts';
 
 /** A `POST /v1/export-schedules` body: a cron pattern, its time zone, retention, and the export options. */
@@ -18,8 +18,17 @@ export interface ScheduleRequest {
   options: ExportOptions;
 }
 
-/** Validates a schedule body; throws a 400 AppError listing every problem (bad cron and time zone included). */
-export function parseScheduleBody(body: unknown): ScheduleRequest {
+/** Server-side limits on schedules. */
+export interface ScheduleLimits {
+  /** The smallest gap allowed between two runs (EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES); 0 = no minimum. */
+  minIntervalMinutes: number;
+}
+
+/**
+ * Validates a schedule body; throws a 400 AppError listing every problem (bad cron and time zone included, and a
+ * cron that fires more often than the limits allow).
+ */
+export function parseScheduleBody(body: unknown, limits: ScheduleLimits): ScheduleRequest {
   const parsed = scheduleBodySchema.safeParse(body ?? {});
   if (!parsed.success) {
     throw new AppError('invalid_request', `Invalid export schedule: ${describeIssues(parsed.error).join('; ')}`, 400, {
@@ -28,7 +37,7 @@ export function parseScheduleBody(body: unknown): ScheduleRequest {
   }
   const { cron, tz, keep, ...options } = parsed.data;
   const problems = crossFieldProblems(options);
-  const bad = cronProblem(cron, tz);
+  const bad = cronProblem(cron, tz) ?? frequencyProblem(cron, tz, limits.minIntervalMinutes);
   if (bad !== null) problems.unshift(bad);
   if (problems.length > 0) {
     throw new AppError('invalid_request', `Invalid export schedule: ${problems.join('; ')}`, 400, { problems });

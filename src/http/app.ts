@@ -41,8 +41,9 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   // After the board, whose paths it never serves; it sets the upload page's policy on the page's own files only.
   app.use(createUiRouter());
 
-  // Upload bodies (text/csv, multipart) are streamed by the import handler; only JSON is parsed here.
-  app.use('/v1', apiTokenAuth(deps.config.apiToken), redisGate(deps.redis), express.json({ limit: '1mb' }));
+  // No body parser here: upload bodies are streamed by the import handler, JSON bodies are parsed by the routes
+  // that take one (src/http/middleware/json-body.ts), so no other route answers a body parser's 400/413/415.
+  app.use('/v1', apiTokenAuth(deps.config.apiToken), redisGate(deps.redis));
   app.use('/v1/imports', createImportRouter(deps));
   app.use('/v1/exports', createExportRouter(deps));
   app.use('/v1/export-schedules', createExportScheduleRouter(deps));

@@ -24,6 +24,15 @@ describe('loadConfig', () => {
     expect(config.stripe.accountId).toBe('acme-eu');
   });
 
+  it('reads the minimum interval of export schedules (default 15 minutes, 0 lifts it) and names a bad value', () => {
+    expect(loadConfig(base).exportScheduleMinIntervalMinutes).toBe(15);
+    expect(loadConfig({ ...base, EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '60' }).exportScheduleMinIntervalMinutes).toBe(60);
+    expect(loadConfig({ ...base, EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '0' }).exportScheduleMinIntervalMinutes).toBe(0);
+    for (const bad of ['-1', '1.5', 'hourly']) {
+      expect(() => loadConfig({ ...base, EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: bad }), bad).toThrow(/EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES/);
+    }
+  });
+
   it('parses per-endpoint budgets', () => {
     const config = loadConfig({ ...base, STRIPE_ENDPOINT_RPS: 'customers.list=25, customers.create=20' });
     expect(config.rate.endpoints).toEqual({ 'customers.list': 25, 'customers.create': 20 });

@@ -15,9 +15,20 @@ export const LIMIT_PARAMETER: ParameterObject = {
   name: 'limit',
   in: 'query',
   required: false,
-  description: 'How many, newest first.',
+  description: 'How many, newest first: decimal digits only (`0x2`, `1e0`, `2.0` are refused).',
   schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
 };
+
+/** `?starting_after=` of the list operations: the last id of the previous page. */
+export function startingAfterParameter(schemaName: string): ParameterObject {
+  return {
+    name: 'starting_after',
+    in: 'query',
+    required: false,
+    description: 'The last id of the previous page: the page starts after it (400 when it is not in the list).',
+    schema: ref(schemaName),
+  };
+}
 
 /** A path parameter `{id}` holding the id schema named. */
 export function idParameter(schemaName: string, what: string): ParameterObject {

@@ -1,10 +1,20 @@
-import { idParameter, LIMIT_PARAMETER, notFound, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
+import { idParameter, LIMIT_PARAMETER, notFound, startingAfterParameter, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
 import type { PathItemObject } from './openapi-types.ts';
 import { errorResponse, jsonOf, jsonResponse, ref } from './refs.ts';
 
-const invalidBody = errorResponse('The body is not valid JSON, has unknown fields or bad values (details.problems lists them)', [
-  'invalid_request', 'invalid_json',
-]);
+const invalidBody = errorResponse(
+  'The body is not valid JSON, has unknown fields or bad values, or a query Stripe search would refuse (details.problems lists them)',
+  ['invalid_request', 'invalid_json'],
+);
+
+/** What the JSON routes answer for a body they cannot read (src/http/middleware/json-body.ts). */
+const JSON_BODY_ERRORS = {
+  '413': errorResponse('The body is larger than 1 MB', ['body_too_large']),
+  '415': errorResponse(
+    'The body is not JSON: send Content-Type: application/json (form-encoded, text/plain, an untyped body or a charset other than UTF-8)',
+    ['unsupported_media_type'],
+  ),
+};
 
 /** `/v1/exports…` (src/http/routes/export-routes.ts, EXPORT_ROUTES). */
 export const EXPORT_PATHS: Record<string, PathItemObject> = {
@@ -14,8 +24,14 @@ export const EXPORT_PATHS: Record<string, PathItemObject> = {
       summary: 'Queue an export of customers to CSV',
       tags: ['exports'],
       security: V1_SECURITY,
-      requestBody: { required: false, content: jsonOf('ExportOptions') },
-      responses: { '202': jsonResponse('Queued', 'Export'), '400': invalidBody, ...V1_ERRORS },
+      requestBody: {
+        required: false,
+        description:
+          'The options, as application/json. A request with no body and no Content-Type means every default (a full ' +
+          'export); any other body must be JSON (415 otherwise), so a form-encoded body never turns into a full export.',
+        content: jsonOf('ExportOptions'),
+      },
+      responses: { '202': jsonResponse('Queued', 'Export'), '400': invalidBody, ...JSON_BODY_ERRORS, ...V1_ERRORS },
     },
     get: {
       operationId: 'listExports',
@@ -24,11 +40,12 @@ export const EXPORT_PATHS: Record<string, PathItemObject> = {
       security: V1_SECURITY,
       parameters: [
         LIMIT_PARAMETER,
+        startingAfterParameter('ExportId'),
         { name: 'schedule_id', in: 'query', required: false, description: 'Only the runs of this schedule.', schema: ref('ExportScheduleId') },
       ],
       responses: {
         '200': jsonResponse('The exports', 'ExportList'),
-        '400': errorResponse('Bad limit or schedule_id', ['invalid_request']),
+        '400': errorResponse('Bad limit, starting_after or schedule_id', ['invalid_request']),
         ...V1_ERRORS,
       },
     },
@@ -86,10 +103,14 @@ export const SCHEDULE_PATHS: Record<string, PathItemObject> = {
       summary: 'Schedule a recurring full export (a BullMQ job scheduler)',
       tags: ['export schedules'],
       security: V1_SECURITY,
-      requestBody: { required: true, content: jsonOf('ExportScheduleRequest') },
+      requestBody: { required: true, description: 'As application/json (415 otherwise).', content: jsonOf('ExportScheduleRequest') },
       responses: {
         '201': jsonResponse('Created', 'ExportSchedule'),
-        '400': errorResponse('Bad cron, time zone, keep, options or JSON', ['invalid_request', 'invalid_json']),
+        '400': errorResponse(
+          'Bad cron, time zone, keep, options or JSON, or a cron that runs more often than EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES (default 15)',
+          ['invalid_request', 'invalid_json'],
+        ),
+        ...JSON_BODY_ERRORS,
         ...V1_ERRORS,
       },
     },

@@ -1,4 +1,4 @@
-import { idParameter, LIMIT_PARAMETER, notFound, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
+import { idParameter, LIMIT_PARAMETER, notFound, startingAfterParameter, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
 import type { PathItemObject } from './openapi-types.ts';
 import { errorResponse, jsonResponse, ref } from './refs.ts';
 
@@ -63,10 +63,10 @@ export const IMPORT_PATHS: Record<string, PathItemObject> = {
       summary: 'The most recent imports, newest first',
       tags: ['imports'],
       security: V1_SECURITY,
-      parameters: [LIMIT_PARAMETER],
+      parameters: [LIMIT_PARAMETER, startingAfterParameter('ImportId')],
       responses: {
         '200': jsonResponse('The imports', 'ImportList'),
-        '400': errorResponse('limit is not an integer from 1 to 100', ['invalid_option']),
+        '400': errorResponse('Bad limit or starting_after', ['invalid_request']),
         ...V1_ERRORS,
       },
     },

@@ -11,7 +11,7 @@ import { routerFromTable } from '../handlers/exports/send-result.ts';
 
 /** Routes under `/v1/exports`. */
 export const EXPORT_ROUTES: readonly RouteSpec[] = [
-  { method: 'post', route: '/', handler: createExport },
+  { method: 'post', route: '/', handler: createExport, body: 'json' },
   { method: 'get', route: '/', handler: listExports },
   { method: 'get', route: '/:id', handler: getExport },
   { method: 'get', route: '/:id/file', handler: downloadExport },
@@ -20,13 +20,13 @@ export const EXPORT_ROUTES: readonly RouteSpec[] = [
 
 /** Routes under `/v1/export-schedules`. */
 export const EXPORT_SCHEDULE_ROUTES: readonly RouteSpec[] = [
-  { method: 'post', route: '/', handler: createSchedule },
+  { method: 'post', route: '/', handler: createSchedule, body: 'json' },
   { method: 'get', route: '/', handler: listSchedules },
   { method: 'get', route: '/:id', handler: getSchedule },
   { method: 'delete', route: '/:id', handler: deleteSchedule },
 ];
 
-/** The export API, mounted by the app at `/v1/exports` (auth and JSON parsing are the app's). */
+/** The export API, mounted by the app at `/v1/exports` (auth is the app's; each route that takes a body parses it). */
 export function createExportRouter(deps: AppDeps): Router {
   return routerFromTable(deps, EXPORT_ROUTES);
 }

@@ -67,7 +67,6 @@ export async function createExportHarness(
   const emulator = await startTestEmulator(options.emulator);
   const services = createTestServices({ emulatorUrl: emulator.url, env: { EXPORT_PAGES_IN_FLIGHT: '8', ...options.env } });
   const app = express();
-  app.use('/v1', express.json());
   app.use('/v1/exports', createExportRouter(services));
   app.use('/v1/export-schedules', createExportScheduleRouter(services));
   for (const [path, router] of options.routers?.(services) ?? []) app.use(path, router);

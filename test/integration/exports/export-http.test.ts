@@ -23,6 +23,9 @@ describe('export HTTP API', () => {
       [{ query: "name:'x'", created: { gte: 1 } }, ['created: cannot be combined with query']],
       [{ metadata_columns: ['bad[key]'] }, ['metadata_columns.0']],
       [[1, 2], ['body']],
+      // Checked before queueing: a typo used to be a 202, then a job failing on Stripe's 400.
+      [{ query: "emial:'a@example.com'" }, ["query: not a valid Stripe search query: 'emial' is not a searchable customer field"]],
+      [{ query: "email:'a@example.com' AND" }, ['query: not a valid Stripe search query: expected a field']],
     ];
     for (const [body, expected] of cases) {
       const res = await h.request('POST', '/v1/exports', body);
@@ -119,6 +122,19 @@ describe('export schedule HTTP API', () => {
       expect(res.body.error.message).toContain(text);
     }
     expect(await h.services.queues.export.getJobSchedulersCount()).toBe(0);
+  });
+
+  it('refuses a schedule more frequent than EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES (default 15) with 400', async () => {
+    for (const cron of ['* * * * * *', '* * * * *', '*/14 * * * *']) {
+      const res = await h.request('POST', '/v1/export-schedules', { cron });
+      expect(res.status, cron).toBe(400);
+      expect(res.body.error.code).toBe('invalid_request');
+      expect(res.body.error.message).toContain('at most once every 15 min (EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES)');
+    }
+    expect(await h.services.queues.export.getJobSchedulersCount()).toBe(0);
+    const ok = await h.request('POST', '/v1/export-schedules', { cron: '*/15 * * * *' });
+    expect(ok.status).toBe(201);
+    expect((await h.request('DELETE', `/v1/export-schedules/${ok.body.id}`)).status).toBe(200);
   });
 
   it('creates a job scheduler, lists it with its next run, deletes it', async () => {

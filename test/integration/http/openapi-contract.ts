@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import type { Express } from 'express';
 import { z } from 'zod';
 import type { HttpMethod, JsonSchema, OpenApiDocument, OperationObject } from '../../../src/http/openapi/openapi-types.ts';
@@ -96,4 +97,57 @@ export function inlineRefs(schema: unknown, doc: OpenApiDocument, seen: string[]
 /** A zod schema for a documented JSON Schema (zod 4's `z.fromJSONSchema`). */
 export function validatorOf(schema: JsonSchema, doc: OpenApiDocument): z.ZodType {
   return z.fromJSONSchema(inlineRefs(schema, doc) as Parameters<typeof z.fromJSONSchema>[0]);
+}
+
+/** An answer as read off the wire. */
+export interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+}
+
+/**
+ * What is wrong with `answer` as an answer of `method path` by the document: an undocumented status, an
+ * undocumented media type, or a JSON body that does not fit the documented schema. Null when it fits.
+ */
+export function undocumentedAnswer(doc: OpenApiDocument, method: string, path: string, answer: Answer): string | null {
+  const where = `${method.toUpperCase()} ${path} answered ${answer.status}`;
+  const documented = operationOf(doc, method, path).responses[String(answer.status)];
+  if (documented === undefined) return `${where}, an undocumented status: ${answer.text.slice(0, 300)}`;
+  const type = (answer.contentType.split(';')[0] ?? '').trim();
+  const media = Object.entries(documented.content ?? {}).find(([key]) => key.split(';')[0]?.trim() === type);
+  if (media === undefined) return `${where} with Content-Type ${type || 'none'}, not documented`;
+  if (type !== 'application/json') return null;
+  let body: unknown;
+  try {
+    body = JSON.parse(answer.text);
+  } catch {
+    return `${where}: the body is not JSON: ${answer.text.slice(0, 300)}`;
+  }
+  const schema = media[1].schema;
+  if (!schema) return null;
+  const check = validatorOf(schema, doc).safeParse(body);
+  return check.success ? null : `${where}: the body does not fit the schema: ${check.error.message}\n${answer.text.slice(0, 300)}`;
+}
+
+/**
+ * Sends one request exactly as given, with node:http (fetch refuses a body on GET and adds its own Content-Type),
+ * and reads the whole answer. Content-Length is set unless `headers` sets it or Transfer-Encoding.
+ */
+export function sendRaw(url: string, method: string, headers: Record<string, string>, body?: string | Buffer): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const framed = Object.keys(headers).some((h) => /^(content-length|transfer-encoding)$/i.test(h));
+    const length = body === undefined || framed ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
+    const req = httpRequest(url, { method, headers: { ...length, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const contentType = res.headers['content-type'] ?? '';
+        resolve({ status: res.statusCode ?? 0, contentType, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

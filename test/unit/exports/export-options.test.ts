@@ -3,6 +3,8 @@ import { AppError } from '../../../src/errors.ts';
 import { exportOptionsSchema, normaliseCreated, parseOrThrow } from '../../../src/exports/export-options.ts';
 import { parseScheduleBody } from '../../../src/exports/schedule-options.ts';
 
+const LIMITS = { minIntervalMinutes: 15 };
+
 function problemsOf(fn: () => unknown): string[] {
   try {
     fn();
@@ -73,21 +75,42 @@ describe('export options', () => {
 
 describe('schedule bodies', () => {
   it('accepts a 6-field cron with a time zone and retention', () => {
-    expect(parseScheduleBody({ cron: '0 0 3 * * *', tz: 'Europe/Paris', keep: 3, gzip: true })).toEqual({
+    expect(parseScheduleBody({ cron: '0 0 3 * * *', tz: 'Europe/Paris', keep: 3, gzip: true }, LIMITS)).toEqual({
       cron: '0 0 3 * * *',
       tz: 'Europe/Paris',
       keep: 3,
       options: { gzip: true },
     });
-    expect(parseScheduleBody({ cron: '* * * * * *' }).tz).toBeUndefined();
+    expect(parseScheduleBody({ cron: '* * * * * *' }, { minIntervalMinutes: 0 }).tz).toBeUndefined();
   });
 
   it('refuses a bad cron, a bad time zone, a bad keep and unknown fields', () => {
-    expect(problemsOf(() => parseScheduleBody({ cron: 'every day' })).join()).toContain('cron');
-    expect(problemsOf(() => parseScheduleBody({ cron: '61 * * * *' })).join()).toContain('cron');
-    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', tz: 'Mars/Olympus' })).join()).toContain('tz');
-    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', keep: 0 })).join()).toContain('keep');
-    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', every: 5 })).join()).toContain('every: unknown field');
-    expect(problemsOf(() => parseScheduleBody({})).join()).toContain('cron');
+    expect(problemsOf(() => parseScheduleBody({ cron: 'every day' }, LIMITS)).join()).toContain('cron');
+    expect(problemsOf(() => parseScheduleBody({ cron: '61 * * * *' }, LIMITS)).join()).toContain('cron');
+    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', tz: 'Mars/Olympus' }, LIMITS)).join()).toContain('tz');
+    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', keep: 0 }, LIMITS)).join()).toContain('keep');
+    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', every: 5 }, LIMITS)).join()).toContain('every: unknown field');
+    expect(problemsOf(() => parseScheduleBody({}, LIMITS)).join()).toContain('cron');
+  });
+
+  it('refuses a cron whose closest two runs are nearer than the minimum, naming the minimum', () => {
+    const refused: Array<[string, string | undefined, string]> = [
+      ['* * * * * *', undefined, 'every 1 s'],
+      ['*/5 * * * *', undefined, 'every 5 min'],
+      ['0,10 3 * * *', 'Europe/Paris', 'every 10 min'],
+      // Rare overall (once a year) but two runs a minute apart.
+      ['0,1 3 1 1 *', undefined, 'every 1 min'],
+      // Late and early minutes of adjacent hours: 03:58 then 04:02.
+      ['2,58 3,4 * * *', undefined, 'every 4 min'],
+    ];
+    for (const [cron, tz, gap] of refused) {
+      const problems = problemsOf(() => parseScheduleBody({ cron, ...(tz === undefined ? {} : { tz }) }, LIMITS)).join();
+      expect(problems, cron).toContain(`runs as often as ${gap}`);
+      expect(problems, cron).toContain('at most once every 15 min (EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES)');
+    }
+    for (const cron of ['*/15 * * * *', '0 * * * *', '0 3 * * *', '0 0 3 * * *', '0 0 1 1 *']) {
+      expect(parseScheduleBody({ cron }, LIMITS).cron, cron).toBe(cron);
+    }
+    expect(parseScheduleBody({ cron: '*/5 * * * *' }, { minIntervalMinutes: 5 }).cron).toBe('*/5 * * * *');
   });
 });

@@ -26,4 +26,6 @@ export interface RouteSpec {
   method: 'get' | 'post' | 'delete';
   route: string;
   handler: Handler;
+  /** The route reads a JSON body: anything else is refused with 415 before the handler runs. */
+  body?: 'json';
 }

@@ -3,9 +3,9 @@ import { scheduleToJson } from '../../../exports/schedule-store.ts';
 import type { Handler } from './handler-types.ts';
 import { requireSchedule, scheduleStore } from './lookup.ts';
 
-/** `POST /v1/export-schedules`: validates the cron (BullMQ's parser), stores it and upserts the job scheduler. */
+/** `POST /v1/export-schedules`: validates the cron (BullMQ's parser, and the minimum interval), stores it and upserts the job scheduler. */
 export const createSchedule: Handler = async (deps, req) => {
-  const request = parseScheduleBody(req.body);
+  const request = parseScheduleBody(req.body, { minIntervalMinutes: deps.config.exportScheduleMinIntervalMinutes });
   const store = scheduleStore(deps);
   const schedule = await store.create(request, deps.config.exportKeepFiles);
   return { status: 201, body: scheduleToJson(schedule, await store.nextRunOf(schedule), deps.config.exportKeepFiles) };
