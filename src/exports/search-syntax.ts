@@ -9,7 +9,8 @@ const FIELDS = new Set(['created', 'email', 'metadata', 'name', 'phone']);
 const MAX_CLAUSES = 10;
 
 /** `'…'` or `"…"` with backslash escapes, or a bare word; answers the text after it, or a problem. */
-function value(rest: string): { rest: string; numeric: boolean } | string {
+function value(text: string): { rest: string; numeric: boolean } | string {
+  const rest = text.trimStart();
   const quote = rest[0];
   if (quote === "'" || quote === '"') {
     for (let i = 1; i < rest.length; i++) {
@@ -18,21 +19,22 @@ function value(rest: string): { rest: string; numeric: boolean } | string {
     }
     return `unterminated ${quote} string`;
   }
-  const bare = /^[^\s'"()]+/.exec(rest)?.[0];
+  const bare = /^[^\s'"]+/.exec(rest)?.[0];
   if (bare === undefined) return 'a value is missing';
   return { rest: rest.slice(bare.length), numeric: /^-?\d+$/.test(bare) };
 }
 
 function clause(text: string): { rest: string } | string {
-  const head = /^-?([a-z_]+)/.exec(text);
+  // Like Stripe's grammar (and the emulator's scanner), blanks may stand between any two tokens.
+  const head = /^-?\s*([a-z_]+)/.exec(text);
   if (head === null) return `expected a field (${[...FIELDS].join(', ')}) at '${text.slice(0, 20)}'`;
   const field = head[1] ?? '';
   if (!FIELDS.has(field)) return `'${field}' is not a searchable customer field (${[...FIELDS].join(', ')})`;
-  let rest = text.slice(head[0].length);
+  let rest = text.slice(head[0].length).trimStart();
   if (field === 'metadata') {
     const key = /^\[\s*(?:'[^']*'|"[^"]*")\s*\]/.exec(rest);
     if (key === null) return "metadata must be written metadata['key']";
-    rest = rest.slice(key[0].length);
+    rest = rest.slice(key[0].length).trimStart();
   }
   const operator = /^(>=|<=|:|~|>|<)/.exec(rest)?.[0];
   if (operator === undefined) return `expected an operator (: ~ > >= < <=) after ${field}`;
@@ -53,7 +55,8 @@ export function searchQueryProblem(query: string): string | null {
     if (typeof parsed === 'string') return parsed;
     rest = parsed.rest.trimStart();
     if (rest === '') return null;
-    const word = /^(AND|OR)(?:\s+|$)/.exec(rest);
+    // As Stripe's grammar (and the emulator): a word boundary ends the operator, so `'a'AND-b:1` is two clauses.
+    const word = /^(AND|OR)\b\s*/.exec(rest);
     if (word === null) return `expected AND or OR at '${rest.slice(0, 20)}'`;
     if (join !== undefined && join !== word[1]) return 'AND and OR cannot be combined in one query';
     join = word[1];
