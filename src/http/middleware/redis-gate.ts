@@ -18,10 +18,10 @@ export function redisUnavailable(kind: 'refused' | 'interrupted' = 'refused'): A
 }
 
 /** How long a request waits for a connection attempt already under way (a process that has just started). */
-const CONNECTING_WAIT_MS = 1_000;
+export const CONNECTING_WAIT_MS = 1_000;
 
 /** Resolves true when `redis` becomes ready within `ms`, false when the attempt fails or time runs out. */
-function readyWithin(redis: Redis, ms: number): Promise<boolean> {
+export function readyWithin(redis: Redis, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const settle = (ready: boolean) => {
       clearTimeout(timer);

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import { checkDataDir } from '../../startup/check-data-dir.ts';
+import { CONNECTING_WAIT_MS, readyWithin } from '../middleware/redis-gate.ts';
 
 /** The outcome of the start-up check of the Stripe key (see stripe/verify-stripe-key.ts). */
 export interface KeyStatus {
@@ -11,7 +12,9 @@ export interface KeyStatus {
 type Check = { ok: boolean; message: string };
 
 async function checkRedis(redis: Redis): Promise<Check> {
-  // A connection that is not ready would only fail (or queue) the PING: say so at once.
+  // A connection that is not ready would only fail (or queue) the PING: say so at once, unless an attempt is under way.
+  const connecting = redis.status === 'connecting' || redis.status === 'connect';
+  if (connecting) await readyWithin(redis, CONNECTING_WAIT_MS);
   if (redis.status !== 'ready') return { ok: false, message: `Redis at REDIS_URL cannot be reached (connection ${redis.status})` };
   try {
     const pong = await Promise.race([
