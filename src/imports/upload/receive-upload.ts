@@ -41,6 +41,9 @@ async function writeGuarded(source: Readable, path: string, maxBytes: number): P
   const guard = new UploadGuard(maxBytes);
   const stopWatching = finished(source, { writable: false }, (err) => {
     if (err) guard.destroy(clientGone(err));
+    // A source destroyed after its last byte but before 'end' counts as finished here, yet pipe() never ends the
+    // guard then (busboy's part stream when the form is refused in the same chunk): end it, or the write hangs.
+    else if (!guard.writableEnded) guard.end();
   });
   source.pipe(guard);
   try {
@@ -100,6 +103,9 @@ function receiveMultipart(req: IncomingMessage, path: string, maxBytes: number):
       fail(new AppError('multiple_files', 'The form holds more than one file part: send the CSV as a single "file" part.', 400));
     });
     parser.on('file', (name, stream, info) => {
+      // Destroying the parser (on any refusal) destroys its current part with an error; unheard, that error would
+      // crash the process. writeGuarded learns of it through finished().
+      stream.on('error', () => undefined);
       if (name !== 'file') {
         stream.resume();
         fail(new AppError('unexpected_file', `The form holds a file part named "${name}": send the CSV as the "file" part.`, 400));

@@ -56,6 +56,35 @@ function hostileKinds(port: number): Record<string, { send: () => Promise<RawAns
         expect(a.body).toContain('multiple_files');
       },
     },
+    'a file part under another name': {
+      send: () => {
+        const body = multipartBody(BOUNDARY, [{ ...filePart(GOOD_CSV), disposition: 'form-data; name="other"; filename="c.csv"' }]);
+        return raw(multipart, body.length, body, 'read-answer');
+      },
+      expect: (a) => {
+        expect(a.status).toBe(400);
+        expect(a.body).toContain('unexpected_file');
+      },
+    },
+    'a big file part, then a second one': {
+      send: () => {
+        const body = multipartBody(BOUNDARY, [filePart(GOOD_CSV.repeat(300)), filePart('email\nbob@example.com\n')]);
+        return raw(multipart, body.length, body, 'read-answer');
+      },
+      expect: (a) => expect(a.body).toContain('multiple_files'),
+    },
+    // What `curl -F file=@a.csv -F file=@a.csv` sends: both parts in one packet, the first already whole when the
+    // second is seen.
+    'two small file parts': {
+      send: () => {
+        const body = multipartBody(BOUNDARY, [filePart('email\nann@example.com\n'), filePart('email\nbob@example.com\n')]);
+        return raw(multipart, body.length, body, 'read-answer');
+      },
+      expect: (a) => {
+        expect(a.status).toBe(400);
+        expect(a.body).toContain('multiple_files');
+      },
+    },
   };
 }
 

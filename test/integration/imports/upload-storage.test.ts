@@ -35,10 +35,14 @@ describe('an upload DATA_DIR cannot take answers 507 and leaves nothing behind',
   let listening: ListeningApp | undefined;
   const cleanups: (() => void)[] = [];
   afterEach(async () => {
-    await listening?.close();
-    await services?.close();
-    await emulator?.close();
-    for (const cleanup of cleanups.splice(0)) cleanup();
+    try {
+      await listening?.close();
+      await services?.close();
+      await emulator?.close();
+    } finally {
+      // Never leave a mount behind, whatever failed above.
+      for (const cleanup of cleanups.splice(0)) cleanup();
+    }
   });
 
   async function start(dataDir: string): Promise<string> {
@@ -65,9 +69,13 @@ describe('an upload DATA_DIR cannot take answers 507 and leaves nothing behind',
   it('a full disk (a 64 KiB tmpfs): 507, the partial file and its directory removed, nothing queued', async () => {
     const disk = mountTinyDisk();
     // Without the right to mount (an unprivileged container), a DATA_DIR that is a file stands in: same refusal path.
-    const dataDir = disk?.path ?? join(mkdtempSync(join(tmpdir(), 'stripe-bulk-notdir-')), 'data');
+    const parent = disk ? undefined : mkdtempSync(join(tmpdir(), 'stripe-bulk-notdir-'));
+    const dataDir = disk?.path ?? join(parent!, 'data');
     if (disk) cleanups.push(disk.unmount);
-    else writeFileSync(dataDir, 'not a directory');
+    else {
+      writeFileSync(dataDir, 'not a directory');
+      cleanups.push(() => rmSync(parent!, { recursive: true, force: true }));
+    }
     console.info(disk ? `DATA_DIR is a 64 KiB tmpfs at ${disk.path}` : 'cannot mount here: DATA_DIR is a regular file instead');
     const url = await start(dataDir);
     const free = () => statfsSync(dataDir).bfree;
