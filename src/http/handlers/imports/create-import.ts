@@ -1,4 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { AppError } from '../../../errors.ts';
 import { enqueueImport } from '../../../imports/enqueue-import.ts';
 import { importDir, inputPath, newImportId } from '../../../imports/import-paths.ts';
 import { checkUploadedHeader } from '../../../imports/upload/check-header.ts';
@@ -53,6 +54,12 @@ export const createImport: ImportHandler = async ({ deps, store }, req) => {
         links: { self: `/v1/imports/${id}`, results: `/v1/imports/${id}/results` },
       },
     };
+  } catch (err) {
+    // The client's 507 says DATA_DIR; the operator's log says where and why.
+    if (err instanceof AppError && err.status === 507) {
+      deps.logger.error({ importId: id, dataDir: deps.config.dataDir, errno: err.details?.errno }, 'upload refused: DATA_DIR cannot store it');
+    }
+    throw err;
   } finally {
     if (!queued) {
       await rm(dir, { recursive: true, force: true }).catch((err: unknown) => {
