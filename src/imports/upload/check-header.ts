@@ -11,16 +11,15 @@ import { storageError } from './storage-error.ts';
  */
 async function readHeaderCells(path: string): Promise<string[] | null> {
   const parser = parse({ bom: true, to_line: 1, relax_column_count: true });
-  const closed = pipeline(createReadStream(path), parser).catch((err: unknown) => {
-    // Premature close is ours: the loop below leaves after the first record. A real read error rejects the loop.
-    if ((err as NodeJS.ErrnoException).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
-  });
+  // A read error destroys the parser with it, so the loop below throws it; the pipeline's own verdict (a premature
+  // close once the loop leaves after the first record) is only awaited, so the descriptor is closed on return.
+  const closed = pipeline(createReadStream(path), parser).catch(() => undefined);
   try {
     for await (const record of parser as AsyncIterable<string[]>) return record;
     return null;
   } finally {
     parser.destroy();
-    await closed.catch(() => undefined);
+    await closed;
   }
 }
 
