@@ -8,7 +8,7 @@ import type { ImportStatus, ImportSummary } from '../src/imports/import-types.ts
 import { openResultsFile } from '../src/imports/results-file.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
-import { countRows } from './import/csv-records.ts';
+import { countRows, type RowScan } from './import/csv-records.ts';
 import { runRows } from './import/run-import.ts';
 import { SupersededRunError } from './import/results-pipeline.ts';
 
@@ -41,7 +41,8 @@ async function giveUp(store: ImportStore, importId: string, run: number, message
 /**
  * The processor of the `import-customers` queue: one CSV file into Stripe Customers, every row reported once in
  * results.csv, resumable from its checkpoint after a crash or a shutdown. Bad rows are failed rows, never a
- * failed job; the job fails only when it can never succeed (the input file is gone or is not CSV).
+ * failed job; the job fails only when it can never succeed (the input file is gone, or a record is malformed CSV:
+ * the rows before it are still processed).
  */
 export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData, ImportSummary> {
   const store = createImportStore(deps.redis, deps.config.queuePrefix);
@@ -67,12 +68,15 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
     if (!(await access(input).then(() => true, () => false))) {
       return giveUp(store, importId, run, 'the uploaded file is missing from DATA_DIR');
     }
-    let total: number;
+    let scan: RowScan;
     try {
-      total = await countRows(input);
+      scan = await countRows(input);
     } catch (err) {
-      return giveUp(store, importId, run, `the file is not valid CSV: ${(err as Error).message}`);
+      return giveUp(store, importId, run, `the uploaded file cannot be read from DATA_DIR: ${(err as Error).message}`);
     }
+    // A malformed record ends the file: the rows before it run and get their result lines, then the job fails
+    // naming the record (and is not retried: the file will never parse).
+    const total = scan.rows;
     logger.info({ total, resumeAfterRow: checkpoint.rows, run, dryRun: job.data.dryRun, mode: job.data.mode }, resumed ? 'import resumed' : 'import started');
     await store.saveCheckpoint(importId, run, { ...checkpoint, counts: { ...checkpoint.counts, total } });
 
@@ -94,6 +98,11 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
       logger.info({ written: counts.processed, total }, 'import checkpointed for another worker');
       if (isShutdown(signal)) return requeueOnShutdown(job, token);
       throw new Error('the import was aborted before it finished; it resumes from its checkpoint');
+    }
+    if (end === 'completed' && scan.malformed) {
+      await createCreateIntents(deps.redis, deps.config.queuePrefix, importId).clear();
+      logger.warn({ counts, malformed: scan.malformed }, 'import failed: malformed CSV');
+      return giveUp(store, importId, run, `${scan.malformed.message}; the ${total} rows before it were processed`);
     }
     await store.finish(importId, run, end);
     logger.info({ counts, rowsThisRun, ms: Date.now() - startedAt }, `import ${end}`);

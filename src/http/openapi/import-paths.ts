@@ -37,7 +37,9 @@ export const IMPORT_PATHS: Record<string, PathItemObject> = {
       parameters: [...OPTION_PARAMETERS],
       requestBody: {
         required: true,
-        description: 'A text/csv body (application/csv and text/plain are accepted too), or a multipart form with the CSV in `file`.',
+        description:
+          'A text/csv body (application/csv and text/plain are accepted too), or a multipart form with the CSV in one ' +
+          '`file` part, with or without a filename (`curl -F file=@customers.csv` or `-F file=<customers.csv`).',
         content: {
           'text/csv': csvBody,
           'application/csv': csvBody,
@@ -50,11 +52,21 @@ export const IMPORT_PATHS: Record<string, PathItemObject> = {
           ...jsonResponse('Accepted and queued', 'ImportCreated'),
           headers: { Location: { description: 'The import, to poll.', schema: { type: 'string' } } },
         },
-        '400': errorResponse('Bad options, multipart, encoding or CSV header', [
-          'invalid_option', 'bad_multipart', 'missing_file', 'not_csv', 'not_utf8', 'empty_header', 'invalid_header',
-        ]),
+        '400': errorResponse(
+          'Bad options, multipart (no `file` part, more than one file part, a file part under another name), ' +
+            'encoding or CSV header; or a body cut short (the connection closed first)',
+          [
+            'invalid_option', 'bad_multipart', 'missing_file', 'multiple_files', 'unexpected_file', 'upload_interrupted',
+            'not_csv', 'not_utf8', 'empty_header', 'invalid_header',
+          ],
+        ),
         '413': errorResponse('The file is larger than UPLOAD_MAX_BYTES', ['upload_too_large']),
         '415': errorResponse('Neither a CSV body nor multipart/form-data', ['unsupported_media_type']),
+        '507': errorResponse(
+          'DATA_DIR cannot store the upload (disk full, read-only or not writable); the partial file is removed and ' +
+            'nothing is queued',
+          ['insufficient_storage'],
+        ),
         ...V1_ERRORS,
       },
     },

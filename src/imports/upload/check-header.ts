@@ -1,16 +1,25 @@
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { CsvHeaderError, parseImportHeader, type ImportHeader } from '../../csv/index.ts';
 import { AppError } from '../../errors.ts';
+import { storageError } from './storage-error.ts';
 
-/** Reads the first record of a CSV file only. */
+/**
+ * Reads the first record of a CSV file only. pipeline, not pipe: the parser stops after one line, and a piped file
+ * stream would stay open (its descriptor, and the disk space of a deleted upload, held until a restart).
+ */
 async function readHeaderCells(path: string): Promise<string[] | null> {
-  const parser = createReadStream(path).pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
+  const parser = parse({ bom: true, to_line: 1, relax_column_count: true });
+  // A read error destroys the parser with it, so the loop below throws it; the pipeline's own verdict (a premature
+  // close once the loop leaves after the first record) is only awaited, so the descriptor is closed on return.
+  const closed = pipeline(createReadStream(path), parser).catch(() => undefined);
   try {
     for await (const record of parser as AsyncIterable<string[]>) return record;
     return null;
   } finally {
     parser.destroy();
+    await closed;
   }
 }
 
@@ -23,7 +32,7 @@ export async function checkUploadedHeader(path: string): Promise<ImportHeader> {
   try {
     cells = await readHeaderCells(path);
   } catch (err) {
-    throw new AppError('not_csv', `The file is not valid CSV: ${(err as Error).message}`, 400);
+    throw storageError(err) ?? new AppError('not_csv', `The file is not valid CSV: ${(err as Error).message}`, 400);
   }
   if (cells === null || cells.every((c) => c.trim() === '')) {
     throw new AppError('empty_header', 'The file is empty or its first line is blank: it needs a header line such as "email,name".', 400);

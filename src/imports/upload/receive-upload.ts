@@ -1,8 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import type { Readable } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import { AppError } from '../../errors.ts';
+import { FilePartHeaders, multipartBoundary } from './file-part-headers.ts';
+import { storageError } from './storage-error.ts';
 import { tooLarge, UploadGuard } from './upload-guard.ts';
 
 /** An upload written to disk. */
@@ -16,30 +19,47 @@ export interface ReceivedUpload {
 
 const RAW_TYPES = new Set(['text/csv', 'application/csv', 'text/plain']);
 
-/** Pipes `source` through the guard into `path`; on error the source is drained, not destroyed, so the client reads our answer. */
-function writeGuarded(source: Readable, path: string, maxBytes: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const guard = new UploadGuard(maxBytes);
-    const file = createWriteStream(path);
-    let failed = false;
-    const fail = (err: unknown) => {
-      if (failed) return;
-      failed = true;
-      source.unpipe(guard);
-      source.resume();
-      guard.destroy();
-      file.destroy();
-      reject(err);
-    };
-    source.on('error', fail);
-    guard.on('error', fail);
-    file.on('error', fail);
-    file.on('finish', () => {
-      if (!failed) resolve(guard.stats.bytes);
-    });
-    source.pipe(guard).pipe(file);
-  });
+/** The request ended before its body did: nobody is left to answer, and nothing is kept. */
+export function clientGone(cause?: unknown): AppError {
+  const detail = cause instanceof Error ? ` (${cause.message})` : '';
+  return new AppError('upload_interrupted', `The connection closed before the upload was complete${detail}; nothing was queued.`, 400);
 }
+
+/** What a failed write means for the client: our own 4xx as it is, a storage failure as 507. */
+function asUploadError(err: unknown): unknown {
+  if (err instanceof AppError) return err;
+  return storageError(err) ?? err;
+}
+
+/**
+ * Writes `source` through the guard into `path`. Settles on every path: the end of the body, a bad byte, a write
+ * error, or a source that closes or fails before its end (a client gone mid-body). The file descriptor is closed
+ * before it settles. The source is piped by hand, not put in the pipeline: the pipeline would destroy the request
+ * (and its socket) on a bad byte, and the client would never read our 400; on error it is drained instead.
+ */
+async function writeGuarded(source: Readable, path: string, maxBytes: number): Promise<number> {
+  const guard = new UploadGuard(maxBytes);
+  const stopWatching = finished(source, { writable: false }, (err) => {
+    if (err) guard.destroy(clientGone(err));
+    // A source destroyed after its last byte but before 'end' counts as finished here, yet pipe() never ends the
+    // guard then (busboy's part stream when the form is refused in the same chunk): end it, or the write hangs.
+    else if (!guard.writableEnded) guard.end();
+  });
+  source.pipe(guard);
+  try {
+    await pipeline(guard, createWriteStream(path, { flags: 'wx' }));
+    return guard.stats.bytes;
+  } catch (err) {
+    source.unpipe(guard);
+    source.resume();
+    throw asUploadError(err);
+  } finally {
+    stopWatching();
+  }
+}
+
+const multipartError = (err: unknown) =>
+  new AppError('bad_multipart', `The multipart body cannot be read: ${(err as Error).message}`, 400);
 
 function receiveMultipart(req: IncomingMessage, path: string, maxBytes: number): Promise<ReceivedUpload> {
   return new Promise((resolve, reject) => {
@@ -47,57 +67,80 @@ function receiveMultipart(req: IncomingMessage, path: string, maxBytes: number):
     try {
       parser = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 4096, fileSize: maxBytes } });
     } catch (err) {
-      reject(new AppError('bad_multipart', `The multipart body cannot be read: ${(err as Error).message}`, 400));
+      req.resume();
+      reject(multipartError(err));
       return;
     }
+    const boundary = multipartBoundary(req.headers['content-type']) ?? '';
+    const marker = new FilePartHeaders(boundary, 'file');
     const fields: Record<string, string> = {};
+    let part: Readable | undefined;
     let written: Promise<number> | undefined;
     let fileName: string | undefined;
     let settled = false;
+    const stopWatching = finished(req, { writable: false }, (err) => {
+      if (err) fail(clientGone(err));
+    });
     const fail = (err: unknown) => {
       if (settled) return;
       settled = true;
-      req.unpipe(parser);
+      stopWatching();
+      req.unpipe(marker);
       req.resume();
-      reject(err);
+      marker.unpipe(parser);
+      parser.destroy();
+      // Without an error: once writeGuarded has settled nobody listens for one, and it would be uncaught.
+      part?.destroy();
+      // Answer once the file is closed, so the handler's clean-up removes a file nobody holds open.
+      void Promise.resolve(written)
+        .catch(() => undefined)
+        .finally(() => reject(err));
     };
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
+    parser.on('filesLimit', () => {
+      fail(new AppError('multiple_files', 'The form holds more than one file part: send the CSV as a single "file" part.', 400));
+    });
     parser.on('file', (name, stream, info) => {
-      if (name !== 'file' || written) {
+      // Destroying the parser (on any refusal) destroys its current part with an error; unheard, that error would
+      // crash the process. writeGuarded learns of it through finished().
+      stream.on('error', () => undefined);
+      if (name !== 'file') {
         stream.resume();
+        fail(new AppError('unexpected_file', `The form holds a file part named "${name}": send the CSV as the "file" part.`, 400));
         return;
       }
+      part = stream;
       fileName = info.filename;
       // busboy stops at fileSize and reports it with 'limit'; the guard would never see the extra bytes.
       stream.on('limit', () => fail(tooLarge(maxBytes)));
       written = writeGuarded(stream, path, maxBytes);
       written.catch(fail);
     });
-    parser.on('error', (err) => fail(new AppError('bad_multipart', `The multipart body cannot be read: ${(err as Error).message}`, 400)));
+    parser.on('error', (err) => fail(multipartError(err)));
     parser.on('close', () => {
       if (settled) return;
       if (!written) {
-        fail(new AppError('missing_file', 'The multipart body has no "file" field holding the CSV.', 400));
+        fail(new AppError('missing_file', 'The multipart body has no "file" part holding the CSV.', 400));
         return;
       }
-      written.then(
-        (bytes) => {
-          if (settled) return;
-          settled = true;
-          resolve({ fileName, bytes, fields });
-        },
-        fail,
-      );
+      written.then((bytes) => {
+        if (settled) return;
+        settled = true;
+        stopWatching();
+        resolve({ fileName, bytes, fields });
+      }, fail);
     });
-    req.pipe(parser);
+    req.pipe(marker).pipe(parser);
   });
 }
 
 /**
  * Streams the CSV of `POST /v1/imports` to `path`, never holding it in memory: a `text/csv` body or the `file`
- * field of a multipart form. Enforces the size limit (413), UTF-8 and no NUL bytes (400).
+ * part of a multipart form (with or without a filename). Enforces the size limit (413), UTF-8 and no NUL bytes
+ * (400), one file part (400); a full or unwritable DATA_DIR answers 507. Every path settles, including a client
+ * that vanishes or sends a short body.
  */
 export async function receiveUpload(req: IncomingMessage, path: string, maxBytes: number): Promise<ReceivedUpload> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countRows } from '../../../jobs/import/csv-records.ts';
+import { countRows, openCsvRecords } from '../../../jobs/import/csv-records.ts';
 import type { RowOutcome } from '../../../src/imports/import-types.ts';
 import { openResultsFile, RESULTS_HEADER_LINE } from '../../../src/imports/results-file.ts';
 
@@ -52,10 +52,32 @@ describe('countRows', () => {
   it('counts records, not lines: BOM, CRLF, quoted newlines, blank lines, ragged rows', async () => {
     const path = join(dir, 'input.csv');
     writeFileSync(path, '\uFEFFemail,description\r\na@x.com,"two\r\nlines"\r\n\r\nb@x.com\r\nc@x.com,x,extra\r\n');
-    expect(await countRows(path)).toBe(3);
+    expect(await countRows(path)).toEqual({ rows: 3, malformed: undefined });
     writeFileSync(path, 'email\n');
-    expect(await countRows(path)).toBe(0);
-    writeFileSync(path, 'email\n"open');
-    await expect(countRows(path)).rejects.toThrow(/quote/i);
+    expect(await countRows(path)).toEqual({ rows: 0, malformed: undefined });
+  });
+
+  it('stops at the first malformed record and names it as results.csv numbers rows', async () => {
+    const path = join(dir, 'malformed.csv');
+    writeFileSync(path, 'email\na@x.com\n\nb@x.com\n"open\nc@x.com\n');
+    expect(await countRows(path)).toEqual({
+      rows: 2,
+      malformed: { record: 3, afterLine: 4, message: 'the CSV is malformed at record 3 (after line 4): unterminated quote (a quoted field is never closed)' },
+    });
+    writeFileSync(path, 'email,name\na@x.com,"Ann"n\nb@x.com,Bob\n');
+    expect((await countRows(path)).malformed?.message).toMatch(/^the CSV is malformed at record 1 \(after line 1\): a closing quote/);
+  });
+
+  it('closes the file when the records are destroyed before their end', async () => {
+    const path = join(dir, 'long.csv');
+    writeFileSync(path, `email\n${'a@x.com\n'.repeat(100_000)}`);
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    for (let i = 0; i < 50; i++) {
+      const records = openCsvRecords(path);
+      for await (const _record of records) break;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fds()).toBeLessThanOrEqual(before);
   });
 });

@@ -1,9 +1,11 @@
 import { mkdir, rm } from 'node:fs/promises';
+import { AppError } from '../../../errors.ts';
 import { enqueueImport } from '../../../imports/enqueue-import.ts';
 import { importDir, inputPath, newImportId } from '../../../imports/import-paths.ts';
 import { checkUploadedHeader } from '../../../imports/upload/check-header.ts';
 import { parseImportOptions } from '../../../imports/upload/import-options.ts';
-import { receiveUpload } from '../../../imports/upload/receive-upload.ts';
+import { clientGone, receiveUpload } from '../../../imports/upload/receive-upload.ts';
+import { storageError } from '../../../imports/upload/storage-error.ts';
 import type { ImportHandler } from './handler-types.ts';
 
 /**
@@ -16,12 +18,18 @@ export const createImport: ImportHandler = async ({ deps, store }, req) => {
   const id = newImportId();
   const dir = importDir(deps.config.dataDir, id);
   const path = inputPath(deps.config.dataDir, id);
-  await mkdir(dir, { recursive: true });
   let queued = false;
   try {
+    await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+      req.resume();
+      throw storageError(err) ?? err;
+    });
     const upload = await receiveUpload(req, path, deps.config.uploadMaxBytes);
     const options = parseImportOptions(query, upload.fields);
     await checkUploadedHeader(path);
+    // A client that closed its connection (or whose extra bytes after a short Content-Length broke it) gets no
+    // answer: queue nothing for it.
+    if (req.socket.destroyed) throw clientGone();
     const fileName = options.fileName ?? upload.fileName ?? 'upload.csv';
     const record = await store.create({ id, mode: options.mode, dryRun: options.dryRun, fileName, sizeBytes: upload.bytes });
     try {
@@ -46,7 +54,17 @@ export const createImport: ImportHandler = async ({ deps, store }, req) => {
         links: { self: `/v1/imports/${id}`, results: `/v1/imports/${id}/results` },
       },
     };
+  } catch (err) {
+    // The client's 507 says DATA_DIR; the operator's log says where and why.
+    if (err instanceof AppError && err.status === 507) {
+      deps.logger.error({ importId: id, dataDir: deps.config.dataDir, errno: err.details?.errno }, 'upload refused: DATA_DIR cannot store it');
+    }
+    throw err;
   } finally {
-    if (!queued) await rm(dir, { recursive: true, force: true });
+    if (!queued) {
+      await rm(dir, { recursive: true, force: true }).catch((err: unknown) => {
+        deps.logger.warn({ err, importId: id }, 'could not remove a refused upload');
+      });
+    }
   }
 };
