@@ -100,7 +100,6 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
       throw new Error('the import was aborted before it finished; it resumes from its checkpoint');
     }
     if (end === 'completed' && scan.malformed) {
-      await createCreateIntents(deps.redis, deps.config.queuePrefix, importId).clear();
       logger.warn({ counts, malformed: scan.malformed }, 'import failed: malformed CSV');
       return giveUp(store, importId, run, `${scan.malformed.message}; the ${total} rows before it were processed`);
     }
