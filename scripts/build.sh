@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 next="dist.next.$$"
 trap 'rm -rf "$next"' EXIT
-npx tsc -p tsconfig.build.json --outDir "$next"
+# Not npx: under `npm install -g .` npx looks in the global prefix and would fetch a package named tsc.
+node_modules/.bin/tsc -p tsconfig.build.json --outDir "$next"
 cp src/rate-limit/*.lua "$next/src/rate-limit/"
 cp -r src/http/public "$next/src/http/"
 # The CLI's bin runs directly (`./dist/bin/stripe-bulk.js`), as npm's PATH link does.

@@ -95,7 +95,7 @@ function explainApiError(err: ApiError, choice: UrlChoice | undefined, tokenGive
     );
   }
   if (err.status === 0) {
-    return `${err.message}\nIs the server running? ${where} is where the CLI looked; set STRIPE_BULK_URL or pass --url to change it.`;
+    return `${err.message}\nIs the server running? The CLI looked at ${where}; set STRIPE_BULK_URL or pass --url to change it.`;
   }
   if (err.status === 401) {
     return tokenGiven

@@ -226,7 +226,7 @@ describe('stripe-bulk telling the user what to fix', () => {
 
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('could not reach stripe-bulk at http://127.0.0.1:9');
-    expect(down.stderr).toContain('STRIPE_BULK_URL (http://127.0.0.1:9) is where the CLI looked');
+    expect(down.stderr).toContain('The CLI looked at STRIPE_BULK_URL (http://127.0.0.1:9)');
   });
 });
 
