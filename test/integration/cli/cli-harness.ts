@@ -85,6 +85,8 @@ export function runCliProcess(
   args: string[],
   env: Record<string, string | undefined> = {},
   cwd = harness.workDir,
+  /** Another command line that runs the CLI (e.g. under `script` for a terminal); default `stripe-bulk ...args`. */
+  command: string[] = ['stripe-bulk', ...args],
 ): Promise<CliRun> {
   return new Promise((done, fail) => {
     const childEnv: Record<string, string> = {};
@@ -98,7 +100,8 @@ export function runCliProcess(
       ...env,
     };
     for (const [k, v] of Object.entries(merged)) if (v !== undefined) childEnv[k] = v;
-    const child = spawn('stripe-bulk', args, {
+    const [file = 'stripe-bulk', ...rest] = command;
+    const child = spawn(file, rest, {
       cwd,
       env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HARNESS_API_TOKEN, runCliProcess, startCliHarness, type CliHarness } from './cli-harness.ts';
+import { HARNESS_API_TOKEN, REPO_ROOT, runCliProcess, startCliHarness, type CliHarness } from './cli-harness.ts';
 
 // Every run is the compiled CLI, found on PATH as `stripe-bulk` (linked as `npm link` does), started in a temporary
 // folder outside the checkout: relative paths and default output files are the user's folder's.
@@ -127,6 +127,11 @@ describe('stripe-bulk import', () => {
     const results = await runCliProcess(harness, ['results', id]);
     expect(results.code).toBe(0);
     expect(readCsv(join(harness.workDir, `nowait.${id}.results.csv`)).map((r) => r.action)).toEqual(['created']);
+
+    // Run by its path instead of from PATH, the hint repeats that path, which works from any folder.
+    const bin = join(REPO_ROOT, 'dist/bin/stripe-bulk.js');
+    const byPath = await runCliProcess(harness, [], {}, harness.workDir, ['node', bin, 'import', input, '--no-wait']);
+    expect(byPath.stderr).toContain(`Follow it with: node ${bin} wait ${byPath.stdout.trim()}`);
   });
 
   it('never overwrites an --out file silently: refuses before queueing anything, replaces it with --overwrite', async () => {
@@ -294,5 +299,28 @@ describe('stripe-bulk export, download and schedules', () => {
     const run = await runCliProcess(harness, ['export', '--created-gte', 'last tuesday']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('--created-gte');
+  });
+});
+
+describe('stripe-bulk in a terminal', () => {
+  /** What a terminal finally shows of each line: the text after the last carriage return, without escape codes. */
+  function visibleLines(transcript: string): string[] {
+    // cli-progress returns to column 1 with CSI 1G rather than \r; ESC 7 / ESC 8 save and restore the cursor.
+    const plain = transcript
+      .replace(/\u001b\[1G/g, '\r')
+      .replace(/\u001b\[[0-9;?]*[A-Za-z]|\u001b[78]/g, '');
+    return plain.split(/\r?\n/).map((line) => line.split('\r').filter((part) => part.length > 0).pop() ?? '');
+  }
+
+  it('a dry run draws one bar saying "would create", with unchanged and skipped, and no stale queued line', async () => {
+    const input = writeInput('tty.csv', 'email,name\ntty.new@example.com,New\nada@example.com,Ada\n');
+    // util-linux `script` gives the CLI a pseudo-terminal, as a user's shell would.
+    const run = await runCliProcess(harness, [], {}, harness.workDir, ['script', '-qec', `stripe-bulk import ${input} --dry-run`, '/dev/null']);
+    expect(run.code).toBe(0);
+    const lines = visibleLines(run.stdout);
+    const bar = lines.find((line) => line.startsWith('import imp_'));
+    expect(bar).toMatch(/\[.+\] 100% \| 2\/2 rows \| .* \| would create \d, would update 0, unchanged 0, skipped \d, failed 0$/);
+    expect(lines.filter((line) => line.includes('queued'))).toEqual([]);
+    expect(lines.filter((line) => line.startsWith('import imp_'))).toHaveLength(1);
   });
 });
