@@ -144,7 +144,7 @@ export function buildProgram(
   const outOptions = (command: Command, what: string): Command =>
     command
       .option('--out <file>', what)
-      .option('--overwrite', 'replace the --out file if it exists (default: refuse, and keep it)', false);
+      .option('--overwrite', 'replace the --out file if it exists (without it, an existing file is kept and the command refuses)');
 
   outOptions(
     program
