@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm runs `prepare` after `npm install`, `npm link` and `npm install -g .` in a checkout: build dist/ so the
-# `stripe-bulk` bin (dist/bin/stripe-bulk.js) exists. `npm ci` skips it: CI and the Dockerfile's first stage run it
-# before they need (or have) the sources, and build explicitly.
+# `stripe-bulk` bin (dist/bin/stripe-bulk.js) exists. `npm ci` skips it (the check is also inline in package.json,
+# because the Dockerfile runs `npm ci` before this file is copied): CI and the image build explicitly when they need to.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "${npm_command:-}" = "ci" ] || [ ! -f scripts/build.sh ] || [ ! -d src ]; then
