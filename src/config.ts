@@ -26,6 +26,8 @@ const envSchema = z.object({
   STRIPE_TIMEOUT_MS: positiveInt.default(30_000),
   RATE_WINDOW_MARGIN_MS: z.coerce.number().int().min(0).max(1000).default(40),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // Loopback by default: a fresh `npm start` must not expose the API (and an open board) to the network.
+  HOST: z.string().trim().min(1, 'must not be empty (127.0.0.1 by default; 0.0.0.0 for every interface)').default('127.0.0.1'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BOARD_USER: z.string().min(1).optional(),
@@ -67,6 +69,8 @@ export interface Config {
   };
   rate: RateBudget & { windowMarginMs: number };
   port: number;
+  /** The interface the HTTP API (and a worker's /metrics) binds; 127.0.0.1 unless HOST says otherwise. */
+  host: string;
   /** Where a worker-only process serves /metrics and /healthz; unset = not served. */
   metricsPort: number | undefined;
   apiToken: string | undefined;
@@ -142,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMarginMs: e.RATE_WINDOW_MARGIN_MS,
     },
     port: e.PORT,
+    host: e.HOST,
     metricsPort: e.METRICS_PORT,
     apiToken: e.API_TOKEN,
     board: { user: e.BOARD_USER, password: e.BOARD_PASSWORD, authOff: e.BOARD_AUTH === 'off', readOnly: e.BOARD_READ_ONLY === 'true' },

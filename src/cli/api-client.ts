@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, link, rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -10,6 +10,7 @@ import type {
   ExportSchedule,
   ImportRecord,
 } from './api-types.ts';
+import { CliUsageError } from './exit-codes.ts';
 
 /** An HTTP answer outside 2xx, or a server that could not be reached (status 0). */
 export class ApiError extends Error {
@@ -22,6 +23,8 @@ export class ApiError extends Error {
     /** The server's message, verbatim. */
     readonly serverMessage: string,
     message: string,
+    /** Set when the answer shows the URL is not a stripe-bulk server: what it seems to be instead. */
+    readonly notStripeBulk?: string,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -34,6 +37,16 @@ export interface ApiClientOptions {
   baseUrl: string;
   /** Sent as `Authorization: Bearer <token>` when set. */
   token?: string | undefined;
+}
+
+/** `POST /v1/imports` answers the queued import without counts or times. */
+export type ImportCreated = Pick<ImportRecord, 'id' | 'status' | 'mode' | 'dry_run' | 'file_name' | 'created_at'>;
+
+/** Where a download goes; an existing file is kept unless `overwrite`. */
+export interface DownloadTarget {
+  /** The path, given the file name the server suggested. */
+  path: (suggestedName: string | undefined) => string;
+  overwrite: boolean;
 }
 
 /** Options of a new import. */
@@ -54,16 +67,16 @@ export interface Download {
 
 /** A typed wrapper over the stripe-bulk HTTP API; every failure is an ApiError naming the status and message. */
 export interface ApiClient {
-  createImport(filePath: string, options: CreateImportOptions): Promise<ImportRecord>;
+  createImport(filePath: string, options: CreateImportOptions): Promise<ImportCreated>;
   getImport(id: string): Promise<ImportRecord>;
   listImports(): Promise<ImportRecord[]>;
   cancelImport(id: string): Promise<ImportRecord>;
-  downloadImportResults(id: string, destination: string): Promise<Download>;
+  downloadImportResults(id: string, target: DownloadTarget): Promise<Download>;
   createExport(request: ExportRequest): Promise<ExportRecord>;
   getExport(id: string): Promise<ExportRecord>;
   listExports(): Promise<ExportRecord[]>;
   cancelExport(id: string): Promise<ExportRecord>;
-  downloadExportFile(id: string, destination: (suggestedName: string | undefined) => string): Promise<Download>;
+  downloadExportFile(id: string, target: DownloadTarget): Promise<Download>;
   listSchedules(): Promise<ExportSchedule[]>;
   createSchedule(body: Record<string, unknown>): Promise<ExportSchedule>;
   deleteSchedule(id: string): Promise<unknown>;
@@ -81,6 +94,37 @@ function listOf<T>(body: unknown): T[] {
   if (Array.isArray(body)) return body as T[];
   const data = (body as { data?: unknown } | null)?.data;
   return Array.isArray(data) ? (data as T[]) : [];
+}
+
+/** What an answer that is not stripe-bulk's seems to come from, judged by its body; undefined when it may be ours. */
+export function foreignServerKind(contentType: string | null, text: string, parsed: ApiErrorBody | undefined): string | undefined {
+  if (/text\/html/i.test(contentType ?? '') || /^\s*<(!doctype|html|head|body)/i.test(text)) {
+    return 'a web page (HTML), not the stripe-bulk API';
+  }
+  // Stripe's errors carry a `type` (invalid_request_error, …); stripe-bulk's never do.
+  if (typeof parsed?.error?.type === 'string') {
+    return "a Stripe API (api.stripe.com or the stripe-bulk emulator), not the stripe-bulk server";
+  }
+  return undefined;
+}
+
+/** Moves the finished `.part` file to `target`; refuses to replace an existing file unless told to. */
+async function publish(partial: string, target: string, overwrite: boolean): Promise<void> {
+  if (overwrite) return rename(partial, target);
+  try {
+    // link() fails with EEXIST instead of replacing, atomically; filesystems without hard links get an exclusive copy.
+    await link(partial, target).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EEXIST') throw err;
+      await copyFile(partial, target, constants.COPYFILE_EXCL);
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new CliUsageError(`${target} already exists and was left as it is: choose another --out, or pass --overwrite.`);
+    }
+    throw err;
+  } finally {
+    await rm(partial, { force: true });
+  }
 }
 
 /** `attachment; filename="exp_1-2026-01-01.csv"` → the file name (base name only, so it cannot escape the directory). */
@@ -126,8 +170,9 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     const text = await response.text().catch(() => '');
     let code: string | undefined;
     let message = text.trim().slice(0, 2000) || response.statusText;
+    let parsed: ApiErrorBody | undefined;
     try {
-      const parsed = JSON.parse(text) as ApiErrorBody;
+      parsed = JSON.parse(text) as ApiErrorBody;
       if (parsed.error?.message) message = parsed.error.message;
       code = parsed.error?.code;
       const details = parsed.error?.details as { problems?: unknown } | undefined;
@@ -138,7 +183,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       // Not JSON (a proxy's HTML page, say): the text itself is the best message there is.
     }
     const label = code ? `HTTP ${response.status} ${code}` : `HTTP ${response.status}`;
-    return new ApiError(response.status, code, message, `${method} ${path} failed (${label}): ${message}`);
+    const foreign = foreignServerKind(response.headers.get('content-type'), text, parsed);
+    return new ApiError(response.status, code, message, `${method} ${path} failed (${label}): ${message}`, foreign);
   }
 
   async function json<T>(method: string, path: string, request?: RequestOptions): Promise<T> {
@@ -147,14 +193,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     try {
       return (text ? JSON.parse(text) : {}) as T;
     } catch {
-      throw new ApiError(response.status, undefined, text.slice(0, 200), `${method} ${path}: the answer is not JSON`);
+      const foreign = foreignServerKind(response.headers.get('content-type'), text, undefined) ?? 'a server that does not answer JSON';
+      throw new ApiError(response.status, undefined, text.slice(0, 2000), `${method} ${path}: the answer is not JSON`, foreign);
     }
   }
 
-  async function download(path: string, destination: (suggested: string | undefined) => string): Promise<Download> {
+  async function download(path: string, destination: DownloadTarget): Promise<Download> {
     const response = await send('GET', path);
     const suggestedName = filenameFromDisposition(response.headers.get('content-disposition'));
-    const target = destination(suggestedName);
+    const target = destination.path(suggestedName);
     // Written beside the target and renamed at the end, so an interrupted download never looks complete.
     const partial = `${target}.part`;
     let bytes = 0;
@@ -166,7 +213,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     });
     try {
       await pipeline(source, createWriteStream(partial));
-      await rename(partial, target);
+      await publish(partial, target, destination.overwrite);
     } catch (err) {
       await rm(partial, { force: true });
       throw err;
@@ -178,7 +225,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   return {
     createImport(filePath, { mode, dryRun, fileName }) {
       const stream = Readable.toWeb(createReadStream(filePath)) as unknown as ReadableStream<Uint8Array>;
-      return json<ImportRecord>('POST', '/v1/imports', {
+      return json<ImportCreated>('POST', '/v1/imports', {
         body: stream,
         contentType: 'text/csv',
         query: { mode, dry_run: String(dryRun), file_name: fileName },
@@ -187,12 +234,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     getImport: (id) => json<ImportRecord>('GET', `/v1/imports/${enc(id)}`),
     listImports: async () => listOf<ImportRecord>(await json('GET', '/v1/imports')),
     cancelImport: (id) => json<ImportRecord>('DELETE', `/v1/imports/${enc(id)}`),
-    downloadImportResults: (id, destination) => download(`/v1/imports/${enc(id)}/results`, () => destination),
+    downloadImportResults: (id, target) => download(`/v1/imports/${enc(id)}/results`, target),
     createExport: (request) => json<ExportRecord>('POST', '/v1/exports', { json: request }),
     getExport: (id) => json<ExportRecord>('GET', `/v1/exports/${enc(id)}`),
     listExports: async () => listOf<ExportRecord>(await json('GET', '/v1/exports')),
     cancelExport: (id) => json<ExportRecord>('DELETE', `/v1/exports/${enc(id)}`),
-    downloadExportFile: (id, destination) => download(`/v1/exports/${enc(id)}/file`, destination),
+    downloadExportFile: (id, target) => download(`/v1/exports/${enc(id)}/file`, target),
     listSchedules: async () => listOf<ExportSchedule>(await json('GET', '/v1/export-schedules')),
     createSchedule: (body) => json<ExportSchedule>('POST', '/v1/export-schedules', { json: body }),
     deleteSchedule: (id) => json<unknown>('DELETE', `/v1/export-schedules/${enc(id)}`),

@@ -1,85 +1,56 @@
 /**
- * The JSON shapes of the stripe-bulk HTTP API as the CLI reads them. Fields the CLI does not use are left out, and
- * everything the server may omit is optional, so a newer server never breaks an older CLI.
+ * The JSON the stripe-bulk HTTP API answers, as the CLI reads it. The import shapes are the server's own types
+ * (src/imports/import-types.ts, sent as is by presentImport), so a renamed or removed field breaks the build
+ * instead of showing 0; the export shapes reuse the server's status and option types and mirror exportToJson and
+ * scheduleToJson (src/exports/), which build plain objects.
  */
+import type { ExportMode, ExportStatus } from '../exports/export-record.ts';
+import type { ExportOptions } from '../exports/export-options.ts';
+import type { ImportCounts, ImportRecord as ServerImportRecord, ImportStatus } from '../imports/import-types.ts';
 
-/** A job's lifecycle as the API reports it. */
-export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
+export type { ImportCounts, ImportStatus, ExportStatus };
 
-/** Per-row outcomes of an import. */
-export interface ImportCounts {
-  total: number;
-  processed: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-  /** Dry runs report would_create / would_update instead of created / updated. */
-  would_create?: number;
-  would_update?: number;
-}
+/** Every status either kind of job can be in. */
+export type JobStatus = ImportStatus | ExportStatus;
 
-/** `GET /v1/imports/:id` (and each entry of the list). */
-export interface ImportRecord {
-  id: string;
-  status: JobStatus;
-  mode: 'create' | 'upsert';
-  dry_run: boolean;
-  file_name?: string | null;
-  counts?: Partial<ImportCounts>;
-  created_at?: string | null;
-  started_at?: string | null;
-  finished_at?: string | null;
-  error?: string | { message?: string } | null;
-  rate_per_s?: number;
-}
+/** `GET /v1/imports/:id` (and each entry of the list): the record plus links. */
+export type ImportRecord = ServerImportRecord & { links?: { self: string; results: string } };
 
-/** Progress of an export. */
-export interface ExportCounts {
-  customers: number;
-  pages: number;
-  bytes: number;
-}
+/** `POST /v1/exports` body (all optional): the server's ExportOptions. */
+export type ExportRequest = ExportOptions;
 
-/** `GET /v1/exports/:id` (and each entry of the list). */
+/** `GET /v1/exports/:id` (and each entry of the list), as exportToJson builds it. */
 export interface ExportRecord {
   id: string;
-  status: JobStatus;
-  counts?: Partial<ExportCounts>;
+  status: ExportStatus;
+  mode?: ExportMode;
   options?: ExportRequest;
-  /** Set once the file is written. */
-  file?: { name: string; bytes?: number; gzip?: boolean } | null;
+  /** Set for the runs of a schedule. */
   schedule_id?: string | null;
+  counts?: { customers: number; pages: number; bytes: number };
+  /** Set once the file is written; `bytes` is the file's final size. */
+  file?: { name: string; bytes: number | null; gzip: boolean } | null;
+  warnings?: string[];
+  error?: string | null;
   created_at?: string | null;
   started_at?: string | null;
   finished_at?: string | null;
-  error?: string | { message?: string } | null;
-  warnings?: string[];
 }
 
-/** `POST /v1/exports` body (all optional). */
-export interface ExportRequest {
-  created?: { gt?: number; gte?: number; lt?: number; lte?: number };
-  email?: string;
-  query?: string;
-  columns?: string[];
-  metadata_columns?: string[];
-  gzip?: boolean;
-}
-
-/** An export schedule as listed by `GET /v1/export-schedules`. */
+/** An export schedule as scheduleToJson builds it. */
 export interface ExportSchedule {
   id: string;
   cron: string;
-  tz?: string | null;
-  /** ISO-8601, null when the pattern never fires again. */
-  next_run_at?: string | null;
-  keep?: number;
+  /** IANA zone of the pattern; null means UTC. */
+  tz: string | null;
+  keep: number;
   options?: ExportRequest;
+  /** ISO-8601 UTC, null when the pattern never fires again. */
+  next_run_at: string | null;
+  created_at?: string;
 }
 
 /** `{error: {code, message, details}}`, the body of every 4xx/5xx answer. */
 export interface ApiErrorBody {
-  error?: { code?: string; message?: string; details?: unknown };
+  error?: { code?: string; message?: string; details?: unknown; type?: string };
 }

@@ -15,8 +15,10 @@ export interface CliContext {
   progressLineIntervalMs: number;
   /** Aborted on Ctrl-C. */
   signal?: AbortSignal | undefined;
-  /** Relative paths are resolved against this directory. */
+  /** Relative paths are resolved against this directory (the user's, not the checkout's). */
   cwd: string;
+  /** How the user ran the CLI (`stripe-bulk`, `npm run cli --`, `node dist/bin/stripe-bulk.js`): hints repeat it. */
+  commandName: string;
 }
 
 /** Writes one line. */

@@ -14,7 +14,7 @@ export const EXIT_CODES = {
 
 export const EXIT_CODES_HELP = `
 Exit codes:
-  0    all good (or the job was queued without --wait)
+  0    all good (or the job was queued with --no-wait)
   1    usage error, unreadable file, unreachable server or an HTTP error (the server's message is printed)
   2    the job finished but some rows failed (details in the results file)
   3    the job failed or was cancelled
@@ -30,11 +30,11 @@ export class CliUsageError extends Error {
   }
 }
 
-/** Ctrl-C while waiting for a job. */
+/** Ctrl-C while waiting for a job; the CLI prints how to re-attach (`wait <id>`) with the command the user ran. */
 export class InterruptedError extends Error {
   readonly code = 'stripe-bulk:interrupted';
   constructor(readonly jobId: string) {
-    super(`Stopped waiting; ${jobId} keeps running on the server. Follow it with: stripe-bulk status ${jobId}`);
+    super(`Stopped waiting; ${jobId} keeps running on the server.`);
     this.name = 'InterruptedError';
   }
 }

@@ -1,19 +1,6 @@
 import type { ExportRecord, ImportCounts, ImportRecord } from './api-types.ts';
 import { EXIT_CODES } from './exit-codes.ts';
-import { elapsedSeconds, errorText, formatBytes, formatDuration, formatTable } from './format.ts';
-
-/** The order counts are printed in; any count the server adds later is printed after these. */
-const IMPORT_COUNT_ORDER: ReadonlyArray<keyof ImportCounts> = [
-  'total',
-  'processed',
-  'created',
-  'would_create',
-  'updated',
-  'would_update',
-  'unchanged',
-  'skipped',
-  'failed',
-];
+import { elapsedSeconds, formatBytes, formatDuration, formatTable } from './format.ts';
 
 /**
  * 0 while queued/running or completed cleanly, 2 when completed with failed rows, 3 when failed or cancelled.
@@ -30,49 +17,86 @@ export function exportExitCode(record: ExportRecord): number {
   return record.status === 'failed' || record.status === 'cancelled' ? EXIT_CODES.jobFailed : EXIT_CODES.ok;
 }
 
-function importCountRows(counts: Partial<ImportCounts> | undefined, dryRun: boolean): Array<[string, number]> {
-  const entries = Object.entries(counts ?? {}).filter((e): e is [string, number] => typeof e[1] === 'number');
-  const known = IMPORT_COUNT_ORDER.flatMap((key): Array<[string, number]> => {
-    const value = counts?.[key];
-    // would_* only mean something in a dry run; hide them when zero elsewhere.
-    if (value === undefined || (key.startsWith('would_') && value === 0)) return [];
-    // A dry run counts would-be creates and updates under created / updated; say so.
-    const label = key === 'total' ? 'rows' : dryRun && (key === 'created' || key === 'updated') ? `would ${key.slice(0, -1)}` : key.replace('_', ' ');
-    return [[label, value]];
-  });
-  const extra = entries.filter(([key]) => !(IMPORT_COUNT_ORDER as readonly string[]).includes(key));
-  return [...known, ...extra];
+/**
+ * The per-outcome counts with their labels. The server counts a dry run's would-be creates and updates under
+ * `created` / `updated`; they are labelled `would create` / `would update` here, in the bar and in the summary alike.
+ */
+export function importOutcomeRows(counts: ImportCounts, dryRun: boolean): Array<[string, number]> {
+  return [
+    [dryRun ? 'would create' : 'created', counts.created],
+    [dryRun ? 'would update' : 'updated', counts.updated],
+    ['unchanged', counts.unchanged],
+    ['skipped', counts.skipped],
+    ['failed', counts.failed],
+  ];
+}
+
+/** `created 3, updated 6, unchanged 41, skipped 0, failed 0` (dry run: `would create 3, would update 6, …`). */
+export function importCountsText(record: ImportRecord): string {
+  return importOutcomeRows(record.counts, record.dry_run).map(([label, n]) => `${label} ${n}`).join(', ');
+}
+
+/** Average speed since the job started, and what is left at that speed (imports only: an export's total is unknown). */
+export interface JobPace {
+  ratePerSecond: number | undefined;
+  left: number | undefined;
+  etaSeconds: number | undefined;
+}
+
+export function importPace(record: ImportRecord, now = Date.now()): JobPace {
+  const seconds = elapsedSeconds(record.started_at, record.finished_at ?? now);
+  const { processed, total } = record.counts;
+  const ratePerSecond = seconds !== undefined && seconds > 0 ? processed / seconds : undefined;
+  const left = total > 0 ? Math.max(0, total - processed) : undefined;
+  const etaSeconds = left !== undefined && ratePerSecond ? left / ratePerSecond : left === 0 ? 0 : undefined;
+  return { ratePerSecond, left, etaSeconds };
+}
+
+export function exportRatePerSecond(record: ExportRecord, now = Date.now()): number | undefined {
+  const seconds = elapsedSeconds(record.started_at, record.finished_at ?? now);
+  return seconds !== undefined && seconds > 0 ? (record.counts?.customers ?? 0) / seconds : undefined;
+}
+
+function rateText(rate: number | undefined, unit: string): string {
+  return rate === undefined ? '?' : `${rate.toFixed(rate < 10 ? 1 : 0)} ${unit}/s`;
 }
 
 /** A few lines a person reads at the end of an import (and `status imp_…`). */
-export function describeImport(record: ImportRecord): string {
+export function describeImport(record: ImportRecord, now = Date.now()): string {
   const took = elapsedSeconds(record.started_at, record.finished_at);
+  const finished = record.finished_at !== null && record.finished_at !== undefined;
   const head =
     `Import ${record.id} ${record.status}` +
-    (took !== undefined ? ` in ${formatDuration(took)}` : '') +
+    (finished && took !== undefined ? ` in ${formatDuration(took)}` : '') +
     ` (mode ${record.mode}${record.dry_run ? ', dry run: nothing was written to Stripe' : ''})`;
   const lines = [head];
   if (record.file_name) lines.push(`  file: ${record.file_name}`);
-  const rows = importCountRows(record.counts, record.dry_run);
-  if (rows.length > 0) lines.push(formatTable(rows));
-  const error = errorText(record.error);
-  if (error) lines.push(`  error: ${error}`);
+  const c = record.counts;
+  const rows: Array<[string, string | number]> = [['rows', c.total], ['processed', c.processed], ...importOutcomeRows(c, record.dry_run)];
+  if (record.started_at) {
+    const pace = importPace(record, now);
+    rows.push(['rate', rateText(pace.ratePerSecond, 'rows')]);
+    if (!finished && pace.left !== undefined) rows.push(['left', `${pace.left} rows, ~${formatDuration(pace.etaSeconds)}`]);
+  }
+  lines.push(formatTable(rows));
+  if (record.cancel_requested && !finished) lines.push('  cancel requested: stops before its next write');
+  if (record.error) lines.push(`  error: ${record.error}`);
   return lines.join('\n');
 }
 
 /** A few lines a person reads at the end of an export (and `status exp_…`). */
-export function describeExport(record: ExportRecord): string {
+export function describeExport(record: ExportRecord, now = Date.now()): string {
   const took = elapsedSeconds(record.started_at, record.finished_at);
-  const lines = [`Export ${record.id} ${record.status}${took !== undefined ? ` in ${formatDuration(took)}` : ''}`];
-  const counts = record.counts ?? {};
+  const finished = record.finished_at !== null && record.finished_at !== undefined;
+  const lines = [`Export ${record.id} ${record.status}${finished && took !== undefined ? ` in ${formatDuration(took)}` : ''}`];
+  const counts = record.counts;
   const rows: Array<[string, string | number]> = [];
-  if (counts.customers !== undefined) rows.push(['customers', counts.customers]);
-  if (counts.pages !== undefined) rows.push(['pages', counts.pages]);
-  if (counts.bytes !== undefined) rows.push(['size', formatBytes(counts.bytes)]);
+  if (counts) rows.push(['customers', counts.customers], ['pages', counts.pages]);
+  if (record.file?.bytes !== null && record.file?.bytes !== undefined) rows.push(['file size', formatBytes(record.file.bytes)]);
+  if (record.started_at) rows.push(['rate', rateText(exportRatePerSecond(record, now), 'customers')]);
   if (rows.length > 0) lines.push(formatTable(rows));
-  if (record.schedule_id) lines.push(`  schedule: ${record.schedule_id}`);
+  if (record.schedule_id) lines.push(`  started by schedule: ${record.schedule_id}`);
   for (const warning of record.warnings ?? []) lines.push(`  warning: ${warning}`);
-  const error = errorText(record.error);
-  if (error) lines.push(`  error: ${error}`);
+  if (record.error) lines.push(`  error: ${record.error}`);
   return lines.join('\n');
 }

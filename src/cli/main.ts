@@ -9,7 +9,9 @@ import {
   runSchedulesList,
   type ScheduleCreateOptions,
 } from './commands/schedule-commands.ts';
+import { runCancelCommand, runDownloadCommand, runResultsCommand, runWaitCommand } from './commands/job-commands.ts';
 import { runStatusCommand } from './commands/status-command.ts';
+import type { OutputOptions } from './output-files.ts';
 import type { CliContext } from './context.ts';
 import { CliUsageError, EXIT_CODES, EXIT_CODES_HELP, InterruptedError } from './exit-codes.ts';
 
@@ -21,6 +23,8 @@ export interface CliIo {
   cwd: string;
   /** Aborted on Ctrl-C. */
   signal?: AbortSignal;
+  /** How the user ran the CLI, repeated in hints; default `stripe-bulk` (the installed command). */
+  commandName?: string;
 }
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -31,18 +35,42 @@ interface GlobalOptions {
   pollInterval?: string;
 }
 
-function contextFrom(io: CliIo, globals: GlobalOptions): CliContext {
-  const url = globals.url ?? io.env.STRIPE_BULK_URL ?? DEFAULT_URL;
+/** Where the server URL came from, so an error blames what the user can fix. */
+interface UrlChoice {
+  url: string;
+  /** `--url`, `STRIPE_BULK_URL`, or the default. */
+  source: string;
+}
+
+function chooseUrl(io: CliIo, globals: GlobalOptions): UrlChoice {
+  if (globals.url !== undefined) return { url: globals.url, source: '--url' };
+  const fromEnv = io.env.STRIPE_BULK_URL;
+  if (fromEnv !== undefined) {
+    if (fromEnv.trim() === '') {
+      throw new CliUsageError(
+        `STRIPE_BULK_URL is set but empty: set it to the stripe-bulk server, e.g. STRIPE_BULK_URL=${DEFAULT_URL}, or unset it to use that default.`,
+      );
+    }
+    return { url: fromEnv.trim(), source: 'STRIPE_BULK_URL' };
+  }
+  return { url: DEFAULT_URL, source: 'the default URL' };
+}
+
+function contextFrom(io: CliIo, globals: GlobalOptions, choice: UrlChoice): CliContext {
+  let parsed: URL | undefined;
   try {
-    new URL(url);
+    parsed = new URL(choice.url);
   } catch {
-    throw new CliUsageError(`--url: '${url}' is not a URL such as ${DEFAULT_URL}.`);
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol)) {
+    throw new CliUsageError(`${choice.source}: '${choice.url}' is not an http(s) URL such as ${DEFAULT_URL}.`);
   }
   const pollIntervalMs = Number(globals.pollInterval ?? io.env.STRIPE_BULK_POLL_MS ?? 1000);
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 50) throw new CliUsageError('--poll-interval must be at least 50 ms.');
   const token = globals.token ?? io.env.STRIPE_BULK_TOKEN ?? io.env.API_TOKEN;
   return {
-    client: createApiClient({ baseUrl: url, token: token || undefined }),
+    client: createApiClient({ baseUrl: choice.url, token: token || undefined }),
     stdout: io.stdout,
     stderr: io.stderr,
     interactive: io.stderr.isTTY === true,
@@ -50,7 +78,31 @@ function contextFrom(io: CliIo, globals: GlobalOptions): CliContext {
     progressLineIntervalMs: Math.max(pollIntervalMs, 5_000),
     signal: io.signal,
     cwd: io.cwd,
+    commandName: io.commandName ?? 'stripe-bulk',
   };
+}
+
+/** What to tell the user for an API error: what is wrong in their world and which setting fixes it. */
+function explainApiError(err: ApiError, choice: UrlChoice | undefined, tokenGiven: boolean): string {
+  const where = choice ? `${choice.source} (${choice.url})` : 'the server URL';
+  if (err.notStripeBulk) {
+    // A page's HTML is noise in a terminal: its title, if any, says what it is.
+    const title = /<title[^>]*>([^<]{1,120})<\/title>/i.exec(err.serverMessage)?.[1]?.trim();
+    const said = /^\s*</.test(err.serverMessage) ? (title ? `: "${title}"` : '') : `: ${err.serverMessage}`;
+    return (
+      `${where} does not look like a stripe-bulk server: it answered like ${err.notStripeBulk} (HTTP ${err.status}${said}).\n` +
+      `Point STRIPE_BULK_URL (or --url) at the stripe-bulk API, the one \`npm start\` or \`npm run demo -- --serve\` prints (default ${DEFAULT_URL}).`
+    );
+  }
+  if (err.status === 0) {
+    return `${err.message}\nIs the server running? The CLI looked at ${where}; set STRIPE_BULK_URL or pass --url to change it.`;
+  }
+  if (err.status === 401) {
+    return tokenGiven
+      ? `${err.message}\nThe server rejected the API token: set STRIPE_BULK_TOKEN (or pass --token) to the server's API_TOKEN.`
+      : `${err.message}\nThe server requires an API token: set STRIPE_BULK_TOKEN (or pass --token) to the server's API_TOKEN.`;
+  }
+  return err.message;
 }
 
 /** The filters shared by `export` and `schedule create`. */
@@ -68,7 +120,11 @@ function addExportFilters(command: Command): Command {
 }
 
 /** Builds the commander program; each action stores its exit code through `setExit`. */
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+export function buildProgram(
+  io: CliIo,
+  setExit: (code: number) => void,
+  onContext: (choice: UrlChoice, tokenGiven: boolean) => void = () => undefined,
+): Command {
   const program = new Command('stripe-bulk')
     .description('Import and export Stripe Customers in bulk through a stripe-bulk server.')
     .option('--url <url>', `the stripe-bulk server (env STRIPE_BULK_URL, default ${DEFAULT_URL})`)
@@ -79,33 +135,80 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  const ctx = (command: Command): CliContext => contextFrom(io, command.optsWithGlobals<GlobalOptions>());
+  const ctx = (command: Command): CliContext => {
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    const choice = chooseUrl(io, globals);
+    onContext(choice, Boolean(globals.token ?? io.env.STRIPE_BULK_TOKEN ?? io.env.API_TOKEN));
+    return contextFrom(io, globals, choice);
+  };
+  const outOptions = (command: Command, what: string): Command =>
+    command
+      .option('--out <file>', what)
+      .option('--overwrite', 'replace the --out file if it exists (without it, an existing file is kept and the command refuses)');
 
-  program
-    .command('import')
-    .description('upload a CSV of customers; with --wait follow it and write <name>.results.csv next to it')
-    .argument('<file>', 'the CSV file')
-    .addOption(new Option('--mode <mode>', 'create: leave existing customers alone; upsert: update them').choices(['create', 'upsert']).default('create'))
-    .option('--dry-run', 'look up only: report what would be created or updated, write nothing to Stripe', false)
-    .option('--wait', 'show progress until the import ends, print the counts, download the results', false)
-    .option('--results <file>', 'where --wait writes the results (default <name>.results.csv next to the input)')
-    .action(async (file: string, options: ImportCommandOptions, command: Command) => {
-      setExit(await runImportCommand(ctx(command), file, options));
-    });
+  outOptions(
+    program
+      .command('import')
+      .description('upload a CSV of customers, show its progress, then download its results')
+      .argument('<file>', 'the CSV file (a relative path is read from the current folder)')
+      .addOption(new Option('--mode <mode>', 'create: leave existing customers alone; upsert: update them').choices(['create', 'upsert']).default('create'))
+      .option('--dry-run', 'look up only: report what would be created or updated, write nothing to Stripe', false)
+      .option('--no-wait', 'only upload: print the import id and exit 0 (follow it later with `wait`)')
+      .addOption(new Option('--wait', 'the default; kept for older scripts').hideHelp())
+      .addOption(new Option('--results <file>', 'the old name of --out').hideHelp()),
+    'where to write the results (default: <input>.<imp_id>.results.csv, or <input>.<imp_id>.dry-run.results.csv, in the current folder)',
+  ).action(async (file: string, options: ImportCommandOptions, command: Command) => {
+    setExit(await runImportCommand(ctx(command), file, options));
+  });
 
   addExportFilters(
-    program
-      .command('export')
-      .description('export customers to CSV: waits with a progress bar, then downloads the file')
-      .option('--out <file>', "where to write the file (default: the server's file name in the current directory)")
-      .option('--no-wait', 'only queue the export and print its id'),
+    outOptions(
+      program
+        .command('export')
+        .description('export customers to CSV, show its progress, then download the file')
+        .option('--no-wait', 'only queue the export: print its id and exit 0 (follow it later with `wait`)')
+        .addOption(new Option('--wait', 'the default; kept for older scripts').hideHelp()),
+      "where to write the file (default: the server's file name, customers-<exp_id>-<date>.csv, in the current folder)",
+    ),
   ).action(async (options: ExportCommandOptions, command: Command) => {
     setExit(await runExportCommand(ctx(command), options));
   });
 
+  outOptions(
+    program
+      .command('wait')
+      .description('follow an import or export started earlier (after Ctrl-C or --no-wait), then download as import/export do')
+      .argument('<id>', 'imp_… or exp_…'),
+    'where to write the results or the file (defaults as for import and export)',
+  ).action(async (id: string, options: OutputOptions, command: Command) => {
+    setExit(await runWaitCommand(ctx(command), id, options));
+  });
+
+  outOptions(
+    program.command('results').description("download an import's results (the rows done so far while it runs)").argument('<imp_id>', 'imp_…'),
+    'where to write them (default: <input>.<imp_id>[.dry-run].results.csv in the current folder)',
+  ).action(async (id: string, options: OutputOptions, command: Command) => {
+    setExit(await runResultsCommand(ctx(command), id, options));
+  });
+
+  outOptions(
+    program.command('download').description('download the file of a finished export (started with --no-wait or by a schedule)').argument('<exp_id>', 'exp_…'),
+    "where to write it (default: the server's file name in the current folder)",
+  ).action(async (id: string, options: OutputOptions, command: Command) => {
+    setExit(await runDownloadCommand(ctx(command), id, options));
+  });
+
+  program
+    .command('cancel')
+    .description('cancel an import or export: a queued one at once, a running one before its next write')
+    .argument('<id>', 'imp_… or exp_…')
+    .action(async (id: string, _options: unknown, command: Command) => {
+      setExit(await runCancelCommand(ctx(command), id));
+    });
+
   program
     .command('status')
-    .description('show an import (imp_…) or export (exp_…); the exit code reflects its outcome')
+    .description('show an import (imp_…) or export (exp_…) with its rate and what is left; the exit code reflects its outcome')
     .argument('<id>', 'imp_… or exp_…')
     .option('--json', 'print the raw JSON record', false)
     .action(async (id: string, options: { json: boolean }, command: Command) => {
@@ -114,7 +217,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('schedules')
-    .description('list the export schedules with their next run')
+    .description("list the export schedules with their next run, in the schedule's time zone and in UTC")
     .option('--json', 'print the raw JSON', false)
     .action(async (options: { json: boolean }, command: Command) => {
       setExit(await runSchedulesList(ctx(command), options));
@@ -146,20 +249,29 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code; it never calls process.exit. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT_CODES.ok;
-  const program = buildProgram(io, (code) => {
-    exitCode = code;
-  });
+  let choice: UrlChoice | undefined;
+  let tokenGiven = false;
+  const program = buildProgram(
+    io,
+    (code) => {
+      exitCode = code;
+    },
+    (c, t) => {
+      choice = c;
+      tokenGiven = t;
+    },
+  );
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.error;
     if (err instanceof InterruptedError) {
-      io.stderr.write(`\n${err.message}\n`);
+      io.stderr.write(`\n${err.message} Re-attach with: ${io.commandName ?? 'stripe-bulk'} wait ${err.jobId}\n`);
       return EXIT_CODES.interrupted;
     }
-    if (err instanceof ApiError || err instanceof CliUsageError) {
-      io.stderr.write(`error: ${err.message}\n`);
+    if (err instanceof ApiError) {
+      io.stderr.write(`error: ${explainApiError(err, choice, tokenGiven)}\n`);
       return EXIT_CODES.error;
     }
     io.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);

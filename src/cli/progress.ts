@@ -64,12 +64,23 @@ function rateText(rate: number | undefined, unit: string): string {
   return rate === undefined ? `? ${unit}/s` : `${rate.toFixed(rate < 10 ? 1 : 0)} ${unit}/s`;
 }
 
+const BAR_WIDTH = 30;
+
+/** `label [████░░░] 40% | 40/100 rows | 12 rows/s | ETA 5s | detail`, or without a total `label | 40 rows | …`. */
+function barLine(options: ProgressOptions, state: ProgressState, p: Record<string, string>): string {
+  const total = state.total ?? 0;
+  if (total <= 0) return `${options.label} | ${state.value} ${options.unit} | ${p.rateText}${p.detail}`;
+  const ratio = Math.min(1, Math.max(0, state.value / total));
+  const filled = Math.round(ratio * BAR_WIDTH);
+  const bar = '\u2588'.repeat(filled) + '\u2591'.repeat(BAR_WIDTH - filled);
+  return `${options.label} [${bar}] ${Math.floor(ratio * 100)}% | ${state.value}/${total} ${options.unit} | ${p.rateText}${p.etaText}${p.detail}`;
+}
+
 export function createProgressReporter(options: ProgressOptions): ProgressReporter {
   const now = options.now ?? Date.now;
   const meter = new RateMeter();
   const lineIntervalMs = options.lineIntervalMs ?? 5_000;
   let bar: cliProgress.SingleBar | undefined;
-  let barHasTotal = false;
   let lastLineAt = -Infinity;
   let lastLine = '';
 
@@ -77,40 +88,30 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     const rate = meter.rate();
     const eta = meter.etaSeconds(state.value, state.total);
     return {
-      label: options.label,
-      unit: options.unit,
       rateText: rateText(rate, options.unit),
       etaText: state.total === undefined ? '' : ` | ETA ${formatDuration(eta)}`,
       detail: state.detail ? ` | ${state.detail}` : '',
     };
   }
 
+  // One bar for the whole wait, redrawn in place: the line is built here, so a total that appears later (an import
+  // counts its rows once it starts) changes the text, not the bar, and no earlier line stays above it.
   function drawBar(state: ProgressState): void {
-    const hasTotal = state.total !== undefined && state.total > 0;
-    if (bar && hasTotal !== barHasTotal) {
-      bar.stop();
-      bar = undefined;
-    }
+    const line = barLine(options, state, payload(state));
     if (!bar) {
-      barHasTotal = hasTotal;
-      // cli-progress only renders on a TTY unless told otherwise; the stream was checked by the caller.
       bar = new cliProgress.SingleBar(
         {
           stream: options.stream as NodeJS.WriteStream,
-          format: hasTotal
-            ? '{label} [{bar}] {percentage}% | {value}/{total} {unit} | {rateText}{etaText}{detail}'
-            : '{label} | {value} {unit} | {rateText}{detail}',
+          format: (_options, _params, data: { line?: string }) => data.line ?? '',
           hideCursor: true,
           clearOnComplete: false,
-          barsize: 30,
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(hasTotal ? (state.total ?? 0) : 0, state.value, payload(state));
+      bar.start(1, 0, { line });
       return;
     }
-    if (hasTotal) bar.setTotal(state.total ?? 0);
-    bar.update(state.value, payload(state));
+    bar.update(0, { line });
   }
 
   function printLine(state: ProgressState): void {

@@ -25,11 +25,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Options of startLocalRedis. */
+export interface LocalRedisOptions {
+  /** Aborting it while redis-server starts kills it (a demo interrupted by Ctrl-C leaves no redis-server behind). */
+  signal?: AbortSignal;
+}
+
 /**
  * Starts Debian's redis-server on a free loopback port with persistence off, in a temporary directory.
- * Throws a message naming the package when redis-server is not installed.
+ * Throws a message naming the package when redis-server is not installed. A start that fails (timeout, early exit,
+ * abort) kills the child and removes the directory before it throws: nothing is left running.
  */
-export async function startLocalRedis(): Promise<LocalRedis> {
+export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<LocalRedis> {
   try {
     execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
   } catch {
@@ -45,13 +52,24 @@ export async function startLocalRedis(): Promise<LocalRedis> {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  await new Promise<void>((resolve, reject) => {
+  const started = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('redis-server did not start within 10 s')), 10_000);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new Error('interrupted while redis-server was starting'));
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
     let seen = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       if (seen.includes('Ready to accept connections')) {
         clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
         resolve();
       }
     });
@@ -60,18 +78,21 @@ export async function startLocalRedis(): Promise<LocalRedis> {
       reject(new Error(`redis-server exited with code ${code}: ${seen.slice(-500)}`));
     });
   });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await started;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   child.stdout?.resume();
   child.stderr?.resume();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { url: `redis://127.0.0.1:${port}`, port, stop };
 }

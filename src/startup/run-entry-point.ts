@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../config.ts';
 import express from 'express';
 import { createHealthRouter } from '../http/routes/health-routes.ts';
@@ -75,7 +76,16 @@ export async function runEntryPoint(options: EntryPointOptions): Promise<void> {
     // Loaded only where it is served: a worker-only process stays lighter without Express routes and the board.
     const { createApp } = await import('../http/app.ts');
     const app = createApp(api, { keyStatus: () => keyStatus });
-    server = app.listen(config.port, () => logger.info({ port: config.port }, `HTTP API on http://127.0.0.1:${config.port}`));
+    server = app.listen(config.port, config.host, () => {
+      // The address the socket really has (PORT=0 picks one; HOST may be a name): what a user must type.
+      const { address, port } = server?.address() as AddressInfo;
+      const shown = address.includes(':') ? `[${address}]` : address;
+      logger.info({ host: address, port }, `HTTP API on http://${shown}:${port}`);
+    });
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      logger.fatal(`cannot listen on ${config.host}:${config.port} (${err.code ?? err.message}): check HOST and PORT`);
+      process.exit(1);
+    });
   }
   if (!options.http && config.metricsPort !== undefined) {
     // A worker-only process has no API, but Prometheus still needs to scrape its own counters.
@@ -83,7 +93,9 @@ export async function runEntryPoint(options: EntryPointOptions): Promise<void> {
       createHealthRouter(services.redis, () => keyStatus, config.dataDir),
       createMetricsRouter(services.metrics),
     );
-    server = metricsApp.listen(config.metricsPort, () => logger.info({ port: config.metricsPort }, 'metrics on /metrics'));
+    server = metricsApp.listen(config.metricsPort, config.host, () =>
+      logger.info({ host: config.host, port: config.metricsPort }, 'metrics on /metrics'),
+    );
   }
   let workers: RunningWorkers | undefined;
   if (options.workers) {

@@ -33,6 +33,12 @@ describe('loadConfig', () => {
     }
   });
 
+  it('binds the API to loopback unless HOST says otherwise; an empty HOST is an error naming it', () => {
+    expect(loadConfig(base).host).toBe('127.0.0.1');
+    expect(loadConfig({ ...base, HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(() => loadConfig({ ...base, HOST: ' ' })).toThrow(/HOST: must not be empty/);
+  });
+
   it('parses per-endpoint budgets', () => {
     const config = loadConfig({ ...base, STRIPE_ENDPOINT_RPS: 'customers.list=25, customers.create=20' });
     expect(config.rate.endpoints).toEqual({ 'customers.list': 25, 'customers.create': 20 });

@@ -1,4 +1,6 @@
 import { basename, resolve } from 'node:path';
+import { CliUsageError } from '../exit-codes.ts';
+import { checkOutFree, outPath, type OutputOptions } from '../output-files.ts';
 import type { ExportRecord, ExportRequest } from '../api-types.ts';
 import { println, type CliContext } from '../context.ts';
 import { EXIT_CODES } from '../exit-codes.ts';
@@ -22,10 +24,9 @@ export interface ExportFilterOptions {
 }
 
 /** Options of `stripe-bulk export`. */
-export interface ExportCommandOptions extends ExportFilterOptions {
-  out?: string;
-  /** `--no-wait`: queue and print the id. */
-  wait: boolean;
+export interface ExportCommandOptions extends ExportFilterOptions, OutputOptions {
+  /** false with `--no-wait`: queue and print the id. Waiting is the default. */
+  wait?: boolean;
 }
 
 function splitList(value: string | undefined): string[] | undefined {
@@ -55,33 +56,38 @@ export function exportRequestFromOptions(options: ExportFilterOptions): ExportRe
 
 function exportDetail(record: ExportRecord): string {
   if (record.status === 'queued') return 'queued';
-  return `${record.counts?.pages ?? 0} pages, ${formatBytes(record.counts?.bytes ?? 0)}`;
+  return `${record.counts?.pages ?? 0} pages`;
 }
 
-/** Starts an export, follows it with a progress bar and downloads the file. */
+/** Starts an export; unless --no-wait, follows it and downloads the file. */
 export async function runExportCommand(ctx: CliContext, options: ExportCommandOptions): Promise<number> {
   const request = exportRequestFromOptions(options);
+  checkOutFree(ctx.cwd, options);
   const created = await ctx.client.createExport(request);
   for (const warning of created.warnings ?? []) println(ctx.stderr, `warning: ${warning}`);
-  if (!options.wait) {
+  if (options.wait === false) {
     println(ctx.stdout, created.id);
-    println(ctx.stderr, `Export ${created.id} ${created.status}. Follow it with: stripe-bulk status ${created.id}`);
+    println(ctx.stderr, `Export ${created.id} ${created.status}. Follow it with: ${ctx.commandName} wait ${created.id}`);
     return EXIT_CODES.ok;
   }
+  return followExport(ctx, created.id, options);
+}
 
-  println(ctx.stderr, `Export ${created.id} queued.`);
+/** Shows an export's progress until it ends, prints its summary and downloads the file (`export`, `wait exp_…`). */
+export async function followExport(ctx: CliContext, id: string, output: OutputOptions): Promise<number> {
+  println(ctx.stderr, `Export ${id}: following it; Ctrl-C stops waiting, the export goes on.`);
   const progress = createProgressReporter({
     stream: ctx.stderr,
     interactive: ctx.interactive,
-    label: `export ${created.id}`,
+    label: `export ${id}`,
     unit: 'customers',
     lineIntervalMs: ctx.progressLineIntervalMs,
   });
   let final: ExportRecord;
   try {
     final = await waitForJob({
-      id: created.id,
-      fetch: () => ctx.client.getExport(created.id),
+      id,
+      fetch: () => ctx.client.getExport(id),
       intervalMs: ctx.pollIntervalMs,
       signal: ctx.signal,
       onUpdate: (record) => progress.update({ value: record.counts?.customers ?? 0, detail: exportDetail(record) }),
@@ -92,10 +98,21 @@ export async function runExportCommand(ctx: CliContext, options: ExportCommandOp
 
   println(ctx.stdout, describeExport(final));
   if (final.status !== 'completed') return exportExitCode(final);
-  const fallbackName = basename(final.file?.name ?? `${final.id}.csv${request.gzip ? '.gz' : ''}`);
-  const download = await ctx.client.downloadExportFile(final.id, (suggested) =>
-    options.out ? resolve(ctx.cwd, options.out) : resolve(ctx.cwd, suggested ?? fallbackName),
-  );
-  println(ctx.stdout, `File: ${download.path} (${formatBytes(download.bytes)})`);
+  const path = await downloadExport(ctx, final, output);
+  println(ctx.stdout, `File: ${path}`);
   return exportExitCode(final);
+}
+
+/** Writes a completed export's file to `--out`, else under the server's file name in the current folder. */
+export async function downloadExport(ctx: CliContext, record: ExportRecord, output: OutputOptions): Promise<string> {
+  if (record.status !== 'completed') {
+    const hint = record.status === 'queued' || record.status === 'running' ? ` Wait for it with: ${ctx.commandName} wait ${record.id}` : '';
+    throw new CliUsageError(`Export ${record.id} is ${record.status}: there is no file to download.${hint}`);
+  }
+  const fallbackName = basename(record.file?.name ?? `${record.id}.csv${record.options?.gzip ? '.gz' : ''}`);
+  const download = await ctx.client.downloadExportFile(record.id, {
+    path: (suggested) => outPath(ctx.cwd, output) ?? resolve(ctx.cwd, suggested ?? fallbackName),
+    overwrite: output.overwrite === true,
+  });
+  return `${download.path} (${formatBytes(download.bytes)})`;
 }

@@ -1,27 +1,22 @@
 import { stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { ApiError } from '../api-client.ts';
 import type { ImportRecord } from '../api-types.ts';
 import { println, type CliContext } from '../context.ts';
 import { CliUsageError, EXIT_CODES } from '../exit-codes.ts';
-import { describeImport, importExitCode } from '../job-outcome.ts';
+import { describeImport, importCountsText, importExitCode } from '../job-outcome.ts';
+import { checkOutFree, outPath, resultsFileName, type OutputOptions } from '../output-files.ts';
 import { createProgressReporter } from '../progress.ts';
 import { waitForJob } from '../wait-for-job.ts';
 
 /** Options of `stripe-bulk import FILE`. */
-export interface ImportCommandOptions {
+export interface ImportCommandOptions extends OutputOptions {
   mode: 'create' | 'upsert';
   dryRun: boolean;
-  wait: boolean;
-  /** Where to write the results; default `<name>.results.csv` next to the input. */
+  /** false with `--no-wait`; waiting is the default. */
+  wait?: boolean;
+  /** The old name of `--out`, still accepted. */
   results?: string | undefined;
-}
-
-/** `dir/customers.csv` → `dir/customers.results.csv` (any other extension is kept: `x.txt.results.csv`). */
-export function resultsPathFor(inputPath: string): string {
-  const name = basename(inputPath);
-  const stem = extname(name).toLowerCase() === '.csv' ? name.slice(0, -4) : name;
-  return join(dirname(inputPath), `${stem}.results.csv`);
 }
 
 async function checkReadableFile(path: string): Promise<void> {
@@ -34,52 +29,52 @@ async function checkReadableFile(path: string): Promise<void> {
   if (!info.isFile()) throw new CliUsageError(`${path} is not a file.`);
 }
 
-function importDetail(record: ImportRecord): string {
-  const c = record.counts ?? {};
-  const parts = [
-    `${(c.created ?? 0) + (c.would_create ?? 0)} created`,
-    `${(c.updated ?? 0) + (c.would_update ?? 0)} updated`,
-    `${c.failed ?? 0} failed`,
-  ];
-  return record.status === 'queued' ? 'queued' : parts.join(', ');
-}
-
-/** Uploads the file; with --wait, follows the import, writes its results next to the input and returns its exit code. */
+/** Uploads the file; unless --no-wait, follows the import and downloads its results. */
 export async function runImportCommand(ctx: CliContext, file: string, options: ImportCommandOptions): Promise<number> {
   const inputPath = resolve(ctx.cwd, file);
   await checkReadableFile(inputPath);
+  const output: OutputOptions = { out: options.out ?? options.results, overwrite: options.overwrite };
+  checkOutFree(ctx.cwd, output);
   const created = await ctx.client.createImport(inputPath, {
     mode: options.mode,
     dryRun: options.dryRun,
     fileName: basename(inputPath),
   });
-  if (!options.wait) {
+  if (options.wait === false) {
     println(ctx.stdout, created.id);
-    println(ctx.stderr, `Import ${created.id} ${created.status}. Follow it with: stripe-bulk status ${created.id}`);
+    println(ctx.stderr, `Import ${created.id} ${created.status}. Follow it with: ${ctx.commandName} wait ${created.id}`);
     return EXIT_CODES.ok;
   }
+  return followImport(ctx, created.id, output);
+}
 
-  println(ctx.stderr, `Import ${created.id} queued (mode ${options.mode}${options.dryRun ? ', dry run' : ''}).`);
+/** Shows an import's progress until it ends, prints its summary and downloads its results (`import`, `wait imp_…`). */
+export async function followImport(ctx: CliContext, id: string, output: OutputOptions): Promise<number> {
+  const first = await ctx.client.getImport(id);
+  println(
+    ctx.stderr,
+    `Import ${id} (mode ${first.mode}${first.dry_run ? ', dry run' : ''}): following it; Ctrl-C stops waiting, the import goes on.`,
+  );
   const progress = createProgressReporter({
     stream: ctx.stderr,
     interactive: ctx.interactive,
-    label: `import ${created.id}`,
+    label: `import ${id}`,
     unit: 'rows',
     lineIntervalMs: ctx.progressLineIntervalMs,
   });
   let final: ImportRecord;
   try {
     final = await waitForJob({
-      id: created.id,
-      fetch: () => ctx.client.getImport(created.id),
+      id,
+      fetch: () => ctx.client.getImport(id),
       intervalMs: ctx.pollIntervalMs,
       signal: ctx.signal,
       onUpdate: (record) => {
-        const total = record.counts?.total;
+        const total = record.counts.total;
         progress.update({
-          value: record.counts?.processed ?? 0,
-          total: total && total > 0 ? total : undefined,
-          detail: importDetail(record),
+          value: record.counts.processed,
+          total: total > 0 ? total : undefined,
+          detail: record.status === 'queued' ? 'queued' : importCountsText(record),
         });
       },
     });
@@ -88,14 +83,20 @@ export async function runImportCommand(ctx: CliContext, file: string, options: I
   }
 
   println(ctx.stdout, describeImport(final));
-  const resultsPath = options.results ? resolve(ctx.cwd, options.results) : resultsPathFor(inputPath);
   try {
-    const download = await ctx.client.downloadImportResults(final.id, resultsPath);
-    println(ctx.stdout, `Results: ${download.path}`);
+    const download = await downloadResults(ctx, final, output);
+    println(ctx.stdout, `Results: ${download}`);
   } catch (err) {
     // A job that failed before its first row has no results file; that is not a second error worth exit 1.
     if (!(err instanceof ApiError) || final.status === 'completed') throw err;
     println(ctx.stderr, `No results file: ${err.serverMessage}`);
   }
   return importExitCode(final);
+}
+
+/** Writes an import's results to `--out`, else `<input>.<imp_id>[.dry-run].results.csv` in the current folder. */
+export async function downloadResults(ctx: CliContext, record: ImportRecord, output: OutputOptions): Promise<string> {
+  const target = outPath(ctx.cwd, output) ?? resolve(ctx.cwd, resultsFileName(record.file_name, record.id, record.dry_run));
+  const download = await ctx.client.downloadImportResults(record.id, { path: () => target, overwrite: output.overwrite === true });
+  return download.path;
 }

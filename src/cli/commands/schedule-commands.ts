@@ -11,8 +11,35 @@ export interface ScheduleCreateOptions extends ExportFilterOptions {
   keep?: string;
 }
 
-function nextRunText(schedule: ExportSchedule): string {
-  return schedule.next_run_at ?? '-';
+/**
+ * `2026-12-04 03:00 Europe/Paris (02:00Z)`: the time in the schedule's own zone, the one its cron pattern is read in,
+ * then UTC. `-` when the pattern never fires again.
+ */
+export function nextRunText(schedule: Pick<ExportSchedule, 'next_run_at' | 'tz'>): string {
+  if (!schedule.next_run_at) return '-';
+  const at = new Date(schedule.next_run_at);
+  if (Number.isNaN(at.getTime())) return schedule.next_run_at;
+  const utc = at.toISOString();
+  const utcText = `${utc.slice(0, 10)} ${utc.slice(11, 16)}Z`;
+  if (!schedule.tz || schedule.tz === 'UTC' || schedule.tz === 'Etc/UTC') return utcText;
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone: schedule.tz,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(at);
+  } catch {
+    return utcText;
+  }
+  const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
+  const sameDay = utc.slice(0, 10) === `${get('year')}-${get('month')}-${get('day')}`;
+  const utcShort = sameDay ? `${utc.slice(11, 16)}Z` : utcText;
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} ${schedule.tz} (${utcShort})`;
 }
 
 /** Fixed-width columns; the last one is not padded. */
@@ -33,7 +60,7 @@ export async function runSchedulesList(ctx: CliContext, options: { json: boolean
     return EXIT_CODES.ok;
   }
   const rows = [['ID', 'CRON', 'TZ', 'KEEP', 'NEXT RUN']];
-  for (const s of schedules) rows.push([s.id, s.cron, s.tz ?? 'UTC', String(s.keep ?? ''), nextRunText(s)]);
+  for (const s of schedules) rows.push([s.id, s.cron, s.tz ?? 'UTC', String(s.keep), nextRunText(s)]);
   println(ctx.stdout, table(rows));
   return EXIT_CODES.ok;
 }

@@ -2,11 +2,12 @@ import { getEventListeners } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ApiError, filenameFromDisposition } from '../../../src/cli/api-client.ts';
-import { resultsPathFor } from '../../../src/cli/commands/import-command.ts';
+import { nextRunText } from '../../../src/cli/commands/schedule-commands.ts';
+import { resultsFileName } from '../../../src/cli/output-files.ts';
 import { exportRequestFromOptions } from '../../../src/cli/commands/export-command.ts';
 import { EXIT_CODES, InterruptedError } from '../../../src/cli/exit-codes.ts';
 import { formatDuration } from '../../../src/cli/format.ts';
-import { describeImport, importExitCode } from '../../../src/cli/job-outcome.ts';
+import { describeImport, importCountsText, importExitCode } from '../../../src/cli/job-outcome.ts';
 import { parseTimeArgument } from '../../../src/cli/parse-time.ts';
 import { createProgressReporter, RateMeter } from '../../../src/cli/progress.ts';
 import type { ImportRecord } from '../../../src/cli/api-types.ts';
@@ -14,20 +15,57 @@ import { waitForJob } from '../../../src/cli/wait-for-job.ts';
 
 // The pure parts of the CLI; the commands themselves are tested end to end in cli.test.ts.
 
-const record = (over: Partial<ImportRecord>): ImportRecord => ({
+const COUNTS = { total: 3, processed: 3, created: 3, updated: 0, unchanged: 0, skipped: 0, failed: 0 };
+const record = (over: Omit<Partial<ImportRecord>, 'counts'> & { counts?: Partial<ImportRecord['counts']> }): ImportRecord => ({
   id: 'imp_1',
   status: 'completed',
   mode: 'create',
   dry_run: false,
-  counts: { total: 3, processed: 3, created: 3, updated: 0, unchanged: 0, skipped: 0, failed: 0 },
+  file_name: 'customers.csv',
+  size_bytes: 100,
+  created_at: '2026-01-01T00:00:00.000Z',
+  started_at: null,
+  finished_at: null,
+  error: null,
+  cancel_requested: false,
   ...over,
+  counts: { ...COUNTS, ...over.counts },
 });
 
 describe('cli helpers', () => {
-  it('puts the results next to the input', () => {
-    expect(resultsPathFor('/data/in/customers.csv')).toBe('/data/in/customers.results.csv');
-    expect(resultsPathFor('/data/in/EXPORT.CSV')).toBe('/data/in/EXPORT.results.csv');
-    expect(resultsPathFor('/data/list.txt')).toBe('/data/list.txt.results.csv');
+  it('names the results after the input, the import and whether it was a dry run', () => {
+    expect(resultsFileName('customers.csv', 'imp_1', false)).toBe('customers.imp_1.results.csv');
+    expect(resultsFileName('EXPORT.CSV', 'imp_2', true)).toBe('EXPORT.imp_2.dry-run.results.csv');
+    expect(resultsFileName('list.txt', 'imp_3', false)).toBe('list.txt.imp_3.results.csv');
+    expect(resultsFileName('', 'imp_4', false)).toBe('import.imp_4.results.csv');
+  });
+
+  it('shows a schedule\'s next run in its own time zone and in UTC', () => {
+    expect(nextRunText({ next_run_at: '2026-12-04T02:00:00.000Z', tz: 'Europe/Paris' })).toBe('2026-12-04 03:00 Europe/Paris (02:00Z)');
+    expect(nextRunText({ next_run_at: '2026-07-04T23:30:00.000Z', tz: 'Asia/Tokyo' })).toBe('2026-07-05 08:30 Asia/Tokyo (2026-07-04 23:30Z)');
+    expect(nextRunText({ next_run_at: '2026-12-04T02:00:00.000Z', tz: null })).toBe('2026-12-04 02:00Z');
+    expect(nextRunText({ next_run_at: null, tz: 'Europe/Paris' })).toBe('-');
+  });
+
+  it('labels the counts of the progress line as the summary does, unchanged and skipped included', () => {
+    const counts = { total: 50, processed: 50, created: 0, updated: 6, unchanged: 41, skipped: 3, failed: 0 };
+    expect(importCountsText(record({ counts }))).toBe('created 0, updated 6, unchanged 41, skipped 3, failed 0');
+    expect(importCountsText(record({ dry_run: true, counts }))).toBe('would create 0, would update 6, unchanged 41, skipped 3, failed 0');
+    const summary = describeImport(record({ dry_run: true, counts }));
+    expect(summary).toMatch(/would update\s+6/);
+    expect(summary).toMatch(/unchanged\s+41/);
+    expect(summary).toMatch(/skipped\s+3/);
+  });
+
+  it('shows the rate and what is left of a running import', () => {
+    const running = record({
+      status: 'running',
+      started_at: '2026-01-01T00:00:00.000Z',
+      counts: { total: 400, processed: 100 },
+    });
+    const text = describeImport(running, Date.parse('2026-01-01T00:00:10.000Z'));
+    expect(text).toMatch(/rate\s+10 rows\/s/);
+    expect(text).toMatch(/left\s+300 rows, ~30s/);
   });
 
   it('reads unix seconds and ISO dates (UTC when no zone)', () => {
@@ -137,7 +175,7 @@ describe('waitForJob', () => {
       onUpdate: () => undefined,
     });
     await expect(waiting).rejects.toThrow(InterruptedError);
-    await expect(waiting).rejects.toThrow(/stripe-bulk status exp_9/);
+    await expect(waiting).rejects.toMatchObject({ jobId: 'exp_9' });
 
     const notFound = new ApiError(404, 'not_found', 'Import imp_x does not exist', 'HTTP 404');
     await expect(
@@ -153,10 +191,25 @@ describe('interactive progress', () => {
     const progress = createProgressReporter({ stream, interactive: true, label: 'import imp_1', unit: 'rows', now: () => now });
     progress.update({ value: 0, total: 200 });
     now = 2_000;
-    progress.update({ value: 100, total: 200, detail: '100 created, 0 updated, 0 failed' });
+    progress.update({ value: 100, total: 200, detail: 'created 100, updated 0, failed 0' });
     progress.stop();
     const output = String(stream.read());
     expect(output).toContain('import imp_1 [');
-    expect(output).toContain('50% | 100/200 rows | 50 rows/s | ETA 2s | 100 created, 0 updated, 0 failed');
+    expect(output).toContain('50% | 100/200 rows | 50 rows/s | ETA 2s | created 100, updated 0, failed 0');
+  });
+
+  it('keeps one bar, redrawn in place, when the total appears after a queued start (no stale line above it)', () => {
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 160 });
+    let now = 0;
+    const progress = createProgressReporter({ stream, interactive: true, label: 'import imp_1', unit: 'rows', now: () => now });
+    progress.update({ value: 0, detail: 'queued' });
+    now = 1_000;
+    progress.update({ value: 10, total: 200, detail: 'created 10' });
+    progress.stop();
+    const output = String(stream.read());
+    expect(output).toContain('| queued');
+    expect(output).toContain('10/200 rows');
+    // The only line end is the one stop() writes: the queued text was overwritten, not pushed up.
+    expect(output.split('\n')).toHaveLength(2);
   });
 });
