@@ -20,8 +20,13 @@ function clearError() {
 }
 
 // ---- state: one poll feeds both the tables and the progress panel ---------------------------------------------
-/** The import this tab uploaded (or chose to follow); shown in the progress panel. */
-let followedId = null;
+const FOLLOW_KEY = 'stripe-bulk-following';
+/** The import this tab uploaded (or chose to follow); shown in the progress panel, and again after a reload. */
+let followedId = sessionStorage.getItem(FOLLOW_KEY);
+function follow(id) {
+  followedId = id;
+  sessionStorage.setItem(FOLLOW_KEY, id);
+}
 /** Rate meters per job id, fed at every poll; a job's rate lives as long as the tab. */
 const meters = new Map();
 function meterOf(id, value, at) {
@@ -119,7 +124,7 @@ $('upload-form').addEventListener('submit', async (event) => {
   button.textContent = 'Uploading…';
   try {
     const created = await api('POST', '/v1/imports', form);
-    followedId = created.id;
+    follow(created.id);
     renderImportPanel({ counts: {}, ...created });
     refresh();
   } catch (err) {
@@ -145,6 +150,14 @@ document.addEventListener('click', async (event) => {
     showError(err);
   }
   refresh();
+});
+
+document.addEventListener('click', async (event) => {
+  const button = event.target instanceof Element ? event.target.closest('button[data-follow]') : null;
+  if (!button) return;
+  follow(button.dataset.follow);
+  await refresh();
+  $('import-progress').scrollIntoView({ block: 'nearest' });
 });
 
 // ---- export --------------------------------------------------------------------------------------------------

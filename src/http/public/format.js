@@ -2,6 +2,7 @@
 
 /** The same window as the CLI's progress bar: the rate of the last seconds, not of the whole (once queued) run. */
 const RATE_WINDOW_MS = 10_000;
+const MIN_SPAN_MS = 2_500;
 
 /** Rate per second over the recent window, and the time left it implies (mirrors src/cli/progress.ts). */
 export class RateMeter {
@@ -14,11 +15,14 @@ export class RateMeter {
     while (this.samples.length > 2 && this.samples[1].at <= at - RATE_WINDOW_MS) this.samples.shift();
   }
 
-  /** Undefined until two samples span some time. */
+  /**
+   * Undefined until the samples span MIN_SPAN_MS: counts move in steps (a worker saves them every few rows), so two
+   * polls a second apart can show the same number and a running job would read "0.0 rows/s".
+   */
   rate() {
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
-    if (!first || !last || last.at <= first.at) return undefined;
+    if (!first || !last || last.at - first.at < MIN_SPAN_MS) return undefined;
     return Math.max(0, ((last.value - first.value) * 1000) / (last.at - first.at));
   }
 
@@ -59,14 +63,13 @@ export function formatBytes(bytes) {
 
 export const formatCount = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '0');
 
-/** A time in the viewer's zone, or in `timeZone` (an IANA name) with the zone named. */
+/** A time in the viewer's zone, or in `timeZone` (an IANA name; the viewer's if the browser does not know it). */
 export function formatTime(iso, timeZone) {
   if (!iso) return '';
   const date = new Date(iso);
   const options = { dateStyle: 'medium', timeStyle: 'short' };
-  if (!timeZone) return date.toLocaleString(undefined, options);
   try {
-    return `${date.toLocaleString(undefined, { ...options, timeZone })} ${timeZone}`;
+    return date.toLocaleString(undefined, timeZone ? { ...options, timeZone } : options);
   } catch {
     return date.toLocaleString(undefined, options);
   }

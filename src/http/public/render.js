@@ -81,11 +81,21 @@ export function pace(record, meter, value, total, unit) {
 
 const modeText = (r) => `${r.mode}${r.dry_run ? ' · dry run' : ''}`;
 
+/** The import's id as a button that shows it in the progress panel (re-attaching after a reload or from elsewhere). */
+function followButton(id) {
+  const button = el('button', 'link');
+  button.type = 'button';
+  button.dataset.follow = id;
+  button.title = 'Show this import in the progress panel';
+  button.append(code(id));
+  return button;
+}
+
 export function importRow(r, meter) {
   const c = r.counts || {};
   const live = !TERMINAL.has(r.status);
   return [
-    code(r.id),
+    followButton(r.id),
     fileName(r.file_name || ''),
     badge(r.status, live && r.cancel_requested),
     modeText(r),
@@ -106,7 +116,10 @@ export function contents(options) {
   if (o.created) parts.push('created in a date range');
   parts.push(Array.isArray(o.columns) && o.columns.length > 0 ? `columns: ${o.columns.join(', ')}` : 'all columns');
   if (Array.isArray(o.metadata_columns)) parts.push(`metadata: ${o.metadata_columns.join(', ') || 'none'}`);
-  return parts.join(' · ');
+  // One line per part; the text content still reads "search: … · all columns" for copy and screen readers.
+  const span = el('span', 'contents');
+  span.append(...parts.map((text, i) => el('span', 'part', i < parts.length - 1 ? `${text} · ` : text)));
+  return span;
 }
 
 export function exportRow(r, meter) {
@@ -124,8 +137,8 @@ export function exportRow(r, meter) {
     badge(r.status),
     [el('span', 'customers', formatCount(customers)), note(pace(r, meter, customers, undefined, 'customers'))],
     r.schedule_id ? [el('span', 'by', 'schedule '), code(r.schedule_id)] : 'you',
-    el('span', 'contents', contents(r.options)),
-    formatTime(r.started_at || r.created_at),
+    contents(r.options),
+    el('span', 'when', formatTime(r.started_at || r.created_at)),
     file,
   ];
 }
@@ -135,8 +148,9 @@ export function scheduleRow(s) {
     code(s.id),
     el('code', 'cron', s.cron),
     s.tz || 'UTC',
-    formatTime(s.next_run_at, s.tz || 'UTC'),
-    el('span', 'contents', contents(s.options)),
+    // In the schedule's own zone (the one its cron reads in), named under the time.
+    s.next_run_at ? [el('span', 'when', formatTime(s.next_run_at, s.tz || 'UTC')), note(s.tz || 'UTC')] : 'none',
+    contents(s.options),
     `${s.keep} files`,
   ];
 }
