@@ -76,6 +76,14 @@ describe('upload page, while jobs run', () => {
     expect(record.body.status).toBe('cancelled');
     const created = (await harness.emulator.admin.customers()).filter((c) => c.email?.startsWith('live'));
     expect(created.length).toBeLessThan(400);
+
+    // A reload (or a second look later) shows the same import in the panel, with the table's numbers.
+    await page.reload();
+    await page.locator('#import-status[data-status="cancelled"]').waitFor();
+    expect(await page.locator('#import-id').textContent()).toBe(id);
+    const again = await snapshot(page, id);
+    expect(again.panel).toBe(done.panel);
+    expect(again.table).toBe(done.table);
   });
 
   it('shows which exports a schedule started and which columns they hold, and cancels a running one', async () => {

@@ -97,6 +97,14 @@ describe('upload page', () => {
     expect(await page.locator('#token-panel').getAttribute('open')).not.toBeNull();
     // In the page's words, not the header syntax a browser user cannot type.
     expect(await page.locator('body').textContent()).not.toContain('Bearer');
+
+    // An upload says the same, and nothing is queued.
+    await page.getByLabel('CSV file').setInputFiles(harness.writeFile('tokenless.csv', 'email\nnobody@example.com\n'));
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('alert').waitFor({ state: 'visible' });
+    expect(await page.getByRole('alert').textContent()).toContain(needed);
+    const imports = await harness.api<{ data: { file_name: string }[] }>('GET', '/v1/imports');
+    expect(imports.body.data.map((r) => r.file_name)).not.toContain('tokenless.csv');
   });
 
   it('with a wrong token, says the token was rejected', async () => {
