@@ -27,6 +27,10 @@ function follow(id) {
   followedId = id;
   sessionStorage.setItem(FOLLOW_KEY, id);
 }
+function unfollow() {
+  followedId = null;
+  sessionStorage.removeItem(FOLLOW_KEY);
+}
 /** Rate meters per job id, fed at every poll; a job's rate lives as long as the tab. */
 const meters = new Map();
 function meterOf(id, value, at) {
@@ -70,14 +74,19 @@ async function refresh() {
     let followed = null;
     if (followedId && imports.status === 'fulfilled') {
       followed = imports.value.find((r) => r.id === followedId)
-        ?? (await api('GET', `/v1/imports/${encodeURIComponent(followedId)}`).catch(() => null));
+        ?? (await api('GET', `/v1/imports/${encodeURIComponent(followedId)}`).catch((err) => {
+          // Gone (another server, or Redis was flushed): stop asking every second.
+          if (err.status === 404) unfollow();
+          return null;
+        }));
     }
     // A refresh started later (after an upload or a cancel) draws newer answers: never draw older ones over them.
     if (mine !== generation) return;
     const at = Date.now();
     const meter = (r, value) => (TERMINAL.has(r.status) ? meters.get(r.id) : meterOf(r.id, value || 0, at));
     renderList($('imports-body'), imports, (r) => importRow(r, meter(r, r.counts && r.counts.processed)), 'No imports yet.');
-    if (followed) renderImportPanel(followed, meters.get(followed.id));
+    // Same instant, same value as its row's sample when it is listed: the meter is unchanged by the repeat.
+    if (followed) renderImportPanel(followed, meter(followed, followed.counts && followed.counts.processed));
     renderList($('exports-body'), exports, (r) => exportRow(r, meter(r, r.counts && r.counts.customers)), 'No exports yet.');
     renderList($('schedules-body'), schedules, scheduleRow, 'No schedules.');
     renderToken([imports, exports, schedules].find((r) => r.status === 'rejected')?.reason);
