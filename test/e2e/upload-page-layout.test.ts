@@ -29,7 +29,7 @@ async function waitFor(path: string, done: (body: Record<string, unknown>) => bo
 
 beforeAll(async () => {
   // Slow writes keep one import running while the screenshots are taken (its row has a rate and a Cancel button).
-  harness = await startPageHarness({ env: { STRIPE_WRITE_RPS: '20', STRIPE_READ_RPS: '200' } });
+  harness = await startPageHarness({ env: { STRIPE_WRITE_RPS: '10', STRIPE_READ_RPS: '200' } });
   const done = (b: Record<string, unknown>) => b.status === 'completed';
   await waitFor(`/v1/imports/${await upload(LONG_NAME, 'email,name\na@example.com,A\nb@example.com,B\n', { mode: 'upsert', dry_run: 'true' })}`, done);
   await waitFor(`/v1/imports/${await upload('people.csv', 'email,name\nc@example.com,C\nnot-an-email,D\n')}`, done);
@@ -96,7 +96,7 @@ function layoutProblems(page: Page): Promise<string[]> {
 }
 
 describe('upload page layout', () => {
-  for (const width of [1400, 400]) {
+  for (const width of [1400, 1024, 400]) {
     it(`fits a ${width} px window: nothing overflows, spills, is clipped or breaks mid-word`, async () => {
       const page = await harness.newPage(width, 900);
       await openWithToken(page, harness.baseUrl);

@@ -16,13 +16,15 @@ export class RateMeter {
   }
 
   /**
-   * Undefined until the samples span MIN_SPAN_MS: counts move in steps (a worker saves them every few rows), so two
-   * polls a second apart can show the same number and a running job would read "0.0 rows/s".
+   * Undefined until the samples span MIN_SPAN_MS and the count has moved: counts arrive in bursts (rows finish out
+   * of order, and the count only covers the rows up to the first unfinished one; seen: +50 rows, then 4 s of
+   * nothing), so a page opened in a pause would read "0.0 rows/s". A count still for the whole window is a 0 rate.
    */
   rate() {
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
     if (!first || !last || last.at - first.at < MIN_SPAN_MS) return undefined;
+    if (last.value === first.value && last.at - first.at < RATE_WINDOW_MS) return undefined;
     return Math.max(0, ((last.value - first.value) * 1000) / (last.at - first.at));
   }
 

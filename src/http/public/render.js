@@ -143,11 +143,21 @@ export function exportRow(r, meter) {
   ];
 }
 
+/** America/Argentina/Buenos_Aires may wrap after a slash (<wbr>), never inside a name. */
+function zoneName(tz) {
+  const span = el('span', 'zone');
+  tz.split('/').forEach((part, i) => {
+    if (i > 0) span.append('/', document.createElement('wbr'));
+    span.append(part);
+  });
+  return span;
+}
+
 export function scheduleRow(s) {
   return [
     code(s.id),
     el('code', 'cron', s.cron),
-    s.tz || 'UTC',
+    zoneName(s.tz || 'UTC'),
     // In the schedule's own zone (the one its cron reads in), named under the time.
     s.next_run_at ? [el('span', 'when', formatTime(s.next_run_at, s.tz || 'UTC')), note(s.tz || 'UTC')] : 'none',
     contents(s.options),
