@@ -79,6 +79,9 @@ export function pace(record, meter, value, total, unit) {
   return [rate, left && `about ${left} left`].filter(Boolean).join(' · ');
 }
 
+/** Why a job failed, under its status (the API never puts a secret there). */
+const errorText = (error) => (!error ? '' : typeof error === 'string' ? error : error.message || '');
+
 const modeText = (r) => `${r.mode}${r.dry_run ? ' · dry run' : ''}`;
 
 /** The import's id as a button that shows it in the progress panel (re-attaching after a reload or from elsewhere). */
@@ -97,7 +100,7 @@ export function importRow(r, meter) {
   return [
     followButton(r.id),
     fileName(r.file_name || ''),
-    badge(r.status, live && r.cancel_requested),
+    [badge(r.status, live && r.cancel_requested), note(errorText(r.error))],
     modeText(r),
     [el('span', 'rows', `${formatCount(c.processed)} / ${formatCount(c.total)}`), note(pace(r, meter, c.processed, c.total, 'rows'))],
     formatCount(c.failed),
@@ -134,7 +137,7 @@ export function exportRow(r, meter) {
   else if (live) file = cancelButton('export', r.id);
   return [
     code(r.id),
-    badge(r.status),
+    [badge(r.status), note(errorText(r.error)), ...(r.warnings || []).map((w) => note(`warning: ${w}`))],
     [el('span', 'customers', formatCount(customers)), note(pace(r, meter, customers, undefined, 'customers'))],
     r.schedule_id ? [el('span', 'by', 'schedule '), code(r.schedule_id)] : 'you',
     contents(r.options),
@@ -183,7 +186,7 @@ export function renderImportPanel(record, meter) {
   $('import-id').textContent = record.id;
   const cancelling = live && record.cancel_requested ? ' (cancelling: stops before its next write)' : '';
   const dry = record.dry_run ? ' (dry run: nothing written to Stripe)' : '';
-  const error = record.error ? ` — ${typeof record.error === 'string' ? record.error : record.error.message}` : '';
+  const error = record.error ? ` — ${errorText(record.error)}` : '';
   $('import-status').textContent = `Status: ${record.status}${cancelling}${dry}${error}`;
   $('import-status').dataset.status = record.status;
   const bar = $('import-bar');
