@@ -19,7 +19,7 @@ export interface PageHarness {
   emulator: TestEmulator;
   services: TestServices;
   baseUrl: string;
-  /** Uncaught exceptions of every page opened by newPage(): a test ends with none. */
+  /** Uncaught exceptions and CSP violations of every page opened by newPage(): a test ends with none. */
   pageErrors: string[];
   newPage(width: number, height?: number): Promise<Page>;
   /** Writes a file into a temporary folder removed by close(); answers its path. */
@@ -65,6 +65,10 @@ export async function startPageHarness(options: { env?: Record<string, string>; 
       const page = await context.newPage();
       await page.setViewportSize({ width, height });
       page.on('pageerror', (err) => pageErrors.push(err.message));
+      // The strict policy blocks inline styles and scripts silently, but for this console line.
+      page.on('console', (msg) => {
+        if (msg.text().includes('Content Security Policy')) pageErrors.push(msg.text());
+      });
       return page;
     },
     writeFile(name, text) {
