@@ -1,93 +1,39 @@
-import { existsSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import express from 'express';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/http/app.ts';
-import { createUiRouter } from '../../src/http/routes/ui-routes.ts';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.ts';
-import { createTestServices, type TestServices } from '../helpers/services.ts';
+import { API_TOKEN, openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const API_TOKEN = 'e2e-test-token-0123456789';
 const SCREENSHOT = '/tmp/stripe-bulk-upload-page.png';
 
-let emulator: TestEmulator;
-let services: TestServices;
-let server: Server;
-let browser: Browser;
+let harness: PageHarness;
 let page: Page;
-let baseUrl: string;
-let workDir: string;
-/** Uncaught exceptions in the page's JavaScript: every test must end with none. */
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  // Guarded, never skipped: a machine without Chromium must fail loudly, or the page would ship untested.
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium) to run the e2e tests.`);
-  }
-  emulator = await startTestEmulator();
-  services = createTestServices({ emulatorUrl: emulator.url, env: { API_TOKEN } });
-  services.startWorkers();
-  const app = express();
-  app.use(createUiRouter());
-  app.use(createApp(services));
-  server = await new Promise((done) => {
-    const s = app.listen(0, '127.0.0.1', () => done(s));
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  workDir = mkdtempSync(join(tmpdir(), 'stripe-bulk-e2e-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  harness = await startPageHarness();
+  // One tab for the file (a new one costs seconds on a busy machine); each test starts from a fresh load.
+  page = await harness.newPage(1200, 1000);
 });
 
 afterAll(async () => {
-  await page?.context().close();
-  await browser?.close();
-  server?.closeAllConnections();
-  if (server) await new Promise((done) => server.close(done));
-  await services?.close();
-  await emulator?.close();
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 beforeEach(async () => {
-  // One tab for the file (a new one costs seconds on a busy machine); each test starts from a fresh load without a token.
-  if (!page) {
-    page = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 1000 } })).newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-  }
-  await page.goto(baseUrl + '/');
-  await page.evaluate(() => sessionStorage.clear());
-  await page.reload();
-  // Without a token the API answers 401 and the page opens the token panel by itself.
-  await page.locator('#token-panel[open]').waitFor();
-  await page.getByLabel('API token (kept in this tab only)').fill(API_TOKEN);
-  await page.getByRole('button', { name: 'Use token' }).click();
-  await expect.poll(() => page.locator('#token-state').textContent()).toContain('A token is set');
+  await openWithToken(page, harness.baseUrl);
 });
 
 afterEach(() => {
-  const errors = pageErrors.splice(0);
+  const errors = harness.pageErrors.splice(0);
   expect(errors).toEqual([]);
 });
 
-function writeCsv(name: string, text: string): string {
-  const path = join(workDir, name);
-  writeFileSync(path, text);
-  return path;
-}
+const tableTexts = (p: Page) =>
+  p.locator('#imports-body, #exports-body, #schedules-body').evaluateAll((bodies) => bodies.map((b) => b.textContent?.trim()));
 
 describe('upload page', () => {
   it('uploads a CSV, shows progress and counts, and serves the results', async () => {
-    const file = writeCsv('people.csv', 'email,name\nmarie@example.com,Marie Curie\npierre@example.com,Pierre Curie\n');
+    const file = harness.writeFile('people.csv', 'email,name\nmarie@example.com,Marie Curie\npierre@example.com,Pierre Curie\n');
     await page.getByLabel('CSV file').setInputFiles(file);
     await page.getByLabel('Mode').selectOption('upsert');
     await page.getByRole('button', { name: 'Upload' }).click();
@@ -97,7 +43,9 @@ describe('upload page', () => {
     expect(await page.locator('#count-created').textContent()).toBe('2');
     expect(await page.locator('#count-failed').textContent()).toBe('0');
     expect(await page.locator('#import-bar').getAttribute('value')).toBe('2');
-    await expect.poll(() => page.locator('#imports-body').textContent()).toContain('people.csv');
+    expect(await page.locator('#imports-body').textContent()).toContain('people.csv');
+    // Over: no cancel button, no rate.
+    expect(await page.locator('#import-cancel').isHidden()).toBe(true);
 
     const results = page.getByRole('link', { name: 'Download the results CSV' });
     const [download] = await Promise.all([page.waitForEvent('download'), results.click()]);
@@ -112,7 +60,7 @@ describe('upload page', () => {
   });
 
   it("shows the server's message verbatim for a bad header", async () => {
-    const file = writeCsv('bad.csv', 'email,naem\nx@example.com,X\n');
+    const file = harness.writeFile('bad.csv', 'email,naem\nx@example.com,X\n');
     await page.getByLabel('CSV file').setInputFiles(file);
     await page.getByRole('button', { name: 'Upload' }).click();
     const box = page.getByRole('alert');
@@ -123,22 +71,53 @@ describe('upload page', () => {
     expect(await page.locator('#import-progress').isHidden()).toBe(true);
   });
 
-  it('starts a full export and offers its file', async () => {
+  it('starts a full export and offers its file, with its final size', async () => {
     await page.getByRole('button', { name: 'Start a full export' }).click();
     const link = page.locator('#exports-body a', { hasText: 'CSV' }).first();
     await link.waitFor({ timeout: 30_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-    const rows = parse(readFileSync(await download.path()), { columns: true, bom: true }) as Record<string, string>[];
-    const live = await emulator.admin.customers();
+    const bytes = readFileSync(await download.path());
+    const rows = parse(bytes, { columns: true, bom: true }) as Record<string, string>[];
+    const live = await harness.emulator.admin.customers();
     expect(rows.map((r) => r.id).sort()).toEqual(live.map((c) => c.id).sort());
+    const row = page.locator('#exports-body tr').first();
+    // Customers, as many as the file holds; the size is the downloaded file's (decimal units, as file managers show).
+    expect(await row.locator('td[data-label="Customers"]').textContent()).toBe(String(rows.length));
+    const size = bytes.length < 1000 ? `${bytes.length} B` : `${(bytes.length / 1000).toFixed(bytes.length < 10_000 ? 1 : 0)} kB`;
+    expect(await row.locator('td[data-label="File"]').textContent()).toContain(size);
+    expect(await row.textContent()).not.toMatch(/pages/i);
   });
 
-  it('without a token, says so from the API instead of failing silently', async () => {
+  it('without a token, every table says the server needs one instead of staying on Loading', async () => {
     await page.getByRole('button', { name: 'Forget' }).click();
     await page.reload();
-    const box = page.getByRole('alert');
-    await box.waitFor({ state: 'visible' });
-    expect(await box.textContent()).toContain('HTTP 401');
+    const needed = 'This server needs an API token: enter it above';
+    await expect.poll(() => tableTexts(page)).toEqual([expect.stringContaining(needed), expect.stringContaining(needed), expect.stringContaining(needed)]);
+    expect(await page.locator('#token-state').textContent()).toContain(needed);
     expect(await page.locator('#token-panel').getAttribute('open')).not.toBeNull();
+    // In the page's words, not the header syntax a browser user cannot type.
+    expect(await page.locator('body').textContent()).not.toContain('Bearer');
+
+    // An upload says the same, and nothing is queued.
+    await page.getByLabel('CSV file').setInputFiles(harness.writeFile('tokenless.csv', 'email\nnobody@example.com\n'));
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByRole('alert').waitFor({ state: 'visible' });
+    expect(await page.getByRole('alert').textContent()).toContain(needed);
+    const imports = await harness.api<{ data: { file_name: string }[] }>('GET', '/v1/imports');
+    expect(imports.body.data.map((r) => r.file_name)).not.toContain('tokenless.csv');
+  });
+
+  it('with a wrong token, says the token was rejected', async () => {
+    await page.getByLabel('API token (kept in this tab only)').fill('not-the-right-token-at-all');
+    await page.getByRole('button', { name: 'Use token' }).click();
+    const rejected = 'The token was rejected';
+    await expect.poll(() => tableTexts(page)).toEqual([expect.stringContaining(rejected), expect.stringContaining(rejected), expect.stringContaining(rejected)]);
+    expect(await page.locator('#token-state').textContent()).toContain(rejected);
+    expect(await page.locator('body').textContent()).not.toContain('Loading…');
+
+    // The right token brings the lists back.
+    await page.getByLabel('API token (kept in this tab only)').fill(API_TOKEN);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await expect.poll(() => page.locator('#exports-body').textContent()).not.toContain(rejected);
   });
 });

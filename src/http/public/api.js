@@ -15,6 +15,16 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A 401 in the page's words: the server's message names the raw header, which a person with a browser cannot send.
+ * Whether a token was sent tells "missing" from "wrong".
+ */
+export function unauthorizedMessage(sentToken) {
+  return sentToken
+    ? 'The token was rejected: check it and enter it again above (API token).'
+    : 'This server needs an API token: enter it above (API token).';
+}
+
 /** Calls the API; resolves with the JSON body or throws an ApiError carrying the HTTP status. */
 export async function api(method, path, body) {
   const headers = { accept: 'application/json' };
@@ -39,6 +49,7 @@ export async function api(method, path, body) {
   } catch {
     json = undefined;
   }
+  if (response.status === 401) throw new ApiError(unauthorizedMessage(Boolean(token)), 401);
   if (!response.ok) {
     const error = json && json.error;
     const code = error && error.code ? ` ${error.code}` : '';
@@ -62,6 +73,7 @@ export function handleTokenDownloads(showError) {
     event.preventDefault();
     try {
       const response = await fetch(anchor.getAttribute('href'), { headers: { authorization: `Bearer ${getToken()}` } });
+      if (response.status === 401) throw new ApiError(unauthorizedMessage(true), 401);
       if (!response.ok) {
         const body = await response.json().catch(() => ({}));
         throw new ApiError(`HTTP ${response.status}: ${(body.error && body.error.message) || response.statusText}`, response.status);

@@ -1,9 +1,12 @@
 // The upload page: plain JavaScript against the stripe-bulk API, no framework and no build step.
 import { api, forgetToken, getToken, handleTokenDownloads, setToken } from './api.js';
+import { RateMeter } from './format.js';
+import {
+  TERMINAL, exportRow, fillTable, importRow, renderImportPanel, scheduleRow, showTableMessage,
+} from './render.js';
 
-const POLL_MS = 1000;
-const LIST_REFRESH_MS = 5000;
-const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'expired']);
+const FAST_MS = 1000;
+const SLOW_MS = 5000;
 const $ = (id) => document.getElementById(id);
 
 function showError(err) {
@@ -16,123 +19,102 @@ function clearError() {
   $('error-text').textContent = '';
 }
 
-/** textContent everywhere: file names and messages come from users and must never become markup. */
-function cell(content) {
-  const td = document.createElement('td');
-  if (content instanceof Node) td.append(content);
-  else td.textContent = content === undefined || content === null ? '' : String(content);
-  return td;
+// ---- state: one poll feeds both the tables and the progress panel ---------------------------------------------
+const FOLLOW_KEY = 'stripe-bulk-following';
+/** The import this tab uploaded (or chose to follow); shown in the progress panel, and again after a reload. */
+let followedId = sessionStorage.getItem(FOLLOW_KEY);
+function follow(id) {
+  followedId = id;
+  sessionStorage.setItem(FOLLOW_KEY, id);
 }
-function link(href, text) {
-  const a = document.createElement('a');
-  a.href = href;
-  a.textContent = text;
-  a.setAttribute('download', '');
-  a.dataset.apiDownload = '';
-  return a;
+function unfollow() {
+  followedId = null;
+  sessionStorage.removeItem(FOLLOW_KEY);
 }
-function fillTable(tbody, rows, columns, emptyText) {
-  tbody.replaceChildren();
-  if (rows.length === 0) {
-    const tr = document.createElement('tr');
-    const td = cell(emptyText);
-    td.colSpan = columns;
-    td.className = 'muted';
-    tr.append(td);
-    tbody.append(tr);
+/** Rate meters per job id, fed at every poll; a job's rate lives as long as the tab. */
+const meters = new Map();
+function meterOf(id, value, at) {
+  let meter = meters.get(id);
+  if (!meter) meters.set(id, (meter = new RateMeter()));
+  meter.add(at, value);
+  return meter;
+}
+
+function renderToken(failure) {
+  $('token-state').textContent = failure && failure.status === 401
+    ? failure.message
+    : getToken() ? 'A token is set for this tab.' : 'No token set.';
+  $('token-state').classList.toggle('bad', Boolean(failure && failure.status === 401));
+  if (failure && failure.status === 401) $('token-panel').open = true;
+}
+
+function renderList(tbody, result, toRow, emptyText) {
+  if (result.status === 'rejected') {
+    const err = result.reason;
+    showTableMessage(tbody, err && err.status === 401 ? err.message : `Could not load this list: ${err.message || err}`, 'bad');
     return;
   }
-  for (const cells of rows) {
-    const tr = document.createElement('tr');
-    tr.append(...cells.map(cell));
-    tbody.append(tr);
+  fillTable(tbody, result.value.map(toRow), emptyText);
+}
+
+const listOf = (body) => (body && Array.isArray(body.data) ? body.data : []);
+const get = (path) => api('GET', path).then(listOf);
+
+let timer;
+let generation = 0;
+/** Fetches every list (and the followed import if the list lacks it), then redraws everything from those answers. */
+async function refresh() {
+  clearTimeout(timer);
+  const mine = ++generation;
+  let live = false;
+  try {
+    const [imports, exports, schedules] = await Promise.allSettled([
+      get('/v1/imports'), get('/v1/exports'), get('/v1/export-schedules'),
+    ]);
+    let followed = null;
+    if (followedId && imports.status === 'fulfilled') {
+      followed = imports.value.find((r) => r.id === followedId)
+        ?? (await api('GET', `/v1/imports/${encodeURIComponent(followedId)}`).catch((err) => {
+          // Gone (another server, or Redis was flushed): stop asking every second.
+          if (err.status === 404) unfollow();
+          return null;
+        }));
+    }
+    // A refresh started later (after an upload or a cancel) draws newer answers: never draw older ones over them.
+    if (mine !== generation) return;
+    const at = Date.now();
+    const meter = (r, value) => (TERMINAL.has(r.status) ? meters.get(r.id) : meterOf(r.id, value || 0, at));
+    renderList($('imports-body'), imports, (r) => importRow(r, meter(r, r.counts && r.counts.processed)), 'No imports yet.');
+    // Same instant, same value as its row's sample when it is listed: the meter is unchanged by the repeat.
+    if (followed) renderImportPanel(followed, meter(followed, followed.counts && followed.counts.processed));
+    renderList($('exports-body'), exports, (r) => exportRow(r, meter(r, r.counts && r.counts.customers)), 'No exports yet.');
+    renderList($('schedules-body'), schedules, scheduleRow, 'No schedules.');
+    renderToken([imports, exports, schedules].find((r) => r.status === 'rejected')?.reason);
+    live = [imports, exports].some((r) => r.status === 'fulfilled' && r.value.some((x) => !TERMINAL.has(x.status)));
+  } finally {
+    // Every second while something runs, so the numbers move and a finished export turns into a link soon.
+    if (mine === generation) timer = setTimeout(refresh, live ? FAST_MS : SLOW_MS);
   }
 }
-const listOf = (body) => (Array.isArray(body) ? body : body && Array.isArray(body.data) ? body.data : []);
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : '');
-const statusBadge = (status) => {
-  const span = document.createElement('span');
-  span.className = `badge status-${status}`;
-  span.textContent = status;
-  return span;
-};
 
 // ---- token -------------------------------------------------------------------------------------------------
-function renderTokenState() {
-  $('token-state').textContent = getToken() ? 'A token is set for this tab.' : 'No token set.';
-}
 $('token-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const value = $('token-input').value.trim();
   if (value) setToken(value);
   $('token-input').value = '';
-  renderTokenState();
   clearError();
-  refreshLists();
+  renderToken();
+  refresh();
 });
 $('token-forget').addEventListener('click', () => {
   forgetToken();
-  renderTokenState();
+  renderToken();
+  refresh();
 });
 $('error-dismiss').addEventListener('click', clearError);
 
 // ---- import --------------------------------------------------------------------------------------------------
-const COUNT_LABELS = [
-  ['total', 'Rows'],
-  ['processed', 'Processed'],
-  ['created', 'Created'],
-  ['updated', 'Updated'],
-  ['unchanged', 'Unchanged'],
-  ['skipped', 'Skipped'],
-  ['failed', 'Failed'],
-];
-
-function renderImport(record) {
-  const counts = record.counts || {};
-  $('import-id').textContent = record.id;
-  const dry = record.dry_run ? ' (dry run: nothing written to Stripe)' : '';
-  const error = record.error ? ` — ${typeof record.error === 'string' ? record.error : record.error.message}` : '';
-  $('import-status').textContent = `Status: ${record.status}${dry}${error}`;
-  $('import-status').dataset.status = record.status;
-  const bar = $('import-bar');
-  bar.max = Math.max(1, counts.total || 0);
-  bar.value = counts.processed || 0;
-  const dl = $('import-counts');
-  dl.replaceChildren();
-  for (const [key, label] of COUNT_LABELS) {
-    if (counts[key] === undefined) continue;
-    const dt = document.createElement('dt');
-    dt.textContent = record.dry_run && (key === 'created' || key === 'updated') ? `Would be ${key}` : label;
-    const dd = document.createElement('dd');
-    dd.textContent = String(counts[key]);
-    dd.id = `count-${key}`;
-    // A div per pair (valid inside dl) keeps each label above its number in the grid.
-    const pair = document.createElement('div');
-    if (key === 'failed' && counts.failed > 0) pair.className = 'bad';
-    pair.append(dt, dd);
-    dl.append(pair);
-  }
-  const results = $('import-results');
-  results.href = `/v1/imports/${encodeURIComponent(record.id)}/results`;
-  results.hidden = !TERMINAL.has(record.status);
-}
-
-let importTimer;
-async function followImport(id) {
-  clearTimeout(importTimer);
-  try {
-    const record = await api('GET', `/v1/imports/${encodeURIComponent(id)}`);
-    renderImport(record);
-    if (TERMINAL.has(record.status)) {
-      refreshLists();
-      return;
-    }
-  } catch (err) {
-    showError(err);
-  }
-  importTimer = setTimeout(() => followImport(id), POLL_MS);
-}
-
 $('upload-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   clearError();
@@ -151,10 +133,9 @@ $('upload-form').addEventListener('submit', async (event) => {
   button.textContent = 'Uploading…';
   try {
     const created = await api('POST', '/v1/imports', form);
-    $('import-progress').hidden = false;
-    renderImport({ counts: {}, ...created });
-    followImport(created.id);
-    refreshLists();
+    follow(created.id);
+    renderImportPanel({ counts: {}, ...created });
+    refresh();
   } catch (err) {
     showError(err);
   } finally {
@@ -163,70 +144,44 @@ $('upload-form').addEventListener('submit', async (event) => {
   }
 });
 
-// ---- lists ---------------------------------------------------------------------------------------------------
-async function refreshImports() {
-  const imports = listOf(await api('GET', '/v1/imports'));
-  const rows = imports.map((r) => {
-    const c = r.counts || {};
-    return [
-      r.id,
-      r.file_name,
-      statusBadge(r.status),
-      `${r.mode}${r.dry_run ? ' (dry run)' : ''}`,
-      `${c.processed || 0} / ${c.total || 0}`,
-      c.failed || 0,
-      link(`/v1/imports/${encodeURIComponent(r.id)}/results`, 'results.csv'),
-    ];
-  });
-  fillTable($('imports-body'), rows, 7, 'No imports yet.');
-}
+// ---- cancel (the panel's button and every running row's) -----------------------------------------------------
+document.addEventListener('click', async (event) => {
+  const button = event.target instanceof Element ? event.target.closest('button[data-cancel]') : null;
+  if (!button) return;
+  const { cancel: kind, id } = button.dataset;
+  const what = kind === 'export' ? 'Cancel export' : 'Cancel import';
+  const keeps = kind === 'export' ? 'Its partial file is deleted.' : 'Rows already written stay written; the results so far stay downloadable.';
+  if (!window.confirm(`${what} ${id}? ${keeps}`)) return;
+  button.disabled = true;
+  try {
+    await api('DELETE', `/v1/${kind === 'export' ? 'exports' : 'imports'}/${encodeURIComponent(id)}`);
+  } catch (err) {
+    showError(err);
+  }
+  refresh();
+});
 
-let exportsRunning = false;
-async function refreshExports() {
-  const exports = listOf(await api('GET', '/v1/exports'));
-  exportsRunning = exports.some((r) => !TERMINAL.has(r.status));
-  const rows = exports.map((r) => [
-    r.id,
-    statusBadge(r.status),
-    (r.counts && r.counts.customers) || 0,
-    when(r.started_at || r.created_at),
-    r.status === 'completed' ? link(`/v1/exports/${encodeURIComponent(r.id)}/file`, r.file && r.file.gzip ? 'CSV (gzip)' : 'CSV') : '',
-  ]);
-  fillTable($('exports-body'), rows, 5, 'No exports yet.');
-}
+document.addEventListener('click', async (event) => {
+  const button = event.target instanceof Element ? event.target.closest('button[data-follow]') : null;
+  if (!button) return;
+  follow(button.dataset.follow);
+  await refresh();
+  $('import-progress').scrollIntoView({ block: 'nearest' });
+});
 
-async function refreshSchedules() {
-  const schedules = listOf(await api('GET', '/v1/export-schedules'));
-  const rows = schedules.map((s) => [s.id, s.cron, s.tz || 'UTC', when(s.next_run_at)]);
-  fillTable($('schedules-body'), rows, 4, 'No schedules.');
-}
-
-let listTimer;
-async function refreshLists() {
-  clearTimeout(listTimer);
-  const tokenAtStart = getToken();
-  const results = await Promise.allSettled([refreshImports(), refreshExports(), refreshSchedules()]);
-  const failure = results.find((r) => r.status === 'rejected');
-  // Never hide a more important error (a rejected upload) behind a list refresh.
-  // A refresh sent before a token was pasted fails with 401: stale, not worth an error box.
-  if (failure && $('error-box').hidden && getToken() === tokenAtStart) showError(failure.reason);
-  // Faster while an export runs, so its row turns into a download link soon after it completes.
-  listTimer = setTimeout(refreshLists, exportsRunning ? POLL_MS : LIST_REFRESH_MS);
-}
-
+// ---- export --------------------------------------------------------------------------------------------------
 $('export-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   clearError();
   const body = $('export-gzip').checked ? { gzip: true } : {};
   try {
     await api('POST', '/v1/exports', body);
-    exportsRunning = true;
-    refreshLists();
+    refresh();
   } catch (err) {
     showError(err);
   }
 });
 
 handleTokenDownloads(showError);
-renderTokenState();
-refreshLists();
+renderToken();
+refresh();

@@ -38,7 +38,7 @@ afterAll(async () => {
 
 describe('page security headers', () => {
   it("keeps the upload page's strict policy on the page and its own files", async () => {
-    for (const path of ['/', '/app.js', '/api.js', '/style.css']) {
+    for (const path of ['/', '/app.js', '/api.js', '/format.js', '/render.js', '/style.css']) {
       for (const method of ['GET', 'HEAD']) {
         const res = await fetch(base + path, { method });
         expect(res.status, `${method} ${path}`).toBe(200);
