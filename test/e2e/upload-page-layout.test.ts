@@ -29,7 +29,8 @@ async function waitFor(path: string, done: (body: Record<string, unknown>) => bo
 
 beforeAll(async () => {
   // Slow writes keep one import running while the screenshots are taken (its row has a rate and a Cancel button).
-  harness = await startPageHarness({ env: { STRIPE_WRITE_RPS: '10', STRIPE_READ_RPS: '200' } });
+  // A schedule firing every second makes a scheduled export at once: the minimum interval is lifted for this test.
+  harness = await startPageHarness({ env: { STRIPE_WRITE_RPS: '10', STRIPE_READ_RPS: '200', EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '0' } });
   const done = (b: Record<string, unknown>) => b.status === 'completed';
   await waitFor(`/v1/imports/${await upload(LONG_NAME, 'email,name\na@example.com,A\nb@example.com,B\n', { mode: 'upsert', dry_run: 'true' })}`, done);
   await waitFor(`/v1/imports/${await upload('people.csv', 'email,name\nc@example.com,C\nnot-an-email,D\n')}`, done);

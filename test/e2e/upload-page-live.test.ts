@@ -9,7 +9,8 @@ let harness: PageHarness;
 let page: Page;
 
 beforeAll(async () => {
-  harness = await startPageHarness({ env: { STRIPE_READ_RPS: RPS, STRIPE_WRITE_RPS: RPS, STRIPE_SEARCH_RPS: RPS } });
+  // A schedule firing every second makes a scheduled export at once: the minimum interval is lifted for this test.
+  harness = await startPageHarness({ env: { STRIPE_READ_RPS: RPS, STRIPE_WRITE_RPS: RPS, STRIPE_SEARCH_RPS: RPS, EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '0' } });
   page = await harness.newPage(1400, 1000);
   // The cancel buttons ask first; this user says yes.
   page.on('dialog', (dialog) => void dialog.accept());
