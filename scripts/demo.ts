@@ -108,6 +108,9 @@ async function main(): Promise<number> {
   const base = `http://${host}:${(server.address() as AddressInfo).port}`;
   const auth: Record<string, string> = config.apiToken ? { authorization: `Bearer ${config.apiToken}` } : {};
 
+  /** The parts of `GET /v1/imports/:id` and `GET /v1/exports/:id` the demo prints. */
+  type JobJson = { status: string; counts?: Record<string, number>; file?: { bytes: number } | null };
+
   async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     const res = await fetch(`${base}${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
     const body = (await res.json()) as T & { error?: { message: string } };
@@ -115,12 +118,23 @@ async function main(): Promise<number> {
     return body;
   }
 
-  async function waitFor<T extends { status: string }>(path: string, label: string): Promise<T> {
+  /** What a user understands: rows by outcome for an import; customers, and the file's final size, for an export. */
+  function describe(record: JobJson): string {
+    const c = record.counts ?? {};
+    if ('total' in c) {
+      const outcomes = ['created', 'updated', 'unchanged', 'skipped', 'failed'].filter((k) => (c[k] ?? 0) > 0);
+      return `${c.processed ?? 0} of ${c.total} rows${outcomes.length ? `: ${outcomes.map((k) => `${c[k]} ${k}`).join(', ')}` : ''}`;
+    }
+    const file = record.file ? `, file ${record.file.bytes.toLocaleString('en')} bytes` : '';
+    return `${c.customers ?? 0} customers${file}`;
+  }
+
+  async function waitFor<T extends JobJson>(path: string, label: string): Promise<T> {
     const deadline = Date.now() + 10 * 60_000;
     let lastLine = '';
     for (;;) {
       const record = await api<T>(path);
-      const line = `${label}: ${record.status} ${JSON.stringify((record as { counts?: unknown }).counts ?? {})}`;
+      const line = `${label}: ${record.status}, ${describe(record)}`;
       // On a terminal the line is redrawn in place; in a log, one line per change.
       if (process.stdout.isTTY) process.stdout.write(`\r${line}   `);
       else if (line !== lastLine) process.stdout.write(`${line}\n`);
@@ -151,21 +165,21 @@ async function main(): Promise<number> {
     body: Readable.toWeb(createReadStream(sample)) as unknown as BodyInit,
     duplex: 'half',
   } as RequestInit);
-  const imported = await waitFor<{ status: string; counts: Record<string, number> }>(`/v1/imports/${created.id}`, `import ${created.id}`);
+  const imported = await waitFor<JobJson>(`/v1/imports/${created.id}`, `import ${created.id}`);
   const resultsFile = join(dataDir, `${created.id}.results.csv`);
   await download(`/v1/imports/${created.id}/results`, resultsFile);
-  console.log(`Import ${imported.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${JSON.stringify(imported.counts)}`);
+  console.log(`Import ${imported.status} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${describe(imported)}`);
 
   console.log('Exporting every customer …');
   const exp = await api<{ id: string }>('/v1/exports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  const exported = await waitFor<{ status: string; counts: Record<string, number> }>(`/v1/exports/${exp.id}`, `export ${exp.id}`);
+  const exported = await waitFor<JobJson>(`/v1/exports/${exp.id}`, `export ${exp.id}`);
   const exportFile = join(dataDir, `${exp.id}.csv`);
   await download(`/v1/exports/${exp.id}/file`, exportFile);
 
   console.log('\nSummary');
-  console.log(`  import ${created.id}: ${imported.status} ${JSON.stringify(imported.counts)}`);
+  console.log(`  import ${created.id}: ${imported.status}, ${describe(imported)}`);
   console.log(`  results file: ${resultsFile}`);
-  console.log(`  export ${exp.id}: ${exported.status} ${JSON.stringify(exported.counts)}`);
+  console.log(`  export ${exp.id}: ${exported.status}, ${describe(exported)}`);
   console.log(`  export file:  ${exportFile}`);
   console.log(`  Bull Board:   ${base}/admin/queues  (user ${config.board.user}, password ${boardPassword})`);
   console.log(`  Upload page:  ${base}/${config.apiToken ? '  (paste API_TOKEN in its token field)' : ''}`);
