@@ -1,5 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
-import { PartFileError } from '../../src/exports/part-files.ts';
+import { PartFileError } from './part-files.ts';
 import { describeStripeError, stripeErrorStatus } from '../../src/stripe/stripe-errors.ts';
 
 /**

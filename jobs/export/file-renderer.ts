@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
-import { resolveColumns, type ColumnPlan } from '../../src/exports/export-columns.ts';
+import { resolveColumns, type ColumnPlan } from './export-columns.ts';
 import { csvPartPath, partPath } from '../../src/exports/export-paths.ts';
-import { fileOrder, type SliceState } from '../../src/exports/slice-plan.ts';
+import { fileOrder, type SliceState } from './slice-plan.ts';
 import { openOutputFile, renderPartCsv, type OutputFile, type RenderedFile } from './render-file.ts';
 
 /** Options of {@link createFileRenderer}. */

@@ -5,8 +5,8 @@ import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { customerToRow } from '../../src/csv/index.ts';
-import { encodeCsvLine } from '../../src/exports/csv-line.ts';
-import { lineToCustomer } from '../../src/exports/customer-line.ts';
+import { encodeCsvLine } from './csv-line.ts';
+import { lineToCustomer } from './customer-line.ts';
 
 /** What the final file holds. */
 export interface RenderedFile {

@@ -1,5 +1,5 @@
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
-import type { SliceState } from '../../src/exports/slice-plan.ts';
+import type { SliceState } from './slice-plan.ts';
 import type { PageSink } from './slice-runner.ts';
 
 /**

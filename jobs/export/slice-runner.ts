@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type Stripe from 'stripe';
-import { applyPage, estimateRemaining, fileOrder, scheduleOrder, splitSlice, type SliceState } from '../../src/exports/slice-plan.ts';
-import type { CountsDelta } from '../../src/exports/slice-checkpoint.ts';
+import { applyPage, estimateRemaining, fileOrder, scheduleOrder, splitSlice, type SliceState } from './slice-plan.ts';
+import type { CountsDelta } from './slice-checkpoint.ts';
 
 /** One page as the list endpoint answers it. */
 export interface ListPage {

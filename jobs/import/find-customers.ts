@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { CreatedEmails, PendingCreate } from '../../src/imports/created-emails.ts';
+import type { CreatedEmails, PendingCreate } from './created-emails.ts';
 import { normaliseEmail } from '../../src/imports/normalise-email.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import { diffCustomer, parseCustomerRow, toCreateParams, type CustomerInput, type ImportHeader } from '../../src/csv/index.ts';
-import type { CreatedEmails } from '../../src/imports/created-emails.ts';
-import { EmailLockTimeoutError, type EmailLocks } from '../../src/imports/email-lock.ts';
+import type { CreatedEmails } from './created-emails.ts';
+import { EmailLockTimeoutError, type EmailLocks } from './email-lock.ts';
 import type { ImportMode, RowAction, RowOutcome } from '../../src/imports/import-types.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 import { describeStripeError } from '../../src/stripe/stripe-errors.ts';

@@ -1,6 +1,6 @@
 import type { ImportStore } from '../../src/imports/import-store.ts';
 import { countFieldFor, type ImportCounts, type RowOutcome } from '../../src/imports/import-types.ts';
-import { ReorderBuffer } from '../../src/imports/reorder-buffer.ts';
+import { ReorderBuffer } from './reorder-buffer.ts';
 import type { ResultsFile } from '../../src/imports/results-file.ts';
 import type { CrashHook } from './crash-points.ts';
 import { ROW_ABORTED } from './process-row.ts';

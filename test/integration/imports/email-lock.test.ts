@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmailLocks, emailLockKey, EmailLockTimeoutError } from '../../../src/imports/email-lock.ts';
+import { createEmailLocks, emailLockKey, EmailLockTimeoutError } from '../../../jobs/import/email-lock.ts';
 import { createTestRedis, deleteKeys, uniquePrefix } from '../../helpers/redis.ts';
 
 describe('per-email locks (real Redis)', () => {

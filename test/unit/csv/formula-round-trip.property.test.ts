@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cellValue, customerToRow, neutraliseFormula, parseCustomerRow, parseImportHeader, restoreFormula } from '../../../src/csv/index.ts';
-import { encodeCsvLine } from '../../../src/exports/csv-line.ts';
+import { encodeCsvLine } from '../../../jobs/export/csv-line.ts';
 import { makeCustomer } from './customer-fixture.ts';
 
 /**

@@ -2,8 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { UnrecoverableError } from 'bullmq';
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
-import { unrecoverableExportError } from '../../../jobs/export/export-failure.ts';
-import { PartFileError } from '../../../src/exports/part-files.ts';
+import { unrecoverableExportError } from '../../../../jobs/export/export-failure.ts';
+import { PartFileError } from '../../../../jobs/export/part-files.ts';
 
 const DATA_DIR = '/srv/stripe-bulk';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EXPORT_COLUMNS } from '../../../src/csv/index.ts';
-import { planColumns, resolveColumns } from '../../../src/exports/export-columns.ts';
-import { exportFileName } from '../../../src/exports/export-paths.ts';
-import { customerToLine, lineToCustomer } from '../../../src/exports/customer-line.ts';
+import { EXPORT_COLUMNS } from '../../../../src/csv/index.ts';
+import { planColumns, resolveColumns } from '../../../../jobs/export/export-columns.ts';
+import { exportFileName } from '../../../../src/exports/export-paths.ts';
+import { customerToLine, lineToCustomer } from '../../../../jobs/export/customer-line.ts';
 import type Stripe from 'stripe';
 
 describe('export columns', () => {

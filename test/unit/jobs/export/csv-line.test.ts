@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { encodeCsvLine } from '../../../src/exports/csv-line.ts';
+import { encodeCsvLine } from '../../../../jobs/export/csv-line.ts';
 
 describe('encodeCsvLine', () => {
   it('quotes only cells that need it and doubles inner quotes', () => {

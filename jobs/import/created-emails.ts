@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
-import { emailDigest } from './normalise-email.ts';
+import { emailDigest } from '../../src/imports/normalise-email.ts';
 
 /** A create that was announced (durably, before it was sent) and whose customer is not known yet. */
 export interface PendingCreate {

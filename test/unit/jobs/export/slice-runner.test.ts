@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { runSlices, type ListPage, type PageSink } from '../../../jobs/export/slice-runner.ts';
-import { fileOrder, initialSlices, pageParams, type SliceState } from '../../../src/exports/slice-plan.ts';
+import { runSlices, type ListPage, type PageSink } from '../../../../jobs/export/slice-runner.ts';
+import { fileOrder, initialSlices, pageParams, type SliceState } from '../../../../jobs/export/slice-plan.ts';
 
 /**
  * An in-memory list with the semantics of `GET /v1/customers` that matter here: newest first (created desc, then

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { exportKeys } from './export-keys.ts';
+import { exportKeys } from '../../src/exports/export-keys.ts';
 import type { SliceState } from './slice-plan.ts';
 
 /** What one committed page adds to the record's counters. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReorderBuffer } from '../../../src/imports/reorder-buffer.ts';
+import { ReorderBuffer } from '../../../../jobs/import/reorder-buffer.ts';
 
 describe('ReorderBuffer', () => {
   it('hands rows out in order however they finish', () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { abortable, abortableSleep } from './abortable-sleep.ts';
-import { emailDigest } from './normalise-email.ts';
+import { emailDigest } from '../../src/imports/normalise-email.ts';
 
 /** Options of {@link createEmailLocks}. */
 export interface EmailLockOptions {

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import type { Redis } from 'ioredis';
-import { exportKeys } from './export-keys.ts';
-import { exportDir } from './export-paths.ts';
-import { ExportStore } from './export-store.ts';
+import { exportKeys } from '../../src/exports/export-keys.ts';
+import { exportDir } from '../../src/exports/export-paths.ts';
+import { ExportStore } from '../../src/exports/export-store.ts';
 
 /**
  * Keeps the `keep` newest completed files of a schedule (by creation of their export) and deletes the older ones,

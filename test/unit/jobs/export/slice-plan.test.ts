@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPage, cutRange, estimateRemaining, fileOrder, initialSlices, pageParams, scheduleOrder, splitSlice, type SliceState } from '../../../src/exports/slice-plan.ts';
+import { applyPage, cutRange, estimateRemaining, fileOrder, initialSlices, pageParams, scheduleOrder, splitSlice, type SliceState } from '../../../../jobs/export/slice-plan.ts';
 
 const slice = (over: Partial<SliceState> = {}): SliceState => ({
   id: 0,

@@ -1,5 +1,5 @@
-import { buildExportColumns, EXPORT_COLUMNS, METADATA_PREFIX } from '../csv/columns.ts';
-import type { ExportOptions } from './export-options.ts';
+import { buildExportColumns, EXPORT_COLUMNS, METADATA_PREFIX } from '../../src/csv/columns.ts';
+import type { ExportOptions } from '../../src/exports/export-options.ts';
 
 /**
  * The header of an export, known either before the first page (`fixed`) or only once every customer has been seen

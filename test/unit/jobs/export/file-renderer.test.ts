@@ -5,11 +5,11 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileRenderer } from '../../../jobs/export/file-renderer.ts';
-import { customerToLine } from '../../../src/exports/customer-line.ts';
-import { planColumns } from '../../../src/exports/export-columns.ts';
-import { partPath, partsDir } from '../../../src/exports/export-paths.ts';
-import type { SliceState } from '../../../src/exports/slice-plan.ts';
+import { createFileRenderer } from '../../../../jobs/export/file-renderer.ts';
+import { customerToLine } from '../../../../jobs/export/customer-line.ts';
+import { planColumns } from '../../../../jobs/export/export-columns.ts';
+import { partPath, partsDir } from '../../../../src/exports/export-paths.ts';
+import type { SliceState } from '../../../../jobs/export/slice-plan.ts';
 
 const EXPORT_ID = 'exp_renderer_test';
 

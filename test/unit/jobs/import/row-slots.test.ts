@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RowSlots } from '../../../jobs/import/row-slots.ts';
+import { RowSlots } from '../../../../jobs/import/row-slots.ts';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
