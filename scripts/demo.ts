@@ -17,7 +17,7 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/logger.ts';
-import { startWorkers } from '../src/queues/start-workers.ts';
+import { startWorkers } from '../src/startup/start-workers.ts';
 import { createServices } from '../src/services.ts';
 import { startLocalRedis } from '../src/startup/local-redis.ts';
 

@@ -6,7 +6,7 @@ import { createHealthRouter } from '../http/routes/health-routes.ts';
 import { createMetricsRouter } from '../http/routes/metrics-route.ts';
 import type { KeyStatus } from '../http/routes/health-routes.ts';
 import { createLogger } from '../logger.ts';
-import { startWorkers, type RunningWorkers } from '../queues/start-workers.ts';
+import { startWorkers, type RunningWorkers } from './start-workers.ts';
 import { createApiServices, createServices, type ApiServices } from '../services.ts';
 import { checkDataDir } from './check-data-dir.ts';
 import { checkStripeKey } from './check-stripe-key.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
-import { startWorkers, type RunningWorkers } from '../../src/queues/start-workers.ts';
+import { startWorkers, type RunningWorkers } from '../../src/startup/start-workers.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { deleteKeys, testRedisUrl, uniquePrefix } from './redis.ts';
 

@@ -7,7 +7,7 @@ import { WORKER_ENTRY_ARGS, type WorkerEntry } from './worker-entry.ts';
 
 export type { WorkerEntry } from './worker-entry.ts';
 
-/** An in-process BullMQ worker for one queue, configured as src/queues/start-workers.ts does; close it in the test. */
+/** An in-process BullMQ worker for one queue, configured as src/startup/start-workers.ts does; close it in the test. */
 export function startQueueWorker(
   services: TestServices,
   queue: QueueName,

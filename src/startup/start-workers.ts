@@ -3,10 +3,10 @@ import { createExportProcessor, EXPORT_WORKER_OPTIONS } from '../../jobs/export-
 import { createImportProcessor, IMPORT_WORKER_OPTIONS } from '../../jobs/import-customers.ts';
 import { STALLED_OUT, STALLED_OUT_REASON } from '../../jobs/stalled-out.ts';
 import type { WorkerDeps } from '../deps.ts';
-import { createRedisConnection } from './connection.ts';
-import { QUEUE_NAMES, type QueueKey } from './names.ts';
-import { isRedisConnectionError } from './redis-monitor.ts';
-import { SHUTDOWN_REASON } from './requeue-on-shutdown.ts';
+import { createRedisConnection } from '../queues/connection.ts';
+import { QUEUE_NAMES, type QueueKey } from '../queues/names.ts';
+import { isRedisConnectionError } from '../queues/redis-monitor.ts';
+import { SHUTDOWN_REASON } from '../queues/requeue-on-shutdown.ts';
 
 /** One processor factory per queue; the compiler checks that every queue has one. */
 const PROCESSORS = {
