@@ -28,7 +28,7 @@ import { EXPORT_JOB_OPTIONS } from '../src/exports/export-job-data.ts';
 import { newExportId } from '../src/exports/export-ids.ts';
 import { ExportStore } from '../src/exports/export-store.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
-import { freePort } from '../test/helpers/free-port.ts';
+import { freePort } from '../dev/free-port.ts';
 import { population } from './lib/customer-population.ts';
 import { buildWorker, workerArgs, workerRuntime } from './lib/worker-entry.ts';
 

@@ -14,13 +14,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../src/emulator/index.ts';
 import { createRedisConnection } from '../src/queues/connection.ts';
-import { maxInSlidingWindow } from '../test/integration/rate-limit/grant-log.ts';
-import { freePort } from '../test/helpers/free-port.ts';
+import { maxInSlidingWindow } from '../dev/grant-log.ts';
+import { freePort } from '../dev/free-port.ts';
 
 const LIMIT = Number(process.argv[2] ?? 100);
 const SECONDS = Number(process.argv[3] ?? 10);
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const CHILD = fileURLToPath(new URL('../test/integration/rate-limit/limiter-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../dev/limiter-child.ts', import.meta.url));
 /** Requests in flight per scenario, split over its processes: well above the limit × latency product. */
 const IN_FLIGHT = 64;
 

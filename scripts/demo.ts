@@ -19,7 +19,7 @@ import { createApp } from '../src/http/app.ts';
 import { createLogger } from '../src/logger.ts';
 import { startWorkers } from '../src/startup/start-workers.ts';
 import { createServices } from '../src/services.ts';
-import { startLocalRedis } from '../src/startup/local-redis.ts';
+import { startLocalRedis } from '../dev/local-redis.ts';
 
 const serve = process.argv.includes('--serve');
 const sample = resolve(process.argv.find((a) => a.endsWith('.csv')) ?? 'samples/customers.csv');

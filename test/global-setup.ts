@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalRedis } from '../src/startup/local-redis.ts';
+import { startLocalRedis } from '../dev/local-redis.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

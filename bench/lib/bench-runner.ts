@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
-import { startLocalRedis } from '../../src/startup/local-redis.ts';
+import { startLocalRedis } from '../../dev/local-redis.ts';
 import { planRuns, SCENARIO_IDS, type ScenarioId } from '../scenarios/index.ts';
 import type { BenchContext } from './context.ts';
 import { currentLoad, describeMachine } from './machine.ts';

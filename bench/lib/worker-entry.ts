@@ -1,4 +1,4 @@
-import { buildDist, WORKER_ENTRY_ARGS } from '../../test/helpers/worker-entry.ts';
+import { buildDist, WORKER_ENTRY_ARGS } from '../../dev/worker-entry.ts';
 
 /**
  * How the benchmarks start a worker process: as production runs it, compiled (`npm run build`, then

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../src/startup/local-redis.ts';
+import { freePort } from '../../dev/free-port.ts';
 
 /**
  * A redis-server of one test that the test stops and starts again on the same port and directory, with AOF on as

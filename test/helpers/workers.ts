@@ -3,9 +3,9 @@ import { Worker, type Processor, type WorkerOptions } from 'bullmq';
 import { createRedisConnection } from '../../src/queues/connection.ts';
 import type { QueueName } from '../../src/queues/names.ts';
 import type { TestServices } from './services.ts';
-import { WORKER_ENTRY_ARGS, type WorkerEntry } from './worker-entry.ts';
+import { WORKER_ENTRY_ARGS, type WorkerEntry } from '../../dev/worker-entry.ts';
 
-export type { WorkerEntry } from './worker-entry.ts';
+export type { WorkerEntry } from '../../dev/worker-entry.ts';
 
 /** An in-process BullMQ worker for one queue, configured as src/startup/start-workers.ts does; close it in the test. */
 export function startQueueWorker(

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDist } from '../../helpers/worker-entry.ts';
+import { buildDist } from '../../../dev/worker-entry.ts';
 import { createExportHarness, idsOf, type ExportHarness } from '../exports/export-harness.ts';
 
 /**

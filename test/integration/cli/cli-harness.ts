@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createApp } from '../../../src/http/app.ts';
-import { buildDist } from '../../helpers/worker-entry.ts';
+import { buildDist } from '../../../dev/worker-entry.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
 

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../helpers/free-port.ts';
+import { freePort } from '../../../dev/free-port.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const DEMO_TIMEOUT_MS = 90_000;

@@ -3,9 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis.ts';
-import { maxInSlidingWindow } from './grant-log.ts';
+import { maxInSlidingWindow } from '../../../dev/grant-log.ts';
 
-const CHILD = fileURLToPath(new URL('./limiter-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../../../dev/limiter-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHILD_TIMEOUT_MS = 30_000;
 const spawned: ChildProcess[] = [];

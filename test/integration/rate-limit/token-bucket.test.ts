@@ -4,7 +4,7 @@ import type { RateBudget } from '../../../src/config.ts';
 import type { RequestKind } from '../../../src/rate-limit/rate-limiter.ts';
 import { createRedisRateLimiter, type SlotGrant } from '../../../src/rate-limit/token-bucket.ts';
 import { createTestRedis, deleteKeys, uniquePrefix } from '../../helpers/redis.ts';
-import { maxInSlidingWindow } from './grant-log.ts';
+import { maxInSlidingWindow } from '../../../dev/grant-log.ts';
 
 const connections: Redis[] = [];
 const prefixes: string[] = [];

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
-import { freePort } from '../../../src/startup/local-redis.ts';
+import { freePort } from '../../../dev/free-port.ts';
 import { startTestEmulator, TEST_EMULATOR_KEY, type TestEmulator } from '../../helpers/emulator.ts';
 import { spawnEntry, type EntryProcess } from '../../helpers/entry-process.ts';
 import { uniquePrefix } from '../../helpers/redis.ts';

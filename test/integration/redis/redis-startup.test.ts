@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../src/startup/local-redis.ts';
+import { freePort } from '../../../dev/free-port.ts';
 import { spawnEntry, type EntryProcess } from '../../helpers/entry-process.ts';
 
 const PASSWORD = 'hunter2-do-not-print';

@@ -9,9 +9,9 @@
  * "missedSlots": n}.
  */
 import { once } from 'node:events';
-import { createRedisConnection } from '../../../src/queues/connection.ts';
-import { createRedisRateLimiter } from '../../../src/rate-limit/token-bucket.ts';
-import { stripeErrorStatus } from '../../../src/stripe/stripe-errors.ts';
+import { createRedisConnection } from '../src/queues/connection.ts';
+import { createRedisRateLimiter } from '../src/rate-limit/token-bucket.ts';
+import { stripeErrorStatus } from '../src/stripe/stripe-errors.ts';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -26,7 +26,7 @@ const concurrency = Number(process.env.CONCURRENCY ?? '8');
 const emulatorUrl = process.env.EMULATOR_URL;
 // stripe-node is large: only the bench, which sends real requests, pays for loading it.
 const stripe = emulatorUrl
-  ? (await import('../../../src/stripe/client.ts')).createStripeClient({ secretKey: process.env.KEY ?? 'sk_test_bench', apiUrl: emulatorUrl, timeoutMs: 10_000 })
+  ? (await import('../src/stripe/client.ts')).createStripeClient({ secretKey: process.env.KEY ?? 'sk_test_bench', apiUrl: emulatorUrl, timeoutMs: 10_000 })
   : undefined;
 
 const grants: number[] = [];

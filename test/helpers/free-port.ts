@@ -1,1 +1,0 @@
-export { freePort } from '../../src/startup/local-redis.ts';
