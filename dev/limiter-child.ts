@@ -10,7 +10,7 @@
  */
 import { once } from 'node:events';
 import { createRedisConnection } from '../src/queues/connection.ts';
-import { createRedisRateLimiter } from '../src/rate-limit/token-bucket.ts';
+import { createRedisRateLimiter } from '../src/rate-limit/sliding-log-limiter.ts';
 import { stripeErrorStatus } from '../src/stripe/stripe-errors.ts';
 
 function required(name: string): string {

@@ -39,7 +39,7 @@ export function createMetrics(): Metrics {
     }),
     tokenWaitSeconds: new Counter({
       name: 'stripe_bulk_token_wait_seconds_total',
-      help: 'Time spent waiting for a token from the shared Redis bucket',
+      help: 'Time spent waiting for a send slot from the shared Redis rate limiter',
       labelNames: ['kind'],
       registers: [registry],
     }),

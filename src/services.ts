@@ -9,7 +9,7 @@ import { createApiRedisConnection, createRedisConnection } from './queues/connec
 import { QUEUE_NAMES } from './queues/names.ts';
 import { createRedisMonitor, isRedisConnectionError, type RedisMonitor } from './queues/redis-monitor.ts';
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
-import { createRedisRateLimiter } from './rate-limit/token-bucket.ts';
+import { createRedisRateLimiter } from './rate-limit/sliding-log-limiter.ts';
 import { createStripeClient } from './stripe/client.ts';
 import type { CustomerGateway } from './stripe/customer-gateway.ts';
 import { createCustomerGateway } from './stripe/throttled-customer-gateway.ts';

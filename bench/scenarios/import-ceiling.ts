@@ -40,7 +40,7 @@ export async function resetToStart(emulator: BenchEmulator, inStripe: readonly s
 }
 
 /**
- * Scenario 1: the benchmark rows imported by 1, 2 and 4 worker processes sharing one Redis bucket at the live
+ * Scenario 1: the benchmark rows imported by 1, 2 and 4 worker processes sharing one Redis rate limiter at the live
  * limits: N imports of rows/N rows at once keep N of the pool's processes busy (WORKER_CONCURRENCY=1).
  * rows/s ÷ 100, the emulator's 429s and duplicates.
  */

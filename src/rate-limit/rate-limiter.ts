@@ -3,7 +3,7 @@ export type RequestKind = 'read' | 'write' | 'search';
 
 /**
  * A limiter shared by every worker of every process that talks to one Stripe account.
- * Implemented by the Redis token bucket (token-bucket.ts).
+ * Implemented by the Redis sliding-log limiter (sliding-log-limiter.ts).
  */
 export interface RateLimiter {
   /**

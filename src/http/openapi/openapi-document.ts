@@ -38,8 +38,8 @@ function withRedisUnavailable(paths: Record<string, PathItemObject>): Record<str
 
 const DESCRIPTION = `
 stripe-bulk moves Stripe Customers in bulk: upload a CSV to import (create or upsert, with a dry run), export
-customers to CSV once or on a schedule. Jobs run on BullMQ workers sharing one Redis token bucket, so every process
-together stays under Stripe's rate limits.
+customers to CSV once or on a schedule. Jobs run on BullMQ workers sharing one Redis rate limiter (a sliding log),
+so every process together stays under Stripe's rate limits.
 
 Every \`/v1\` route takes \`Authorization: Bearer <API_TOKEN>\` when API_TOKEN is configured (without it the API is
 open, for local use). Errors always have the shape \`{"error": {"code", "message", "details"?}}\`; an unknown \`/v1\`

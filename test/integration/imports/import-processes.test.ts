@@ -4,7 +4,7 @@ import { createImportHarness, csv, exited, type ImportHarness } from './import-h
 
 const emails = (from: number, to: number, tag: string) => Array.from({ length: to - from }, (_, i) => `${tag}${from + i}@example.com`);
 
-/** Real worker processes (`src/worker.ts`) sharing one Redis: locks, the shared bucket and kill -9. */
+/** Real worker processes (`src/worker.ts`) sharing one Redis: locks, the shared rate limiter and kill -9. */
 describe('imports across worker processes', () => {
   let h: ImportHarness | undefined;
   afterEach(async () => {
@@ -40,12 +40,12 @@ describe('imports across worker processes', () => {
   it('three processes importing together never exceed the limits at the emulator', async () => {
     const limit = 40;
     h = await createImportHarness({
-      // The emulator would take far more: what it counts is what the shared bucket let through.
+      // The emulator would take far more: what it counts is what the shared rate limiter let through.
       emulator: { latencyMs: 30, jitterMs: 20 },
       // A wide window margin: on a loaded 2-core CI machine a process (a worker, or the emulator timing arrivals)
       // can be descheduled for hundreds of ms, and requests granted apart then arrive bunched. The margin
       // (RATE_WINDOW_MARGIN_MS) is the knob that absorbs it; with the default 40 ms we saw 43-57 in one second
-      // here while other suites loaded the machine. What is asserted is that only the shared bucket bounds the rate.
+      // here while other suites loaded the machine. What is asserted is that only the shared limiter bounds the rate.
       env: { WORKER_CONCURRENCY: '1', STRIPE_READ_RPS: String(limit), STRIPE_WRITE_RPS: String(limit), RATE_WINDOW_MARGIN_MS: '500' },
     });
     for (let i = 0; i < 3; i++) h.spawnWorker();

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
-import { createRedisRateLimiter } from '../../../src/rate-limit/token-bucket.ts';
+import { createRedisRateLimiter } from '../../../src/rate-limit/sliding-log-limiter.ts';
 import { createStripeClient } from '../../../src/stripe/client.ts';
 import type { CustomerGateway } from '../../../src/stripe/customer-gateway.ts';
 import { createCustomerGateway } from '../../../src/stripe/throttled-customer-gateway.ts';

@@ -2,7 +2,7 @@ import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logger.ts';
 import type { RateLimiter } from '../../../src/rate-limit/rate-limiter.ts';
-import { createRedisRateLimiter } from '../../../src/rate-limit/token-bucket.ts';
+import { createRedisRateLimiter } from '../../../src/rate-limit/sliding-log-limiter.ts';
 import { createStripeClient } from '../../../src/stripe/client.ts';
 import type { CustomerGateway } from '../../../src/stripe/customer-gateway.ts';
 import { createCustomerGateway, type StripeRequestEvent } from '../../../src/stripe/throttled-customer-gateway.ts';

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RateBudget } from '../../../src/config.ts';
 import type { RequestKind } from '../../../src/rate-limit/rate-limiter.ts';
-import { createRedisRateLimiter, type SlotGrant } from '../../../src/rate-limit/token-bucket.ts';
+import { createRedisRateLimiter, type SlotGrant } from '../../../src/rate-limit/sliding-log-limiter.ts';
 import { createTestRedis, deleteKeys, uniquePrefix } from '../../helpers/redis.ts';
 import { maxInSlidingWindow } from '../../../dev/grant-log.ts';
 
