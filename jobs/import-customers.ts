@@ -9,7 +9,7 @@ import { openResultsFile } from '../src/imports/results-file.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
 import { countRows, type RowScan } from './import/csv-records.ts';
-import { runRows } from './import/run-import.ts';
+import { runRows } from './import/run-rows.ts';
 import { SupersededRunError } from './import/results-pipeline.ts';
 
 export type { ImportJobData } from '../src/imports/import-job-data.ts';

@@ -13,8 +13,8 @@ import { SliceCheckpoint } from './slice-checkpoint.ts';
 import { fileOrder, initialSlices, pageParams, type SliceState } from './slice-plan.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 import { createProgressReporter, type ExportProgress } from './progress-reporter.ts';
-import { createFileRenderer } from './file-renderer.ts';
-import type { RenderedFile } from './render-file.ts';
+import { createFileRenderer } from './render-while-fetching.ts';
+import type { RenderedFile } from './csv-output.ts';
 import { runSearchPages } from './search-pages.ts';
 import { runSlices, type PageSink } from './slice-runner.ts';
 

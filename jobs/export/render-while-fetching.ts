@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { resolveColumns, type ColumnPlan } from './export-columns.ts';
 import { csvPartPath, partPath } from '../../src/exports/export-paths.ts';
 import { fileOrder, type SliceState } from './slice-plan.ts';
-import { openOutputFile, renderPartCsv, type OutputFile, type RenderedFile } from './render-file.ts';
+import { openOutputFile, renderPartCsv, type OutputFile, type RenderedFile } from './csv-output.ts';
 
 /** Options of {@link createFileRenderer}. */
 export interface FileRendererOptions {

@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileRenderer } from '../../../../jobs/export/file-renderer.ts';
+import { createFileRenderer } from '../../../../jobs/export/render-while-fetching.ts';
 import { customerToLine } from '../../../../jobs/export/customer-line.ts';
 import { planColumns } from '../../../../jobs/export/export-columns.ts';
 import { partPath, partsDir } from '../../../../src/exports/export-paths.ts';
