@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, stat, truncate } from 'node:fs/promises';
+import { appendFile, mkdir, stat, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** A part file shorter than its checkpoint: the data directory lost writes (another disk, a restore). */
@@ -42,11 +42,4 @@ export async function appendPart(path: string, text: string): Promise<number> {
   const data = Buffer.from(text, 'utf8');
   await appendFile(path, data);
   return data.length;
-}
-
-/** Creates an empty file (so every slice has a part, even an empty one). */
-export async function touchPart(path: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const handle = await open(path, 'a');
-  await handle.close();
 }

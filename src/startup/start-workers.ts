@@ -55,7 +55,12 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
   return {
     workers,
     async close(graceMs = 20_000) {
-      await Promise.all(workers.map((w) => w.pause(true).catch(() => undefined))).catch(() => undefined);
+      // Closing goes on even if a worker cannot pause: close() below stops it anyway.
+      await Promise.all(
+        workers.map((w) =>
+          w.pause(true).catch((err: unknown) => deps.logger.warn({ queue: w.name, err }, 'could not pause a worker before closing')),
+        ),
+      );
       for (const w of workers) w.cancelAllJobs(SHUTDOWN_REASON);
       const closing = Promise.all(workers.map((w) => w.close()));
       const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());

@@ -35,7 +35,10 @@ export const createImport: ImportHandler = async ({ deps, store }, req) => {
     try {
       await enqueueImport(deps.queues.import, { importId: id, mode: options.mode, dryRun: options.dryRun, fileName });
     } catch (err) {
-      await store.finish(id, null, 'failed', 'the import could not be queued').catch(() => undefined);
+      // The queueing error is the one the client gets; this one only tells the operator why a record stayed queued.
+      await store.finish(id, null, 'failed', 'the import could not be queued').catch((finishErr: unknown) => {
+        deps.logger.error({ importId: id, err: finishErr }, 'could not mark an import that was not queued as failed');
+      });
       throw err;
     }
     queued = true;
