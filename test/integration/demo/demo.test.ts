@@ -122,7 +122,7 @@ describe('npm run demo', () => {
       await demo.waitFor(/Serving until Ctrl-C/);
       const url = (await demo.waitFor(/export STRIPE_BULK_URL=(\S+)/))[1];
       expect(url).toBe(`http://127.0.0.1:${port}`);
-      expect(demo.output()).toContain(`export STRIPE_BULK_TOKEN=${token}`);
+      await demo.waitFor(new RegExp(`export STRIPE_BULK_TOKEN=${token}`));
       expect(demo.output()).toMatch(/import imp_\S+: completed/);
       expect(processesMarked(demo.mark).some((p) => p.endsWith('redis-server'))).toBe(true);
       expect((await fetch(`${url}/v1/imports`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
