@@ -1,6 +1,6 @@
 import { AppError } from '../../../errors.ts';
 import { exportToJson } from '../../../exports/export-record.ts';
-import type { Handler } from './handler-types.ts';
+import type { Handler } from '../../handler-types.ts';
 import { exportStore, requireExport } from './lookup.ts';
 
 /**

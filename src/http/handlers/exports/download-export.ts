@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { AppError } from '../../../errors.ts';
 import { exportDir } from '../../../exports/export-paths.ts';
-import type { Handler } from './handler-types.ts';
+import type { Handler } from '../../handler-types.ts';
 import { requireExport } from './lookup.ts';
 
 /** `GET /v1/exports/:id/file`: the CSV once complete (409 before, 410 once retention deleted it). */
@@ -25,7 +25,7 @@ export const downloadExport: Handler = async (deps, req) => {
       path: join(exportDir(deps.config.dataDir, record.id), record.fileName),
       name: record.fileName,
       contentType: gzip ? 'application/gzip' : 'text/csv; charset=utf-8',
-      bytes: record.fileBytes ?? 0,
+      length: record.fileBytes ?? 0,
     },
   };
 };

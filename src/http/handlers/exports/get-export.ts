@@ -1,5 +1,5 @@
 import { exportToJson } from '../../../exports/export-record.ts';
-import type { Handler } from './handler-types.ts';
+import type { Handler } from '../../handler-types.ts';
 import { requireExport } from './lookup.ts';
 
 /** `GET /v1/exports/:id`: status and counts (updated after every page). */

@@ -1,6 +1,6 @@
 import { parseScheduleBody } from '../../../exports/schedule-options.ts';
 import { scheduleToJson } from '../../../exports/schedule-store.ts';
-import type { Handler } from './handler-types.ts';
+import type { Handler } from '../../handler-types.ts';
 import { requireSchedule, scheduleStore } from './lookup.ts';
 
 /** `POST /v1/export-schedules`: validates the cron (BullMQ's parser, and the minimum interval), stores it and upserts the job scheduler. */

@@ -1,0 +1,14 @@
+import type { AppDeps } from '../../../deps.ts';
+import { notFound } from '../../../errors.ts';
+import { isImportId } from '../../../imports/import-paths.ts';
+import { createImportStore, type ImportStore } from '../../../imports/import-store.ts';
+import type { ImportRecord } from '../../../imports/import-types.ts';
+
+export const importStore = (deps: AppDeps): ImportStore => createImportStore(deps.redis, deps.config.queuePrefix);
+
+/** The import named by the URL, or a 404 (ids of the wrong shape never reach Redis). */
+export async function requireImport(deps: AppDeps, id: string | undefined): Promise<ImportRecord> {
+  const record = id !== undefined && isImportId(id) ? await importStore(deps).get(id) : null;
+  if (record === null) throw notFound('Import', id ?? '');
+  return record;
+}
