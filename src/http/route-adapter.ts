@@ -39,7 +39,9 @@ async function sendFile(res: Response, status: number, file: FileBody): Promise<
 export async function sendResult(res: Response, result: HandlerResult): Promise<void> {
   if ('file' in result) return sendFile(res, result.status, result.file);
   if ('stream' in result) {
-    res.status(result.status).set(result.headers);
+    // setHeader, not res.set: Express would append a charset to a Content-Type the handler chose.
+    res.status(result.status);
+    for (const [name, value] of Object.entries(result.headers)) res.setHeader(name, value);
     return pipe(res, result.stream);
   }
   if (result.headers) res.set(result.headers);
