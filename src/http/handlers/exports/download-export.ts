@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import { AppError } from '../../../errors.ts';
 import { exportDir } from '../../../exports/export-paths.ts';
 import type { Handler } from '../../handler-types.ts';
-import { requireExport } from './lookup.ts';
+import { withExport } from './lookup.ts';
 
 /** `GET /v1/exports/:id/file`: the CSV once complete (409 before, 410 once retention deleted it). */
-export const downloadExport: Handler = async (deps, req) => {
-  const record = await requireExport(deps, req.params.id);
+export const downloadExport: Handler = withExport(async (deps, _req, record) => {
   if (record.status === 'expired') {
     throw new AppError('export_expired', `Export ${record.id}'s file was deleted by its schedule's retention`, 410);
   }
@@ -28,4 +27,4 @@ export const downloadExport: Handler = async (deps, req) => {
       length: record.fileBytes ?? 0,
     },
   };
-};
+});

@@ -1,6 +1,6 @@
 import { AppError } from '../../../errors.ts';
 import type { Handler } from '../../handler-types.ts';
-import { importStore, requireImport } from './lookup.ts';
+import { importStore, withImport } from './lookup.ts';
 import { presentImport } from './present-import.ts';
 
 /**
@@ -8,8 +8,7 @@ import { presentImport } from './present-import.ts';
  * gets the cancel flag, which its job checks before every write, and answers 202 while it winds down. The
  * results written so far stay.
  */
-export const cancelImport: Handler = async (deps, req) => {
-  const record = await requireImport(deps, req.params.id);
+export const cancelImport: Handler = withImport(async (deps, _req, record) => {
   const store = importStore(deps);
   if (record.status === 'cancelled') return { status: 200, body: presentImport(record) };
   if (record.status === 'completed' || record.status === 'failed') {
@@ -24,4 +23,4 @@ export const cancelImport: Handler = async (deps, req) => {
   }
   const now = (await store.get(record.id)) ?? record;
   return { status: now.status === 'cancelled' ? 200 : 202, body: presentImport(now) };
-};
+});
