@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { AppDeps } from '../deps.ts';
-import { AppError } from '../errors.ts';
+import { AppError, errorBody } from '../errors.ts';
 import { BOARD_PATH, boardRefusal, createBoardRouter } from './board.ts';
 import { apiTokenAuth } from './middleware/api-token-auth.ts';
 import { errorHandler } from './middleware/error-handler.ts';
@@ -35,7 +35,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   } else {
     deps.logger.warn(refusal);
     app.use(BOARD_PATH, (_req, res) => {
-      res.status(503).json({ error: { code: 'board_disabled', message: refusal } });
+      res.status(503).json(errorBody('board_disabled', refusal));
     });
   }
   // After the board, whose paths it never serves; it sets the upload page's policy on the page's own files only.

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { errorBody } from '../../errors.ts';
 import { safeEqual } from './safe-equal.ts';
 
 /** HTTP basic auth for the operators' board. */
@@ -14,6 +15,6 @@ export function basicAuth(user: string, password: string, realm = 'stripe-bulk')
       }
     }
     res.setHeader('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);
-    res.status(401).json({ error: { code: 'unauthorized', message: 'The board needs BOARD_USER / BOARD_PASSWORD.' } });
+    res.status(401).json(errorBody('unauthorized', 'The board needs BOARD_USER / BOARD_PASSWORD.'));
   };
 }

@@ -1,4 +1,10 @@
+import { ERROR_CODES, type ErrorCode } from '../../errors.ts';
 import type { JsonSchema } from './openapi-types.ts';
+
+const ERROR_CODE_LIST = Object.keys(ERROR_CODES) as ErrorCode[];
+
+/** One line per code: `` `code` (status): what it means ``. */
+const ERROR_CODE_TABLE = ERROR_CODE_LIST.map((c) => `- \`${c}\` (${ERROR_CODES[c].status}): ${ERROR_CODES[c].description}`).join('\n');
 
 const check = {
   type: 'object',
@@ -19,7 +25,12 @@ export const COMMON_SCHEMAS: Record<string, JsonSchema> = {
         required: ['code', 'message'],
         additionalProperties: false,
         properties: {
-          code: { type: 'string', description: 'Stable, snake_case; scripts branch on it.', examples: ['invalid_header'] },
+          code: {
+            type: 'string',
+            enum: ERROR_CODE_LIST,
+            description: `Stable, snake_case; scripts branch on it (src/errors.ts lists them):\n${ERROR_CODE_TABLE}`,
+            examples: ['invalid_header'],
+          },
           message: { type: 'string', description: 'Says what to fix; never holds a secret.' },
           details: {
             type: 'object',

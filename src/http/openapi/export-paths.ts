@@ -3,8 +3,9 @@ import type { PathItemObject } from './openapi-types.ts';
 import { errorResponse, jsonOf, jsonResponse, ref } from './refs.ts';
 
 const invalidBody = errorResponse(
-  'The body is not valid JSON, has unknown fields or bad values, or a query Stripe search would refuse (details.problems lists them)',
-  ['invalid_request', 'invalid_json'],
+  'The body is not valid JSON, has unknown fields or bad values, or a query Stripe search would refuse (details.problems lists them); ' +
+    'or the body parser could not read the body as sent',
+  ['invalid_request', 'invalid_json', 'bad_request'],
 );
 
 /** What the JSON routes answer for a body they cannot read (src/http/middleware/json-body.ts). */

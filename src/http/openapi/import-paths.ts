@@ -56,7 +56,7 @@ export const IMPORT_PATHS: Record<string, PathItemObject> = {
           'Bad options, multipart (no `file` part, more than one file part, a file part under another name), ' +
             'encoding or CSV header; or a body cut short (the connection closed first)',
           [
-            'invalid_option', 'bad_multipart', 'missing_file', 'multiple_files', 'unexpected_file', 'upload_interrupted',
+            'invalid_request', 'bad_multipart', 'missing_file', 'multiple_files', 'unexpected_file', 'upload_interrupted',
             'not_csv', 'not_utf8', 'empty_header', 'invalid_header',
           ],
         ),

@@ -4,10 +4,10 @@ import { cancelExport } from '../handlers/exports/cancel-export.ts';
 import { createExport } from '../handlers/exports/create-export.ts';
 import { downloadExport } from '../handlers/exports/download-export.ts';
 import { getExport } from '../handlers/exports/get-export.ts';
-import type { RouteSpec } from '../handlers/exports/handler-types.ts';
+import type { RouteSpec } from '../handler-types.ts';
 import { listExports } from '../handlers/exports/list-exports.ts';
 import { createSchedule, deleteSchedule, getSchedule, listSchedules } from '../handlers/exports/schedule-handlers.ts';
-import { routerFromTable } from '../handlers/exports/send-result.ts';
+import { routerFromTable } from '../route-adapter.ts';
 
 /** Routes under `/v1/exports`. */
 export const EXPORT_ROUTES: readonly RouteSpec[] = [

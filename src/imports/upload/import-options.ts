@@ -53,7 +53,7 @@ export function parseImportOptions(query: Record<string, unknown>, fields: Recor
   }
   if (fileName !== undefined && fileName.length > 255) problems.push('file_name must be at most 255 characters');
   if (problems.length > 0) {
-    throw new AppError('invalid_option', `Invalid import options: ${problems.join('; ')}.`, 400, { problems });
+    throw new AppError('invalid_request', `Invalid import options: ${problems.join('; ')}.`, 400, { problems });
   }
   return { mode, dryRun, fileName: fileName || undefined };
 }

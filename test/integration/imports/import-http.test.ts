@@ -35,8 +35,11 @@ describe('POST /v1/imports and friends', () => {
     const latin1 = new Blob([Buffer.from('email,name\nzoe@x.com,Zo\xeb\n', 'latin1')]);
     const res = await fetch(`${h.baseUrl}/v1/imports`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: latin1 });
     await expectRejected(res, 400, /not UTF-8/);
-    await expectRejected(await h.upload('email\na@x.com\n', { mode: 'merge' }), 400, /mode must be create or upsert/);
-    await expectRejected(await h.upload('email\na@x.com\n', { dry_run: 'perhaps' }), 400, /dry_run must be true or false/);
+    // The same code as a bad export option: one code for a bad option, query parameter or body field.
+    const badMode = await expectRejected(await h.upload('email\na@x.com\n', { mode: 'merge' }), 400, /mode must be create or upsert/);
+    expect(badMode.code).toBe('invalid_request');
+    const badDryRun = await expectRejected(await h.upload('email\na@x.com\n', { dry_run: 'perhaps' }), 400, /dry_run must be true or false/);
+    expect(badDryRun.code).toBe('invalid_request');
     expect(await h.services.queues.import.getJobCounts()).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
     expect(leftovers().length).toBe(before);
     expect((await (await fetch(`${h.baseUrl}/v1/imports`)).json()).data).toEqual([]);

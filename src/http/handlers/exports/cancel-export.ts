@@ -1,14 +1,13 @@
 import { AppError } from '../../../errors.ts';
 import { exportToJson } from '../../../exports/export-record.ts';
-import type { Handler } from './handler-types.ts';
-import { exportStore, requireExport } from './lookup.ts';
+import type { Handler } from '../../handler-types.ts';
+import { exportStore, withExport } from './lookup.ts';
 
 /**
  * `DELETE /v1/exports/:id`: cancels a queued or running export. The record says cancelled at once; a queued job is
  * removed, a running one stops at its next page and deletes its working files.
  */
-export const cancelExport: Handler = async (deps, req) => {
-  const record = await requireExport(deps, req.params.id);
+export const cancelExport: Handler = withExport(async (deps, _req, record) => {
   const store = exportStore(deps);
   const before = await store.cancel(record.id);
   if (before !== 'queued' && before !== 'running') {
@@ -20,4 +19,4 @@ export const cancelExport: Handler = async (deps, req) => {
   }
   const after = await store.get(record.id);
   return { status: 200, body: exportToJson(after ?? record) };
-};
+});

@@ -3,7 +3,7 @@ import { newExportId } from '../../../exports/export-ids.ts';
 import { exportOptionsSchema, parseOrThrow } from '../../../exports/export-options.ts';
 import { exportToJson } from '../../../exports/export-record.ts';
 import { QUEUE_NAMES } from '../../../queues/names.ts';
-import type { Handler } from './handler-types.ts';
+import type { Handler } from '../../handler-types.ts';
 import { exportStore } from './lookup.ts';
 
 /** `POST /v1/exports`: validates the options, records the export and queues its job (job id = export id). */

@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { AppError } from '../../../errors.ts';
 import { exportDir } from '../../../exports/export-paths.ts';
-import type { Handler } from './handler-types.ts';
-import { requireExport } from './lookup.ts';
+import type { Handler } from '../../handler-types.ts';
+import { withExport } from './lookup.ts';
 
 /** `GET /v1/exports/:id/file`: the CSV once complete (409 before, 410 once retention deleted it). */
-export const downloadExport: Handler = async (deps, req) => {
-  const record = await requireExport(deps, req.params.id);
+export const downloadExport: Handler = withExport(async (deps, _req, record) => {
   if (record.status === 'expired') {
     throw new AppError('export_expired', `Export ${record.id}'s file was deleted by its schedule's retention`, 410);
   }
@@ -25,7 +24,7 @@ export const downloadExport: Handler = async (deps, req) => {
       path: join(exportDir(deps.config.dataDir, record.id), record.fileName),
       name: record.fileName,
       contentType: gzip ? 'application/gzip' : 'text/csv; charset=utf-8',
-      bytes: record.fileBytes ?? 0,
+      length: record.fileBytes ?? 0,
     },
   };
-};
+});

@@ -1,9 +1,6 @@
 import { exportToJson } from '../../../exports/export-record.ts';
-import type { Handler } from './handler-types.ts';
-import { requireExport } from './lookup.ts';
+import type { Handler } from '../../handler-types.ts';
+import { withExport } from './lookup.ts';
 
 /** `GET /v1/exports/:id`: status and counts (updated after every page). */
-export const getExport: Handler = async (deps, req) => {
-  const record = await requireExport(deps, req.params.id);
-  return { status: 200, body: exportToJson(record) };
-};
+export const getExport: Handler = withExport(async (_deps, _req, record) => ({ status: 200, body: exportToJson(record) }));

@@ -3,7 +3,7 @@ import { exportKeys } from '../../../exports/export-keys.ts';
 import { isExportId, isScheduleId } from '../../../exports/export-ids.ts';
 import { exportToJson } from '../../../exports/export-record.ts';
 import { newestIdsPage, parseListParams } from '../../list-params.ts';
-import type { Handler } from './handler-types.ts';
+import type { Handler } from '../../handler-types.ts';
 import { exportStore } from './lookup.ts';
 
 /** `GET /v1/exports?limit=&starting_after=&schedule_id=`: the most recent exports, newest first. */

@@ -1,7 +1,7 @@
 import { parseScheduleBody } from '../../../exports/schedule-options.ts';
 import { scheduleToJson } from '../../../exports/schedule-store.ts';
-import type { Handler } from './handler-types.ts';
-import { requireSchedule, scheduleStore } from './lookup.ts';
+import type { Handler } from '../../handler-types.ts';
+import { scheduleStore, withSchedule } from './lookup.ts';
 
 /** `POST /v1/export-schedules`: validates the cron (BullMQ's parser, and the minimum interval), stores it and upserts the job scheduler. */
 export const createSchedule: Handler = async (deps, req) => {
@@ -22,15 +22,13 @@ export const listSchedules: Handler = async (deps) => {
 };
 
 /** `GET /v1/export-schedules/:id`. */
-export const getSchedule: Handler = async (deps, req) => {
-  const schedule = await requireSchedule(deps, req.params.id);
+export const getSchedule: Handler = withSchedule(async (deps, _req, schedule) => {
   const next = await scheduleStore(deps).nextRunOf(schedule);
   return { status: 200, body: scheduleToJson(schedule, next, deps.config.exportKeepFiles) };
-};
+});
 
 /** `DELETE /v1/export-schedules/:id`: no more runs; the files of past runs stay. */
-export const deleteSchedule: Handler = async (deps, req) => {
-  const schedule = await requireSchedule(deps, req.params.id);
+export const deleteSchedule: Handler = withSchedule(async (deps, _req, schedule) => {
   await scheduleStore(deps).remove(schedule.id);
   return { status: 200, body: { id: schedule.id, object: 'export_schedule', deleted: true } };
-};
+});

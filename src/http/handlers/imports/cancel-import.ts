@@ -1,14 +1,15 @@
 import { AppError } from '../../../errors.ts';
-import type { ImportHandler } from './handler-types.ts';
-import { findImport, presentImport } from './present-import.ts';
+import type { Handler } from '../../handler-types.ts';
+import { importStore, withImport } from './lookup.ts';
+import { presentImport } from './present-import.ts';
 
 /**
  * `DELETE /v1/imports/:id`: a queued import is removed from the queue and cancelled at once (200); a running one
  * gets the cancel flag, which its job checks before every write, and answers 202 while it winds down. The
  * results written so far stay.
  */
-export const cancelImport: ImportHandler = async ({ deps, store }, req) => {
-  const record = await findImport(store, req.params.id);
+export const cancelImport: Handler = withImport(async (deps, _req, record) => {
+  const store = importStore(deps);
   if (record.status === 'cancelled') return { status: 200, body: presentImport(record) };
   if (record.status === 'completed' || record.status === 'failed') {
     throw new AppError('import_finished', `Import ${record.id} is already ${record.status}; there is nothing to cancel.`, 409);
@@ -22,4 +23,4 @@ export const cancelImport: ImportHandler = async ({ deps, store }, req) => {
   }
   const now = (await store.get(record.id)) ?? record;
   return { status: now.status === 'cancelled' ? 200 : 202, body: presentImport(now) };
-};
+});

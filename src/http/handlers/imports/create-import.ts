@@ -6,30 +6,33 @@ import { checkUploadedHeader } from '../../../imports/upload/check-header.ts';
 import { parseImportOptions } from '../../../imports/upload/import-options.ts';
 import { clientGone, receiveUpload } from '../../../imports/upload/receive-upload.ts';
 import { storageError } from '../../../imports/upload/storage-error.ts';
-import type { ImportHandler } from './handler-types.ts';
+import type { Handler } from '../../handler-types.ts';
+import { importStore } from './lookup.ts';
+import { presentCreatedImport } from './present-import.ts';
 
 /**
  * `POST /v1/imports`: streams the CSV to disk, checks its header and queues the job. Any problem answers at once
  * and leaves nothing behind: no record, no job, no file.
  */
-export const createImport: ImportHandler = async ({ deps, store }, req) => {
-  const query = req.query as Record<string, unknown>;
+export const createImport: Handler = async (deps, req) => {
+  const { query, stream } = req;
   parseImportOptions(query); // a bad query option answers 400 before the upload is read
   const id = newImportId();
   const dir = importDir(deps.config.dataDir, id);
   const path = inputPath(deps.config.dataDir, id);
+  const store = importStore(deps);
   let queued = false;
   try {
     await mkdir(dir, { recursive: true }).catch((err: unknown) => {
-      req.resume();
+      stream.resume();
       throw storageError(err) ?? err;
     });
-    const upload = await receiveUpload(req, path, deps.config.uploadMaxBytes);
+    const upload = await receiveUpload(stream, path, deps.config.uploadMaxBytes);
     const options = parseImportOptions(query, upload.fields);
     await checkUploadedHeader(path);
     // A client that closed its connection (or whose extra bytes after a short Content-Length broke it) gets no
     // answer: queue nothing for it.
-    if (req.socket.destroyed) throw clientGone();
+    if (stream.socket.destroyed) throw clientGone();
     const fileName = options.fileName ?? upload.fileName ?? 'upload.csv';
     const record = await store.create({ id, mode: options.mode, dryRun: options.dryRun, fileName, sizeBytes: upload.bytes });
     try {
@@ -43,20 +46,7 @@ export const createImport: ImportHandler = async ({ deps, store }, req) => {
     }
     queued = true;
     deps.logger.info({ importId: id, mode: options.mode, dryRun: options.dryRun, bytes: upload.bytes }, 'import queued');
-    return {
-      status: 202,
-      headers: { Location: `/v1/imports/${id}` },
-      body: {
-        id,
-        status: record.status,
-        mode: record.mode,
-        dry_run: record.dry_run,
-        file_name: record.file_name,
-        size_bytes: record.size_bytes,
-        created_at: record.created_at,
-        links: { self: `/v1/imports/${id}`, results: `/v1/imports/${id}/results` },
-      },
-    };
+    return { status: 202, headers: { Location: `/v1/imports/${id}` }, body: presentCreatedImport(record) };
   } catch (err) {
     // The client's 507 says DATA_DIR; the operator's log says where and why.
     if (err instanceof AppError && err.status === 507) {

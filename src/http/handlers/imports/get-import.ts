@@ -1,8 +1,6 @@
-import type { ImportHandler } from './handler-types.ts';
-import { findImport, presentImport } from './present-import.ts';
+import type { Handler } from '../../handler-types.ts';
+import { withImport } from './lookup.ts';
+import { presentImport } from './present-import.ts';
 
 /** `GET /v1/imports/:id`. */
-export const getImport: ImportHandler = async ({ store }, req) => {
-  const record = await findImport(store, req.params.id);
-  return { status: 200, body: presentImport(record) };
-};
+export const getImport: Handler = withImport(async (_deps, _req, record) => ({ status: 200, body: presentImport(record) }));

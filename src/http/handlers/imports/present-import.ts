@@ -1,16 +1,20 @@
-import { AppError } from '../../../errors.ts';
-import { isImportId } from '../../../imports/import-paths.ts';
-import type { ImportStore } from '../../../imports/import-store.ts';
 import type { ImportRecord } from '../../../imports/import-types.ts';
+
+/** Where an import and its results are read. */
+function importLinks(id: string): { self: string; results: string } {
+  return { self: `/v1/imports/${id}`, results: `/v1/imports/${id}/results` };
+}
 
 /** An import as the API shows it: the record plus links. */
 export function presentImport(record: ImportRecord): ImportRecord & { links: { self: string; results: string } } {
-  return { ...record, links: { self: `/v1/imports/${record.id}`, results: `/v1/imports/${record.id}/results` } };
+  return { ...record, links: importLinks(record.id) };
 }
 
-/** The record of `:id`, or a 404 AppError. */
-export async function findImport(store: ImportStore, id: unknown): Promise<ImportRecord> {
-  const record = typeof id === 'string' && isImportId(id) ? await store.get(id) : null;
-  if (!record) throw new AppError('not_found', `Import ${String(id)} does not exist.`, 404);
-  return record;
+/** The answer to an accepted upload (the `ImportCreated` schema): what was stored, before any row ran. */
+export function presentCreatedImport(record: ImportRecord): Pick<
+  ImportRecord,
+  'id' | 'status' | 'mode' | 'dry_run' | 'file_name' | 'size_bytes' | 'created_at'
+> & { links: { self: string; results: string } } {
+  const { id, status, mode, dry_run, file_name, size_bytes, created_at } = record;
+  return { id, status, mode, dry_run, file_name, size_bytes, created_at, links: importLinks(id) };
 }
