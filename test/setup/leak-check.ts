@@ -10,7 +10,9 @@ import { diffSnapshots, formatLeaks, type Leak, type ProcessSnapshot } from './l
  * Runs as a vitest setup file, so once per test file inside that file's own worker process: the comparison is within
  * the file, never against files that other workers run at the same time. The baseline is taken here, at import,
  * before the test file's module code runs; the check is an afterAll registered before the file's own hooks, which
- * vitest runs last (`sequence.hooks: 'stack'`), after the file has closed what it opened.
+ * vitest runs last (`sequence.hooks: 'stack'`), after the file has closed what it opened. vitest reuses a worker
+ * process for several files, and its own IPC pipes are open before any file starts: only the difference counts.
+ * Not seen: a grandchild orphaned by a child that exited (it is no longer our child).
  */
 
 /**
