@@ -1,4 +1,5 @@
 import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { createExportProcessor, EXPORT_WORKER_OPTIONS } from '../../jobs/export-customers.ts';
 import { createImportProcessor, IMPORT_WORKER_OPTIONS } from '../../jobs/import-customers.ts';
 import { STALLED_OUT, STALLED_OUT_REASON } from '../../jobs/stalled-out.ts';
@@ -23,12 +24,16 @@ export interface RunningWorkers {
 
 /** Starts one BullMQ worker per queue, each on its own connection (workers block on Redis). */
 export function startWorkers(deps: WorkerDeps): RunningWorkers {
+  // BullMQ closes only the connections it made itself: a connection passed in is the caller's to quit.
+  const connections: Redis[] = [];
   const workers = (Object.keys(PROCESSORS) as QueueKey[]).map((key) => {
     const { create, options } = PROCESSORS[key];
     // Each queue carries its own payload type; the table above ties them, BullMQ's Worker is untyped here.
     const processor = create(deps) as Processor;
+    const connection = createRedisConnection(deps.config.redisUrl, `stripe-bulk-worker-${key}`);
+    connections.push(connection);
     const worker = new Worker(QUEUE_NAMES[key], processor, {
-      connection: createRedisConnection(deps.config.redisUrl, `stripe-bulk-worker-${key}`),
+      connection,
       prefix: deps.config.queuePrefix,
       concurrency: deps.config.workerConcurrency,
       ...options,
@@ -67,6 +72,7 @@ export function startWorkers(deps: WorkerDeps): RunningWorkers {
       if ((await Promise.race([closing, timer])) === 'timeout') {
         await Promise.all(workers.map((w) => w.close(true)));
       }
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
 }

@@ -14,13 +14,16 @@ export function startQueueWorker(
   processor: Processor,
   options: Partial<WorkerOptions>,
 ): Worker {
+  const connection = createRedisConnection(services.config.redisUrl, `${queue}-test-worker`);
   const worker = new Worker(queue, processor, {
-    connection: createRedisConnection(services.config.redisUrl, `${queue}-test-worker`),
+    connection,
     prefix: services.config.queuePrefix,
     concurrency: services.config.workerConcurrency,
     ...options,
   });
   worker.on('error', () => undefined);
+  // BullMQ never closes a connection it was handed: quit it once the worker has closed.
+  worker.once('closed', () => void connection.quit().catch(() => connection.disconnect()));
   return worker;
 }
 

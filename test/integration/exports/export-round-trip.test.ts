@@ -1,4 +1,5 @@
 import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { createImportProcessor, IMPORT_WORKER_OPTIONS } from '../../../jobs/import-customers.ts';
@@ -31,14 +32,16 @@ const VARIED: Stripe.CustomerCreateParams[] = [
 describe('export → upsert import round trip', () => {
   let h: ExportHarness;
   let importWorker: Worker | undefined;
+  let importConnection: Redis | undefined;
 
   beforeAll(async () => {
     h = await createExportHarness({ routers: (services) => [['/v1/imports', createImportRouter(services)]] });
     for (const params of VARIED) await h.emulator.stripe.customers.create(params);
     await h.emulator.admin.seed({ count: 200, template: { email: 'seed{i}@example.com', name: 'Seed {i}', metadata: { n: '{i}' }, created: 1_700_000_000 }, createdStep: 30 });
     h.startWorker();
+    importConnection = createRedisConnection(h.services.config.redisUrl, 'round-trip-import-worker');
     importWorker = new Worker(QUEUE_NAMES.import, createImportProcessor(h.services), {
-      connection: createRedisConnection(h.services.config.redisUrl, 'round-trip-import-worker'),
+      connection: importConnection,
       prefix: h.services.config.queuePrefix,
       ...IMPORT_WORKER_OPTIONS,
     });
@@ -46,6 +49,8 @@ describe('export → upsert import round trip', () => {
   });
   afterAll(async () => {
     await importWorker?.close(true);
+    // BullMQ does not close a connection it was handed.
+    await importConnection?.quit();
     await h?.close();
   });
 
