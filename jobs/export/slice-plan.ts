@@ -198,17 +198,6 @@ export function pageParams(
   return params;
 }
 
-/**
- * The order in which slices get the free request slots: longest known chain of pages first, so the export does not
- * end waiting on one slice read page after page. Slices in a burst first (their rest is a sequence nothing can
- * split), then slices never read (fresh pieces of a split, each worth at least a few pages), then by estimated
- * customers left; file order breaks ties.
- */
-export function scheduleOrder(slices: Iterable<SliceState>): SliceState[] {
-  const rank = (s: SliceState) => (s.burst === true ? 0 : s.cursor === null ? 1 : 2);
-  return fileOrder(slices).sort((a, b) => rank(a) - rank(b) || estimateRemaining(b) - estimateRemaining(a));
-}
-
 /** Slices in file order: newest range first. */
 export function fileOrder(slices: Iterable<SliceState>): SliceState[] {
   return [...slices].sort((a, b) => b.gte - a.gte || b.lte - a.lte || a.id - b.id);

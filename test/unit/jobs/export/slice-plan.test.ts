@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyPage, cutRange, estimateRemaining, fileOrder, initialSlices, pageParams, scheduleOrder, splitSlice, type SliceState } from '../../../../jobs/export/slice-plan.ts';
+import { applyPage, cutRange, estimateRemaining, fileOrder, initialSlices, pageParams, splitSlice, type SliceState } from '../../../../jobs/export/slice-plan.ts';
+import { scheduleOrder } from '../../../../jobs/export/slice-policy.ts';
 
 const slice = (over: Partial<SliceState> = {}): SliceState => ({
   id: 0,
