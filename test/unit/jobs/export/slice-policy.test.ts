@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SliceState } from '../../../../jobs/export/slice-plan.ts';
-import { MIN_SPLIT_CUSTOMERS, nextSplit, slicesToFetch, subdivide, takePage } from '../../../../jobs/export/slice-policy.ts';
+import { MIN_SPLIT_CUSTOMERS, nextSplit, scheduleOrder, slicesToFetch, subdivide, takePage } from '../../../../jobs/export/slice-policy.ts';
 
 /**
  * A slice over `[gte, lte]` that has read `customers` down to `lastCreated`: estimateRemaining is
@@ -87,6 +87,17 @@ describe('takePage: what of a page is still the slice’s own', () => {
 });
 
 describe('slicesToFetch: which slice gets a free page permit first', () => {
+  it('schedules bursts first, then slices never read, then the most customers left', () => {
+    const order = scheduleOrder([
+      read(1, 0, 99, 90, 100), // ~900 left
+      read(2, 100, 199, 190, 10), // ~90 left
+      fresh(3, 200, 299),
+      read(4, 300, 399, 350, 100, { burst: true }),
+      fresh(5, 400, 499),
+    ]);
+    expect(order.map((s) => s.id)).toEqual([4, 5, 3, 1, 2]);
+  });
+
   it('bursts first, then never-read slices, then the most left; never more than inFlight with those in flight', () => {
     const plan = [read(0, 0, 99, 90, 20), fresh(1, 100, 199), read(2, 200, 299, 250, 10, { burst: true }), big(3)];
     expect(slicesToFetch(plan, new Set(), 4, 0).fetch.map((s) => s.id)).toEqual([2, 1, 3, 0]);
