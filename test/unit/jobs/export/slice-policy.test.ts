@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SliceState } from '../../../../jobs/export/slice-plan.ts';
 import { MIN_SPLIT_CUSTOMERS, nextSplit, scheduleOrder, slicesToFetch, subdivide, takePage } from '../../../../jobs/export/slice-policy.ts';
@@ -110,5 +111,41 @@ describe('slicesToFetch: which slice gets a free page permit first', () => {
     expect(slicesToFetch(plan, new Set(), 4, 1_000)).toEqual({ fetch: [plan[1]], wakeAt: 5_000 });
     expect(slicesToFetch(plan, new Set(), 4, 5_000).fetch.map((s) => s.id)).toEqual([0, 1]);
     expect(slicesToFetch([fresh(0, 0, 99)], new Set([0]), 4, 0)).toEqual({ fetch: [], wakeAt: Infinity });
+  });
+});
+
+describe('subdivide, for any plan', () => {
+  it('covers the same seconds exactly once, with unique ids, and never splits past 2 × inFlight unfinished slices', () => {
+    const specArb = fc.record({
+      width: fc.integer({ min: 1, max: 5_000 }),
+      read: fc.integer({ min: 0, max: 4_999 }),
+      customers: fc.integer({ min: 0, max: 5_000 }),
+      done: fc.boolean(),
+    });
+    const planArb = fc.array(specArb, { minLength: 1, maxLength: 12 });
+    fc.assert(
+      fc.property(planArb, fc.integer({ min: 1, max: 32 }), (specs, inFlight) => {
+        let top = 1_000_000;
+        const plan = specs.map((spec, id): SliceState => {
+          const lte = top;
+          const gte = lte - spec.width + 1;
+          top = gte - 1;
+          const lastCreated = Math.max(gte, lte - Math.min(spec.read, spec.width - 1));
+          return spec.customers === 0 ? fresh(id, gte, lte, { done: spec.done }) : read(id, gte, lte, lastCreated, spec.customers, { done: spec.done });
+        });
+        const { changed, nextId } = subdivide(plan, inFlight, plan.length);
+        const after = new Map(plan.map((s) => [s.id, s]));
+        for (const s of changed) after.set(s.id, s);
+        const seconds = (slices: Iterable<SliceState>) => [...slices].reduce((sum, s) => sum + (s.lte - s.gte + 1), 0);
+        expect(seconds(after.values())).toBe(seconds(plan));
+        const sorted = [...after.values()].sort((a, b) => b.gte - a.gte);
+        sorted.slice(1).forEach((s, i) => expect(s.lte).toBe(sorted[i]!.gte - 1));
+        expect(nextId).toBe(after.size);
+        const openBefore = plan.filter((s) => !s.done).length;
+        const openAfter = [...after.values()].filter((s) => !s.done).length;
+        if (openAfter > openBefore) expect(openAfter).toBeLessThanOrEqual(2 * inFlight);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
