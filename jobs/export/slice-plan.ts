@@ -7,7 +7,7 @@
  *   (`starting_after`); a slice owns one part file. Slices never overlap, so no customer can be read twice.
  * - split: when fewer slices are unfinished than pages may be in flight, the slice with the most customers left
  *   (estimated from the density it has seen) gives away the older part of its REMAINING range `[gte, lastCreated]`:
- *   the range is cut into equal pieces (two: binary subdivision; more when many slots are free, so the export
+ *   the range is cut into equal pieces (two: binary subdivision; more when many page permits are free, so the export
  *   reaches its concurrency in one round trip), the slice keeps the newest piece and goes on with its cursor (so no
  *   page is wasted), the older pieces become new slices.
  *   The boundary second `lastCreated` stays whole inside the slice that holds the cursor: customers sharing that
@@ -75,7 +75,7 @@ export interface FirstPlanOptions {
  * The first plan of an export over `[gte, lte]`. Nothing is known of the density yet, so the range is cut at fixed
  * ages counted back from its top (FIRST_PLAN_CUTS): the export starts with several pages in flight instead of one,
  * and narrow recent slices where accounts usually grow fastest. Then, up to `pieces` slices (the pages in flight),
- * the widest slice within the last three years is halved, so the first round trip already fills the slots; the
+ * the widest slice within the last three years is halved, so the first round trip already uses every page permit; the
  * open-ended slice older than three years is left whole (an account is rarely that old, and every empty slice
  * costs a request). Subdivision takes over once pages show the density.
  * When `lte` is the current second (`snapshotSecond`), that second gets a slice of its own that waits until the
@@ -196,17 +196,6 @@ export function pageParams(
   if (slice.cursor !== null) params.starting_after = slice.cursor;
   if (email !== undefined) params.email = email;
   return params;
-}
-
-/**
- * The order in which slices get the free request slots: longest known chain of pages first, so the export does not
- * end waiting on one slice read page after page. Slices in a burst first (their rest is a sequence nothing can
- * split), then slices never read (fresh pieces of a split, each worth at least a few pages), then by estimated
- * customers left; file order breaks ties.
- */
-export function scheduleOrder(slices: Iterable<SliceState>): SliceState[] {
-  const rank = (s: SliceState) => (s.burst === true ? 0 : s.cursor === null ? 1 : 2);
-  return fileOrder(slices).sort((a, b) => rank(a) - rank(b) || estimateRemaining(b) - estimateRemaining(a));
 }
 
 /** Slices in file order: newest range first. */

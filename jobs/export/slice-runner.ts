@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type Stripe from 'stripe';
-import { applyPage, estimateRemaining, fileOrder, scheduleOrder, splitSlice, type SliceState } from './slice-plan.ts';
+import { fileOrder, type SliceState } from './slice-plan.ts';
+import { MIN_SPLIT_CUSTOMERS, slicesToFetch, subdivide, takePage } from './slice-policy.ts';
 import type { CountsDelta } from './slice-checkpoint.ts';
 
 /** One page as the list endpoint answers it. */
@@ -20,17 +21,11 @@ export interface PageSink {
   checkpoint(slices: SliceState[], delta: CountsDelta): Promise<void>;
 }
 
-/**
- * A slice is split only when it has at least this many customers left (estimated): every split adds one partial
- * page at the end of each half, so splitting small slices would spend read budget on nearly empty pages.
- */
-export const MIN_SPLIT_CUSTOMERS = 300;
-
 /** Options of {@link runSlices}. */
 export interface SliceRunnerOptions {
   /** The plan: fresh, or loaded from the checkpoint (done slices are skipped). */
   slices: SliceState[];
-  /** Pages in flight at most; also the number of slices subdivision aims for. */
+  /** Pages in flight at most (the page permits); also the number of slices subdivision aims for. */
   inFlight: number;
   /** Override of {@link MIN_SPLIT_CUSTOMERS} (tests split small data sets). */
   minSplitCustomers?: number;
@@ -40,192 +35,150 @@ export interface SliceRunnerOptions {
   now?: () => number;
 }
 
+interface Arrival {
+  sliceId: number;
+  page: ListPage;
+}
+
 /**
  * Fetches every slice to the end, at most `inFlight` pages at once and one page at a time per slice (a slice is
  * one cursor). Pages are committed in batches: whatever arrived while the previous checkpoint was being written.
- * Slices with many customers left give away the older pieces of their remaining range (see split) — even a slice
- * whose next page is in flight: that page's customers below the slice's new lower bound are dropped when it arrives
- * (the new slice reads them) and the slice ends there. Free slots go to the longest chains first (scheduleOrder).
+ * After each page the plan is subdivided and free page permits are handed out as slice-policy.ts decides (a slice
+ * may be split while its next page is in flight: takePage drops what is no longer its own).
  * Rejects with the first fetch or commit error (after the pages in flight settle), or with the signal's reason.
  */
 export function runSlices(options: SliceRunnerOptions): Promise<SliceState[]> {
-  const now = options.now ?? Date.now;
-  const minSplit = options.minSplitCustomers ?? MIN_SPLIT_CUSTOMERS;
-  const all = new Map<number, SliceState>(options.slices.map((s) => [s.id, s]));
-  let nextId = Math.max(-1, ...options.slices.map((s) => s.id)) + 1;
-  const running = new Set<number>();
-  const controller = new AbortController();
-  // Every request in flight listens to this signal (the limiter, the gateway): more than Node's default of 10.
-  setMaxListeners(0, controller.signal);
-  let failure: { error: unknown } | undefined;
-  const onAbort = () => {
-    failure ??= { error: options.signal?.reason };
-    controller.abort(options.signal?.reason);
+  return new Promise<SliceState[]>((resolve, reject) => new SliceScheduler(options, resolve, reject).pump());
+}
+
+/** The event loop of one runSlices call: fetches, group commits, timers and the first failure. */
+class SliceScheduler {
+  private readonly all: Map<number, SliceState>;
+  private nextId: number;
+  private readonly fetching = new Set<number>();
+  private readonly controller = new AbortController();
+  private failure: { error: unknown } | undefined;
+  private arrived: Arrival[] = [];
+  private committing = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly options: SliceRunnerOptions,
+    private readonly resolve: (slices: SliceState[]) => void,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.all = new Map(options.slices.map((s) => [s.id, s]));
+    this.nextId = Math.max(-1, ...options.slices.map((s) => s.id)) + 1;
+    // Every request in flight listens to this signal (the limiter, the gateway): more than Node's default of 10.
+    setMaxListeners(0, this.controller.signal);
+    if (options.signal?.aborted) this.onAbort();
+    else options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private readonly onAbort = (): void => {
+    this.failure ??= { error: this.options.signal?.reason };
+    this.controller.abort(this.options.signal?.reason);
   };
-  if (options.signal?.aborted) onAbort();
-  else options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  let arrived: Array<{ sliceId: number; page: ListPage }> = [];
-  let committing = false;
-  let timer: NodeJS.Timeout | undefined;
-  const unfinished = () => [...all.values()].filter((s) => !s.done);
-
-  /**
-   * Splits the slices with the most work left; answers the ids it changed. While slots are free, the biggest slice
-   * is cut into one piece per free slot. When every slot is taken, a slice estimated to hold more than its share of
-   * what is left (1/inFlight) is still halved, up to 2 × inFlight unfinished slices: read one page per round trip,
-   * it would otherwise finish after all the others and leave the end of the export to a single cursor.
-   */
-  const split = (): number[] => {
-    const changed: number[] = [];
-    for (;;) {
-      const open = unfinished();
-      const spare = options.inFlight - open.length;
-      let best: SliceState | undefined;
-      let bestEstimate = minSplit;
-      let total = 0;
-      for (const candidate of open) {
-        const estimate = estimateRemaining(candidate);
-        total += estimate;
-        if (estimate >= bestEstimate) {
-          best = candidate;
-          bestEstimate = estimate;
-        }
-      }
-      if (best === undefined) break;
-      let pieces: number;
-      if (spare > 0) {
-        // As many pieces as free slots (plus the slice's own), each with at least half the split threshold.
-        pieces = Math.min(spare + 1, Math.floor(bestEstimate / (minSplit / 2)));
-      } else {
-        if (open.length >= 2 * options.inFlight || bestEstimate * options.inFlight <= total) break;
-        pieces = 2;
-      }
-      const parts = splitSlice(best, pieces, nextId);
-      if (parts === null) break;
-      nextId += parts.created.length;
-      all.set(parts.kept.id, parts.kept);
-      changed.push(parts.kept.id);
-      for (const created of parts.created) {
-        all.set(created.id, created);
-        changed.push(created.id);
-      }
+  /** Starts what the policy allows now, arms a timer for slices not ready yet, or finishes. */
+  readonly pump = (): void => {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
     }
-    return changed;
+    if (this.failure === undefined && this.controller.signal.aborted) this.failure = { error: this.controller.signal.reason };
+    if (this.failure !== undefined) {
+      if (this.fetching.size === 0 && !this.committing) this.finish();
+      return;
+    }
+    const t = this.now();
+    const { fetch, wakeAt } = slicesToFetch(this.unfinished(), this.fetching, this.options.inFlight, t);
+    for (const slice of fetch) this.launch(slice);
+    if (this.fetching.size === 0 && !this.committing && wakeAt === Infinity) this.finish();
+    else if (wakeAt !== Infinity) this.timer = setTimeout(this.pump, Math.max(1, wakeAt - t));
   };
 
-  /** Applies one page to the plan (synchronously, so the plan is never seen half-changed). */
-  const apply = (sliceId: number, page: ListPage): { customers: Stripe.Customer[]; changed: number[] } => {
-    const slice = all.get(sliceId);
-    if (slice === undefined) throw new Error(`slice ${sliceId} vanished`);
-    // The slice may have been split while this page was in flight: keep only what is still its own.
-    const customers = page.data.filter((c) => c.created >= slice.gte && c.created <= slice.lte);
-    const first = customers[0];
-    const last = customers[customers.length - 1];
-    all.set(
-      sliceId,
-      applyPage(slice, {
-        count: customers.length,
-        hasMore: page.has_more,
-        truncated: customers.length < page.data.length,
-        ...(first && { firstCreated: first.created }),
-        last: last && { id: last.id, created: last.created },
-      }),
+  private unfinished(): SliceState[] {
+    return [...this.all.values()].filter((s) => !s.done);
+  }
+
+  private finish(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    if (this.failure !== undefined) this.reject(this.failure.error);
+    else this.resolve(fileOrder(this.all.values()));
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= { error };
+    this.controller.abort(error);
+  }
+
+  private launch(slice: SliceState): void {
+    this.fetching.add(slice.id);
+    this.options.fetchPage(slice, this.controller.signal).then(
+      (page) => {
+        this.arrived.push({ sliceId: slice.id, page });
+        this.flush();
+      },
+      (error: unknown) => {
+        this.fetching.delete(slice.id);
+        this.fail(error);
+        this.pump();
+      },
     );
-    return { customers, changed: [sliceId, ...split()] };
-  };
+  }
 
-  const commitBatch = async (batch: Array<{ sliceId: number; page: ListPage }>) => {
-    const applied = batch.map(({ sliceId, page }) => ({ sliceId, ...apply(sliceId, page) }));
-    const written = await Promise.all(applied.map((a) => options.sink.write(a.sliceId, a.customers)));
+  /** Commits whatever arrived, unless a commit is under way (its end flushes again). */
+  private flush(): void {
+    if (this.committing || this.arrived.length === 0) return;
+    this.committing = true;
+    const batch = this.arrived;
+    this.arrived = [];
+    const done = () => {
+      this.committing = false;
+      for (const { sliceId } of batch) this.fetching.delete(sliceId);
+      this.flush();
+      this.pump();
+    };
+    if (this.failure !== undefined) return done();
+    this.commitBatch(batch).then(done, (error: unknown) => {
+      this.fail(error);
+      done();
+    });
+  }
+
+  /** Applies one page to the plan, then subdivides (synchronously, so the plan is never seen half-changed). */
+  private apply(sliceId: number, page: ListPage): { customers: Stripe.Customer[]; changed: number[] } {
+    const slice = this.all.get(sliceId);
+    if (slice === undefined) throw new Error(`slice ${sliceId} vanished`);
+    const taken = takePage(slice, page);
+    this.all.set(sliceId, taken.slice);
+    const minSplit = this.options.minSplitCustomers ?? MIN_SPLIT_CUSTOMERS;
+    const split = subdivide([...this.all.values()], this.options.inFlight, this.nextId, minSplit);
+    this.nextId = split.nextId;
+    for (const changed of split.changed) this.all.set(changed.id, changed);
+    return { customers: taken.customers, changed: [sliceId, ...split.changed.map((s) => s.id)] };
+  }
+
+  private async commitBatch(batch: Arrival[]): Promise<void> {
+    const applied = batch.map(({ sliceId, page }) => ({ sliceId, ...this.apply(sliceId, page) }));
+    const written = await Promise.all(applied.map((a) => this.options.sink.write(a.sliceId, a.customers)));
     const delta = { customers: 0, pages: applied.length, bytes: 0 };
     const changed = new Set<number>();
     applied.forEach((a, i) => {
-      const slice = all.get(a.sliceId)!;
+      const slice = this.all.get(a.sliceId)!;
       const bytes = written[i] ?? 0;
-      all.set(a.sliceId, { ...slice, bytes: slice.bytes + bytes });
+      this.all.set(a.sliceId, { ...slice, bytes: slice.bytes + bytes });
       delta.customers += a.customers.length;
       delta.bytes += bytes;
       for (const id of a.changed) changed.add(id);
     });
-    await options.sink.checkpoint(
-      [...changed].map((id) => all.get(id)!),
+    await this.options.sink.checkpoint(
+      [...changed].map((id) => this.all.get(id)!),
       delta,
     );
-  };
-
-  return new Promise<SliceState[]>((resolve, reject) => {
-    const finish = () => {
-      if (timer !== undefined) clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-      if (failure !== undefined) reject(failure.error);
-      else resolve(fileOrder(all.values()));
-    };
-
-    const fail = (error: unknown) => {
-      failure ??= { error };
-      controller.abort(error);
-    };
-
-    const pump = () => {
-      if (timer !== undefined) {
-        clearTimeout(timer);
-        timer = undefined;
-      }
-      if (failure === undefined && controller.signal.aborted) failure = { error: controller.signal.reason };
-      if (failure !== undefined) {
-        if (running.size === 0 && !committing) finish();
-        return;
-      }
-      const t = now();
-      let wakeAt = Infinity;
-      // Longest chain of pages first (see scheduleOrder) when more slices wait than slots are free.
-      for (const slice of scheduleOrder(unfinished())) {
-        if (running.size >= options.inFlight) break;
-        if (running.has(slice.id)) continue;
-        if (slice.readyAt !== undefined && slice.readyAt > t) {
-          wakeAt = Math.min(wakeAt, slice.readyAt);
-          continue;
-        }
-        launch(slice);
-      }
-      if (running.size === 0 && !committing && wakeAt === Infinity) finish();
-      else if (wakeAt !== Infinity) timer = setTimeout(pump, Math.max(1, wakeAt - t));
-    };
-
-    const flush = () => {
-      if (committing || arrived.length === 0) return;
-      committing = true;
-      const batch = arrived;
-      arrived = [];
-      const done = () => {
-        committing = false;
-        for (const { sliceId } of batch) running.delete(sliceId);
-        flush();
-        pump();
-      };
-      if (failure !== undefined) return done();
-      commitBatch(batch).then(done, (error: unknown) => {
-        fail(error);
-        done();
-      });
-    };
-
-    const launch = (slice: SliceState) => {
-      running.add(slice.id);
-      options.fetchPage(slice, controller.signal).then(
-        (page) => {
-          arrived.push({ sliceId: slice.id, page });
-          flush();
-        },
-        (error: unknown) => {
-          running.delete(slice.id);
-          fail(error);
-          pump();
-        },
-      );
-    };
-
-    pump();
-  });
+  }
 }

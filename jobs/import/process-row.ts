@@ -8,7 +8,7 @@ import { describeStripeError } from '../../src/stripe/stripe-errors.ts';
 import type { CrashHook } from './crash-points.ts';
 import { normaliseEmail } from '../../src/imports/normalise-email.ts';
 import { findCustomersByEmail, type EmailMatches } from './find-customers.ts';
-import type { RowSlot } from './row-slots.ts';
+import type { RowPermit } from './row-permits.ts';
 
 /** What processing one row needs; shared by every row of one run. */
 export interface RowContext {
@@ -41,12 +41,12 @@ function emailCell(header: ImportHeader, cells: string[]): string {
 }
 
 /**
- * Processes one row while holding `slot` (parked while it waits for an email lock; the caller calls done()).
+ * Processes one row while holding `permit` (parked while it waits for an email lock; the caller calls done()).
  * Never throws: every problem is the row's outcome.
  */
 export async function processRow(
   ctx: RowContext,
-  slot: RowSlot,
+  permit: RowPermit,
   row: number,
   cells: string[],
 ): Promise<RowOutcome | typeof ROW_ABORTED> {
@@ -55,7 +55,7 @@ export async function processRow(
   const outcome = (action: RowAction, customerId = '', message = ''): RowOutcome => ({ row, email, action, customerId, message });
   if (!parsed.ok) return outcome('failed', '', parsed.errors.join('; '));
   try {
-    return parsed.input.id ? await byId(ctx, parsed.input, parsed.input.id, outcome, row) : await byEmail(ctx, slot, parsed.input, email, outcome, row);
+    return parsed.input.id ? await byId(ctx, parsed.input, parsed.input.id, outcome, row) : await byEmail(ctx, permit, parsed.input, email, outcome, row);
   } catch (err) {
     if (ctx.signal.aborted) return ROW_ABORTED;
     if (err instanceof EmailLockTimeoutError) return outcome('failed', '', err.message);
@@ -90,7 +90,7 @@ async function byId(ctx: RowContext, input: CustomerInput, id: string, outcome: 
 /** The Idempotency-Key of a row's create: the same on a retry, a resumed run, or a replay by another row. */
 const createKey = (ctx: RowContext, row: number) => `${ctx.importId}:${row}`;
 
-async function byEmail(ctx: RowContext, slot: RowSlot, input: CustomerInput, email: string, outcome: Outcome, row: number) {
+async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput, email: string, outcome: Outcome, row: number) {
   const ownKey = createKey(ctx, row);
   const find = (resolvePending: boolean) =>
     findCustomersByEmail(ctx.gateway, ctx.registry, email, { signal: ctx.signal, resolvePending, onLookup: () => ctx.crash('after-lookup', row) });
@@ -100,10 +100,10 @@ async function byEmail(ctx: RowContext, slot: RowSlot, input: CustomerInput, ema
     if (found.customers.length === 0) return outcome('would_create');
   } else {
     // From look-up to create no other row of any import may create this email: the second one then finds ours.
-    const lock = await ctx.locks.acquire(email, { signal: ctx.signal, onWait: () => slot.park() });
+    const lock = await ctx.locks.acquire(email, { signal: ctx.signal, onWait: () => permit.park() });
     try {
       ctx.crash('after-lock', row);
-      await slot.unpark();
+      await permit.unpark();
       found = await find(true);
       ctx.crash('after-find', row);
       if (found.customers.length === 0) {

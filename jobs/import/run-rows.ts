@@ -9,11 +9,12 @@ import type { ImportStore, RunStart } from '../../src/imports/import-store.ts';
 import type { ImportCounts, RowOutcome } from '../../src/imports/import-types.ts';
 import type { ResultsFile } from '../../src/imports/results-file.ts';
 import type { Logger } from '../../src/logger.ts';
-import { crashHookFor } from './crash-points.ts';
+import { crashHookFor, type CrashHook } from './crash-points.ts';
 import { openCsvRecords } from './csv-records.ts';
 import { processRow, type RowContext } from './process-row.ts';
 import { ResultsPipeline } from './results-pipeline.ts';
-import { RowSlots } from './row-slots.ts';
+import { RowPermits } from './row-permits.ts';
+import { RowWindow } from './row-window.ts';
 
 /** How a run ended. */
 export type RunEnd = 'completed' | 'cancelled' | 'aborted';
@@ -39,26 +40,38 @@ const CANCEL_POLL_MS = 500;
 const CANCEL_GRACE_MS = 10_000;
 
 /**
- * Streams the rows of the file through processRow, up to config.importRowsInFlight at once and never more than
- * 4 × that past the first unfinished row (which bounds the reorder buffer), and writes their results in order.
+ * Streams the rows of the file through processRow, up to config.importRowsInFlight at once and within the row
+ * window (row-window.ts, which bounds the reorder buffer), and writes their results in order.
  */
 export async function runRows(input: RunInput): Promise<{ end: RunEnd; counts: ImportCounts; rowsThisRun: number }> {
-  const { job, deps, store, start, file, logger } = input;
-  const { importId } = job.data;
-  const inFlight = deps.config.importRowsInFlight;
-  const window = inFlight * 4;
+  const { deps, start, logger } = input;
   const counts: ImportCounts = { ...start.checkpoint.counts, total: input.total };
+  const crash = crashHookFor(deps.config.testCrashAt);
+  const pipeline = createPipeline(input, counts, crash);
+  const control = new RunControl(input, pipeline);
+  await dispatchRows(input, pipeline, control, rowContextBase(input, crash, control));
+  await control.stop();
+  if (control.failure !== undefined) throw control.failure;
+
+  const rowsThisRun = pipeline.rowsWritten - start.checkpoint.rows;
+  logger.debug({ rowsThisRun, written: pipeline.rowsWritten, total: input.total }, 'row loop ended');
+  if (pipeline.rowsWritten >= input.total) return { end: 'completed', counts, rowsThisRun };
+  if (control.cancelled) return { end: 'cancelled', counts, rowsThisRun };
+  return { end: 'aborted', counts, rowsThisRun };
+}
+
+/** The ordered results writer, reporting metrics, failed rows and progress (at most every FLUSH_EVERY_MS). */
+function createPipeline(input: RunInput, counts: ImportCounts, crash: CrashHook): ResultsPipeline {
+  const { job, deps, start } = input;
   const startedAt = Date.now();
   const firstRow = start.checkpoint.rows + 1;
   let lastProgressAt = 0;
-
-  const crash = crashHookFor(deps.config.testCrashAt);
-  const pipeline = new ResultsPipeline({
-    importId,
+  return new ResultsPipeline({
+    importId: job.data.importId,
     crash,
     run: start.run,
-    store,
-    file,
+    store: input.store,
+    file: input.file,
     startRows: start.checkpoint.rows,
     counts,
     onFlushed: async (lines: readonly RowOutcome[], now: ImportCounts) => {
@@ -75,46 +88,87 @@ export async function runRows(input: RunInput): Promise<{ end: RunEnd; counts: I
       }
     },
   });
+}
 
-  const inner = new AbortController();
-  // Every row in flight listens to this signal (lock waits, rate-limit waits): dozens of listeners are expected.
-  setMaxListeners(0, inner.signal);
-  const onOuterAbort = () => inner.abort(input.signal?.reason);
-  input.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  if (input.signal?.aborted) onOuterAbort();
-  let cancelled = false;
-  let failure: unknown;
-  const noteFailure = (err: unknown) => {
-    failure ??= err;
-    inner.abort(err);
+/**
+ * The run's own abort signal (aborted by the outer signal, the first failure, or CANCEL_GRACE_MS after a cancel is
+ * seen), its first failure, and the timers that flush results and poll for a cancel.
+ */
+class RunControl {
+  private readonly inner = new AbortController();
+  failure: unknown;
+  cancelled = false;
+  private readonly flushTimer: NodeJS.Timeout;
+  private readonly cancelPoll: NodeJS.Timeout;
+  private cancelTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly input: RunInput,
+    private readonly pipeline: ResultsPipeline,
+  ) {
+    // Every row in flight listens to this signal (lock waits, rate-limit waits): dozens of listeners are expected.
+    setMaxListeners(0, this.inner.signal);
+    input.signal?.addEventListener('abort', this.onOuterAbort, { once: true });
+    if (input.signal?.aborted) this.onOuterAbort();
+    this.flushTimer = setInterval(() => void pipeline.flush().catch(this.noteFailure), FLUSH_EVERY_MS);
+    this.cancelPoll = setInterval(() => {
+      void this.isCancelled().then((yes) => {
+        if (yes && !this.cancelTimer) this.cancelTimer = setTimeout(() => this.inner.abort('cancelled'), CANCEL_GRACE_MS);
+      }, this.noteFailure);
+    }, CANCEL_POLL_MS);
+  }
+
+  get signal(): AbortSignal {
+    return this.inner.signal;
+  }
+
+  private readonly onOuterAbort = (): void => this.inner.abort(this.input.signal?.reason);
+
+  readonly noteFailure = (err: unknown): void => {
+    this.failure ??= err;
+    this.inner.abort(err);
   };
 
-  const ctxBase = {
-    importId,
+  readonly isCancelled = async (): Promise<boolean> => {
+    if (!this.cancelled && (await this.input.store.isCancelRequested(this.input.job.data.importId))) this.cancelled = true;
+    return this.cancelled;
+  };
+
+  /** Stops the timers and writes the last results (once no row is in flight). */
+  async stop(): Promise<void> {
+    clearInterval(this.flushTimer);
+    clearInterval(this.cancelPoll);
+    clearTimeout(this.cancelTimer);
+    this.input.signal?.removeEventListener('abort', this.onOuterAbort);
+    await this.pipeline.flush().catch(this.noteFailure);
+  }
+}
+
+/** What every row of the run shares; the header is added once read. */
+function rowContextBase(input: RunInput, crash: CrashHook, control: RunControl): Omit<RowContext, 'header'> {
+  const { job, deps } = input;
+  return {
+    importId: job.data.importId,
     mode: job.data.mode,
     dryRun: job.data.dryRun,
     gateway: deps.gateway,
     locks: createEmailLocks({ redis: deps.redis, queuePrefix: deps.config.queuePrefix, accountId: deps.config.stripe.accountId }),
     registry: createCreatedEmails(deps.redis, deps.config.queuePrefix, deps.config.stripe.accountId),
     crash,
-    signal: inner.signal,
-    isCancelled: async () => {
-      if (!cancelled && (await store.isCancelRequested(importId))) cancelled = true;
-      return cancelled;
-    },
+    signal: control.signal,
+    isCancelled: control.isCancelled,
   };
+}
 
-  const flushTimer = setInterval(() => void pipeline.flush().catch(noteFailure), FLUSH_EVERY_MS);
-  let cancelTimer: NodeJS.Timeout | undefined;
-  const cancelPoll = setInterval(() => {
-    void ctxBase.isCancelled().then((yes) => {
-      if (yes && !cancelTimer) cancelTimer = setTimeout(() => inner.abort('cancelled'), CANCEL_GRACE_MS);
-    }, noteFailure);
-  }, CANCEL_POLL_MS);
-
-  const slots = new RowSlots(inFlight);
+/** Reads the file and dispatches its rows (each with a row permit, within the row window); resolves once every dispatched row has settled. */
+async function dispatchRows(input: RunInput, pipeline: ResultsPipeline, control: RunControl, ctxBase: Omit<RowContext, 'header'>): Promise<void> {
+  const inFlight = input.deps.config.importRowsInFlight;
+  const permits = new RowPermits(inFlight);
+  const window = new RowWindow(inFlight);
+  const firstRow = input.start.checkpoint.rows + 1;
   const running = new Set<Promise<void>>();
   const records = openCsvRecords(input.inputPath);
+  const stopped = () => control.cancelled || control.signal.aborted;
   let header: ImportHeader | undefined;
   let row = 0;
   try {
@@ -125,41 +179,29 @@ export async function runRows(input: RunInput): Promise<{ end: RunEnd; counts: I
       }
       row += 1;
       if (row < firstRow) continue;
-      if (cancelled || inner.signal.aborted || pipeline.endedByAbort) break;
-      while (row - pipeline.firstUnfinished >= window && !inner.signal.aborted) await pipeline.waitForProgress();
-      const slot = await slots.take();
-      if (cancelled || inner.signal.aborted) {
-        slot.done();
+      if (stopped() || pipeline.endedByAbort) break;
+      while (window.mustWait(row, pipeline.firstUnfinished) && !control.signal.aborted) await pipeline.waitForProgress();
+      const permit = await permits.take();
+      if (stopped()) {
+        permit.done();
         break;
       }
       const ctx: RowContext = { ...ctxBase, header };
       const thisRow = row;
-      const task = processRow(ctx, slot, thisRow, cells)
+      const task = processRow(ctx, permit, thisRow, cells)
         .then((result) => {
-          slot.done();
+          permit.done();
           pipeline.put(thisRow, result);
-          if (pipeline.pendingLines >= FLUSH_AT_LINES) void pipeline.flush().catch(noteFailure);
+          if (pipeline.pendingLines >= FLUSH_AT_LINES) void pipeline.flush().catch(control.noteFailure);
         })
-        .catch(noteFailure);
+        .catch(control.noteFailure);
       running.add(task);
       void task.finally(() => running.delete(task));
     }
   } catch (err) {
-    noteFailure(err);
+    control.noteFailure(err);
   } finally {
     records.destroy();
   }
   await Promise.all(running);
-  clearInterval(flushTimer);
-  clearInterval(cancelPoll);
-  clearTimeout(cancelTimer);
-  input.signal?.removeEventListener('abort', onOuterAbort);
-  await pipeline.flush().catch(noteFailure);
-  if (failure !== undefined) throw failure;
-
-  const rowsThisRun = pipeline.rowsWritten - start.checkpoint.rows;
-  logger.debug({ rowsThisRun, written: pipeline.rowsWritten, total: input.total }, 'row loop ended');
-  if (pipeline.rowsWritten >= input.total) return { end: 'completed', counts, rowsThisRun };
-  if (cancelled) return { end: 'cancelled', counts, rowsThisRun };
-  return { end: 'aborted', counts, rowsThisRun };
 }

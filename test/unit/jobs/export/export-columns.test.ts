@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { EXPORT_COLUMNS } from '../../../../src/csv/index.ts';
+import { buildExportColumns, customerToRow, EXPORT_COLUMNS } from '../../../../src/csv/index.ts';
 import { planColumns, resolveColumns } from '../../../../jobs/export/export-columns.ts';
 import { exportFileName } from '../../../../src/exports/export-paths.ts';
-import { customerToLine, lineToCustomer } from '../../../../jobs/export/customer-line.ts';
+import { customerToLine, EXPORTED_FIELDS, lineToCustomer } from '../../../../jobs/export/customer-line.ts';
 import type Stripe from 'stripe';
 
 describe('export columns', () => {
@@ -57,5 +57,35 @@ describe('file names and part lines', () => {
     expect(back.name).toBe('Line\nbreak\r\u2028');
     expect(back.invoice_settings).toBeUndefined();
     expect(back.phone).toBeNull();
+  });
+
+  it('stores every field the columns read: a customer renders the same from its stored line', () => {
+    const address = { line1: '1 Main St', line2: 'Apt 2', city: 'Paris', state: 'IDF', postal_code: '75001', country: 'FR' };
+    const customer = {
+      id: 'cus_full',
+      object: 'customer',
+      email: 'full@example.com',
+      name: 'Full Name',
+      phone: '+33100000000',
+      description: 'every column set',
+      created: 1_700_000_000,
+      balance: -250,
+      currency: 'eur',
+      delinquent: true,
+      tax_exempt: 'reverse',
+      invoice_prefix: 'ABCD1234',
+      preferred_locales: ['fr', 'en'],
+      address,
+      shipping: { name: 'Ship To', phone: '+33200000000', address: { ...address, city: 'Lyon' } },
+      metadata: { plan: 'pro', crm_id: '42' },
+      livemode: false,
+      invoice_settings: { footer: 'not a column' },
+    } as unknown as Stripe.Customer;
+    const columns = buildExportColumns(['plan', 'crm_id']);
+    const stored = lineToCustomer(customerToLine(customer).trimEnd());
+    expect(customerToRow(stored, columns)).toEqual(customerToRow(customer, columns));
+    expect(customerToRow(stored, columns).filter((cell) => cell === '')).toEqual([]);
+    expect(EXPORTED_FIELDS).toContain('metadata');
+    expect(EXPORTED_FIELDS).not.toContain('invoice_settings');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyPage, cutRange, estimateRemaining, fileOrder, initialSlices, pageParams, scheduleOrder, splitSlice, type SliceState } from '../../../../jobs/export/slice-plan.ts';
+import { applyPage, cutRange, estimateRemaining, fileOrder, initialSlices, pageParams, splitSlice, type SliceState } from '../../../../jobs/export/slice-plan.ts';
 
 const slice = (over: Partial<SliceState> = {}): SliceState => ({
   id: 0,
@@ -192,17 +192,6 @@ describe('pageParams and fileOrder', () => {
       starting_after: 'cus_1',
       email: 'a@b.co',
     });
-  });
-
-  it('schedules bursts first, then slices never read, then the most customers left', () => {
-    const order = scheduleOrder([
-      slice({ id: 1, gte: 0, lte: 99, lastCreated: 90, cursor: 'a', customers: 100 }), // ~900 left
-      slice({ id: 2, gte: 100, lte: 199, lastCreated: 190, cursor: 'b', customers: 10 }), // ~90 left
-      slice({ id: 3, gte: 200, lte: 299 }),
-      slice({ id: 4, gte: 300, lte: 399, lastCreated: 350, cursor: 'c', customers: 100, burst: true }),
-      slice({ id: 5, gte: 400, lte: 499 }),
-    ]);
-    expect(order.map((s) => s.id)).toEqual([4, 5, 3, 1, 2]);
   });
 
   it('orders slices newest range first', () => {

@@ -1,19 +1,19 @@
-/** One row's hold on the pool; every method is safe to call in any state. */
-export interface RowSlot {
-  /** Gives the slot back while the row waits (for an email lock). */
+/** One in-flight row's permit from the pool; every method is safe to call in any state. */
+export interface RowPermit {
+  /** Gives the permit back while the row waits (for an email lock). */
   park(): void;
-  /** Takes a slot again after park(). */
+  /** Takes a permit again after park(). */
   unpark(): Promise<void>;
-  /** The row is finished: gives the slot back if it holds one. */
+  /** The row is finished: gives the permit back if it holds one. */
   done(): void;
 }
 
 /**
  * The in-flight pool of one import: at most `size` rows do Stripe work at once. A row that must wait for an
- * email lock parks, giving its slot back, so a file with the same email many times does not stall the rows that
+ * email lock parks, giving its permit back, so a file with the same email many times does not stall the rows that
  * could proceed. Waiters are served first come, first served.
  */
-export class RowSlots {
+export class RowPermits {
   private free: number;
   private readonly waiters: (() => void)[] = [];
 
@@ -21,13 +21,13 @@ export class RowSlots {
     this.free = size;
   }
 
-  /** Rows holding a slot now. */
+  /** Rows holding a permit now (the rows in flight). */
   get inUse(): number {
     return this.size - this.free;
   }
 
-  /** Resolves with a held slot. */
-  async take(): Promise<RowSlot> {
+  /** Resolves with a held permit. */
+  async take(): Promise<RowPermit> {
     await this.acquire();
     let held = true;
     return {
