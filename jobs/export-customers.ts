@@ -10,6 +10,7 @@ import { applyRetention } from './export/retention.ts';
 import { SliceCheckpoint } from './export/slice-checkpoint.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
+import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queues/submission.ts';
 import { describeStripeError } from '../src/stripe/stripe-errors.ts';
 import { unrecoverableExportError } from './export/export-failure.ts';
 import { runExport } from './export/export-run.ts';
@@ -69,6 +70,11 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
     let record = await recordFor(store, job);
     const logger = deps.logger.child({ queue: QUEUE_NAMES.export, jobId: job.id, exportId: record.id });
     if (TERMINAL.includes(record.status)) return summaryOf(record);
+    if ((await settleSubmission(deps.redis, submissionKey(deps.config.queuePrefix, 'export', record.id), signal)) === 'refused') {
+      logger.warn('export not run: its submission was never accepted (the client was answered 503)');
+      await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: REFUSED_SUBMISSION });
+      return summaryOf((await store.get(record.id)) ?? record);
+    }
     if (record.corrupt !== null) {
       // Running it with `{}` would be a full, unfiltered export of every customer: never.
       const message = `export ${record.id} cannot run: ${record.corrupt}; create the export again`;

@@ -4,10 +4,11 @@ import type { WorkerDeps } from '../src/deps.ts';
 import type { ImportJobData } from '../src/imports/import-job-data.ts';
 import { inputPath, resultsPath } from '../src/imports/import-paths.ts';
 import { createImportStore, type ImportStore } from '../src/imports/import-store.ts';
-import type { ImportStatus, ImportSummary } from '../src/imports/import-types.ts';
+import { emptyCounts, type ImportStatus, type ImportSummary } from '../src/imports/import-types.ts';
 import { openResultsFile } from '../src/imports/results-file.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
+import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queues/submission.ts';
 import { countRows, type RowScan } from './import/csv-records.ts';
 import { runRows } from './import/run-rows.ts';
 import { SupersededRunError } from './import/results-pipeline.ts';
@@ -51,6 +52,13 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
     const { importId } = job.data;
     const startedAt = Date.now();
     const logger = deps.logger.child({ queue: QUEUE_NAMES.import, jobId: job.id, importId });
+    const submission = submissionKey(deps.config.queuePrefix, 'import', importId);
+    if ((await settleSubmission(deps.redis, submission, signal)) === 'refused') {
+      logger.warn('import not run: its submission was never accepted (the client was answered 503)');
+      await store.finish(importId, null, 'failed', REFUSED_SUBMISSION);
+      const record = await store.get(importId);
+      return summary(importId, 'failed', record?.counts ?? emptyCounts(), startedAt, 0, false);
+    }
     const start = await store.startRun(importId);
     if (!start) {
       const record = await store.get(importId);

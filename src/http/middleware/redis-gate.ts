@@ -8,13 +8,17 @@ import { isRedisConnectionError } from '../../queues/redis-monitor.ts';
  * `refused`: the gate stopped it before anything was sent to Redis. `interrupted`: Redis went away (or stopped
  * answering) while it ran, and a command already sent may still have been applied.
  */
-export function redisUnavailable(kind: 'refused' | 'interrupted' = 'refused'): AppError {
-  const message =
-    kind === 'refused'
-      ? 'Redis at REDIS_URL cannot be reached, so nothing was done; retry when GET /readyz answers 200.'
-      : 'Redis at REDIS_URL stopped answering while this request ran, so it may be incomplete; when GET /readyz ' +
-        'answers 200, check the list before retrying.';
-  return new AppError('redis_unavailable', message, 503);
+export function redisUnavailable(kind: 'refused' | 'interrupted' | 'not_accepted' = 'refused'): AppError {
+  const messages = {
+    refused: 'Redis at REDIS_URL cannot be reached, so nothing was done; retry when GET /readyz answers 200.',
+    interrupted:
+      'Redis at REDIS_URL stopped answering while this request ran, so it may be incomplete; when GET /readyz ' +
+      'answers 200, check the list before retrying.',
+    not_accepted:
+      'Redis at REDIS_URL stopped answering before this job was accepted, so it will never run (if its record ' +
+      'appears in the list, it ends failed); retry when GET /readyz answers 200.',
+  };
+  return new AppError('redis_unavailable', messages[kind], 503);
 }
 
 /** How long a request waits for a connection attempt already under way (a process that has just started). */

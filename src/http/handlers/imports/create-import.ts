@@ -7,6 +7,8 @@ import { parseImportOptions } from '../../../imports/upload/import-options.ts';
 import { clientGone, receiveUpload } from '../../../imports/upload/receive-upload.ts';
 import { storageError } from '../../../imports/upload/storage-error.ts';
 import type { Handler } from '../../handler-types.ts';
+import { acceptSubmission, openSubmission, submissionKey } from '../../../queues/submission.ts';
+import { redisUnavailable } from '../../middleware/redis-gate.ts';
 import { importStore } from './lookup.ts';
 import { presentCreatedImport } from './present-import.ts';
 
@@ -34,6 +36,9 @@ export const createImport: Handler = async (deps, req) => {
     // answer: queue nothing for it.
     if (stream.socket.destroyed) throw clientGone();
     const fileName = options.fileName ?? upload.fileName ?? 'upload.csv';
+    // A Redis that freezes and wakes after we answered 503 must not run the import: see queues/submission.ts.
+    const submission = submissionKey(deps.config.queuePrefix, 'import', id);
+    await openSubmission(deps.redis, submission);
     const record = await store.create({ id, mode: options.mode, dryRun: options.dryRun, fileName, sizeBytes: upload.bytes });
     try {
       await enqueueImport(deps.queues.import, { importId: id, mode: options.mode, dryRun: options.dryRun, fileName });
@@ -44,6 +49,7 @@ export const createImport: Handler = async (deps, req) => {
       });
       throw err;
     }
+    if (!(await acceptSubmission(deps.redis, submission).catch(() => false))) throw redisUnavailable('not_accepted');
     queued = true;
     deps.logger.info({ importId: id, mode: options.mode, dryRun: options.dryRun, bytes: upload.bytes }, 'import queued');
     return { status: 202, headers: { Location: `/v1/imports/${id}` }, body: presentCreatedImport(record) };
