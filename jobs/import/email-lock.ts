@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { abortable, abortableSleep } from './abortable-sleep.ts';
-import { emailDigest } from '../../src/imports/normalise-email.ts';
+import { emailKeys } from '../../src/redis-keys.ts';
 
 /** Options of {@link createEmailLocks}. */
 export interface EmailLockOptions {
@@ -50,7 +50,7 @@ const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('
 
 /** The Redis key of an email's lock: a hash of the normalised address, so no address is stored in a key name. */
 export function emailLockKey(queuePrefix: string, accountId: string, email: string): string {
-  return `${queuePrefix}:email-lock:${accountId}:${emailDigest(email)}`;
+  return emailKeys.lock(queuePrefix, accountId, email);
 }
 
 export function createEmailLocks(options: EmailLockOptions): EmailLocks {
