@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compiles the service to plain JavaScript in dist/ (what production runs: `node dist/src/worker.js`, and the CLI's
-# bin `dist/bin/stripe-bulk.js`), with the files the modules read next to themselves (the limiter's Lua scripts, the
+# bin `dist/bin/stripe-bulk.js`), with the files the modules read next to themselves (the Lua scripts, the
 # upload page). The tree is built aside and swapped in, so a process already running from dist/ (a test's worker, an
 # installed CLI) never sees it half-written.
 set -euo pipefail
@@ -9,7 +9,8 @@ next="dist.next.$$"
 trap 'rm -rf "$next"' EXIT
 # Not npx: under `npm install -g .` npx looks in the global prefix and would fetch a package named tsc.
 node_modules/.bin/tsc -p tsconfig.build.json --outDir "$next"
-cp src/rate-limit/*.lua "$next/src/rate-limit/"
+# Every Lua script is read next to the module that runs it.
+find src jobs -name '*.lua' | while read -r lua; do cp "$lua" "$next/$lua"; done
 cp -r src/http/public "$next/src/http/"
 # The CLI's bin runs directly (`./dist/bin/stripe-bulk.js`), as npm's PATH link does.
 chmod +x "$next/bin/stripe-bulk.js"
