@@ -32,7 +32,7 @@ type ScriptCommand = (this: Redis, ...keysThenArgv: string[]) => Promise<unknown
  * to EVAL on NOSCRIPT, so it survives a Redis restart or SCRIPT FLUSH. An empty key name is refused: Redis would
  * accept it, and a Cluster would route the script by it.
  */
-export function runLuaScript(redis: Redis, script: LuaScript, keys: readonly string[], argv: readonly (string | number)[]): Promise<unknown> {
+export async function runLuaScript(redis: Redis, script: LuaScript, keys: readonly string[], argv: readonly (string | number)[]): Promise<unknown> {
   if (keys.length !== script.numberOfKeys) {
     throw new Error(`${script.command} takes ${script.numberOfKeys} keys, was given ${keys.length}`);
   }
