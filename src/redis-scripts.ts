@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
+import { hashSlotPart } from './redis-keys.ts';
 
 /** A Lua script read from `<name>-<numKeys>.lua`, sent under the ioredis command `command`. */
 export interface LuaScript {
@@ -29,14 +30,17 @@ type ScriptCommand = (this: Redis, ...keysThenArgv: string[]) => Promise<unknown
 
 /**
  * Runs a script, defining it on the connection the first time. ioredis then sends it with EVALSHA and falls back
- * to EVAL on NOSCRIPT, so it survives a Redis restart or SCRIPT FLUSH. An empty key name is refused: Redis would
- * accept it, and a Cluster would route the script by it.
+ * to EVAL on NOSCRIPT, so it survives a Redis restart or SCRIPT FLUSH. Refused before anything is sent: an empty
+ * key name (Redis would accept it, and a Cluster would route the script by it), and keys of one script that do not
+ * share a hash tag (a Cluster refuses a script whose keys lie in different slots; a single Redis would hide it).
  */
 export async function runLuaScript(redis: Redis, script: LuaScript, keys: readonly string[], argv: readonly (string | number)[]): Promise<unknown> {
   if (keys.length !== script.numberOfKeys) {
     throw new Error(`${script.command} takes ${script.numberOfKeys} keys, was given ${keys.length}`);
   }
   if (keys.some((k) => k === '')) throw new Error(`${script.command} was given an empty key name`);
+  const slots = new Set(keys.map(hashSlotPart));
+  if (slots.size > 1) throw new Error(`${script.command}: its keys must share one {hash tag}, got ${keys.join(', ')}`);
   const commands = redis as unknown as Record<string, ScriptCommand | undefined>;
   if (typeof commands[script.command] !== 'function') {
     redis.defineCommand(script.command, { lua: script.lua, numberOfKeys: script.numberOfKeys });
