@@ -63,6 +63,8 @@ export const emailKeys = {
   /** Set of customer ids: the registry's earlier form, read until its entries expire (30 days after the last write). */
   legacyCreated: (queuePrefix: string, accountId: string, email: string) =>
     `${queuePrefix}:created-email:${accountId}:${emailDigest(email)}`,
+  /** SCAN patterns of every registry entry (current and legacy form) of every account: tooling that resets state. */
+  registryPatterns: (queuePrefix: string) => [`${queuePrefix}:email-registry:*`, `${queuePrefix}:created-email:*`],
 };
 
 /** Names of the Redis keys of one account's limiter. */

@@ -17,6 +17,9 @@ describe('the key module', () => {
     expect(emailKeys.lock('p', 'acct', ' Ann@Example.com')).toMatch(new RegExp(`^p:email-lock:acct:[0-9a-f]{64}$`));
     expect(emailKeys.registry('p', 'acct', 'ann@example.com')).toMatch(/^p:email-registry:acct:[0-9a-f]{64}$/);
     expect(emailKeys.legacyCreated('p', 'acct', 'ann@example.com')).toMatch(/^p:created-email:acct:[0-9a-f]{64}$/);
+    const globs = emailKeys.registryPatterns('p').map((glob) => new RegExp(`^${glob.replace('*', '.*')}$`));
+    const keys = [emailKeys.registry('p', 'acct', 'a@b.c'), emailKeys.legacyCreated('p', 'acct', 'a@b.c')];
+    expect(keys.map((key, i) => globs[i]?.test(key))).toEqual([true, true]);
     // No address in a key name, and one key per normalised email.
     expect(emailKeys.lock('p', 'acct', ' Ann@Example.com')).toBe(emailKeys.lock('p', 'acct', 'ann@example.com'));
   });
