@@ -5,6 +5,7 @@ import { inputPath, newImportId } from '../../src/imports/import-paths.ts';
 import { createImportStore } from '../../src/imports/import-store.ts';
 import { COUNT_FIELDS, emptyCounts, type ImportCounts, type ImportRecord } from '../../src/imports/import-types.ts';
 import { QUEUE_NAMES } from '../../src/queues/names.ts';
+import { emailKeys } from '../../src/redis-keys.ts';
 import { writeImportCsv, type BenchRow } from './import-rows.ts';
 import { sleep } from './numbers.ts';
 
@@ -96,7 +97,7 @@ export async function runImports(
  * same state as a fresh emulator; limiter state is kept, as in production.
  */
 export async function forgetCreatedEmails(redis: Redis, prefix: string): Promise<void> {
-  for (const pattern of [`${prefix}:email-registry:*`, `${prefix}:created-email:*`]) {
+  for (const pattern of emailKeys.registryPatterns(prefix)) {
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);

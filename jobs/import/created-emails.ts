@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
-import { emailDigest } from '../../src/imports/normalise-email.ts';
+import { emailKeys } from '../../src/redis-keys.ts';
 
 /** A create that was announced (durably, before it was sent) and whose customer is not known yet. */
 export interface PendingCreate {
@@ -51,9 +51,9 @@ function check(replies: [Error | null, unknown][] | null): void {
 }
 
 export function createCreatedEmails(redis: Redis, queuePrefix: string, accountId: string): CreatedEmails {
-  const keyOf = (email: string) => `${queuePrefix}:email-registry:${accountId}:${emailDigest(email)}`;
+  const keyOf = (email: string) => emailKeys.registry(queuePrefix, accountId, email);
   // Before the registry held pending creates it was a set of ids under this name; read until those expire.
-  const legacyKeyOf = (email: string) => `${queuePrefix}:created-email:${accountId}:${emailDigest(email)}`;
+  const legacyKeyOf = (email: string) => emailKeys.legacyCreated(queuePrefix, accountId, email);
   return {
     async read(email) {
       const replies = await redis.multi().hgetall(keyOf(email)).smembers(legacyKeyOf(email)).exec();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { abortable, abortableSleep } from './abortable-sleep.ts';
-import { emailDigest } from '../../src/imports/normalise-email.ts';
+import { emailKeys } from '../../src/redis-keys.ts';
+import { loadLuaScript, runLuaScript } from '../../src/redis-scripts.ts';
 
 /** Options of {@link createEmailLocks}. */
 export interface EmailLockOptions {
@@ -45,12 +46,12 @@ export class EmailLockTimeoutError extends Error {
 }
 
 // Compare-and-delete and compare-and-extend: only the holder's token may release or renew the lock.
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
-const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+const RELEASE = loadLuaScript(new URL('./release-email-lock-1.lua', import.meta.url));
+const RENEW = loadLuaScript(new URL('./renew-email-lock-1.lua', import.meta.url));
 
 /** The Redis key of an email's lock: a hash of the normalised address, so no address is stored in a key name. */
 export function emailLockKey(queuePrefix: string, accountId: string, email: string): string {
-  return `${queuePrefix}:email-lock:${accountId}:${emailDigest(email)}`;
+  return emailKeys.lock(queuePrefix, accountId, email);
 }
 
 export function createEmailLocks(options: EmailLockOptions): EmailLocks {
@@ -108,7 +109,7 @@ export function createEmailLocks(options: EmailLockOptions): EmailLocks {
 
       let lost = false;
       const renewal = setInterval(() => {
-        redis.eval(RENEW, 1, key, token, String(ttlMs)).then(
+        runLuaScript(redis, RENEW, [key], [token, ttlMs]).then(
           (r) => {
             if (r !== 1) lost = true;
           },
@@ -126,7 +127,7 @@ export function createEmailLocks(options: EmailLockOptions): EmailLocks {
           released = true;
           clearInterval(renewal);
           try {
-            await redis.eval(RELEASE, 1, key, token);
+            await runLuaScript(redis, RELEASE, [key], [token]);
           } finally {
             unlinkLocal();
           }

@@ -1,35 +1,14 @@
 import type { Redis } from 'ioredis';
-import { exportKeys } from './export-keys.ts';
+import { exportKeys } from '../redis-keys.ts';
+import { loadLuaScript, runLuaScript } from '../redis-scripts.ts';
 import type { ExportOptions } from './export-options.ts';
 import { newRecordFields, parseExportRecord, type ExportRecord } from './export-record.ts';
 
-// KEYS[1] record, KEYS[2] recent set, KEYS[3] schedule runs set ('' when none)
-// ARGV[1] created_at (score), ARGV[2] id, ARGV[3..] field/value pairs
-// Creates the record only if it does not exist, so a resumed run of a schedule keeps its record.
-const CREATE_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 3))
-redis.call('ZADD', KEYS[2], ARGV[1], ARGV[2])
-if KEYS[3] ~= '' then redis.call('ZADD', KEYS[3], ARGV[1], ARGV[2]) end
-return 1`;
+const CREATE = loadLuaScript(new URL('./create-export-1.lua', import.meta.url));
+const SET_UNLESS_CANCELLED = loadLuaScript(new URL('./set-unless-cancelled-1.lua', import.meta.url));
+const CANCEL = loadLuaScript(new URL('./cancel-export-1.lua', import.meta.url));
 
-// KEYS[1] record; ARGV field/value pairs. A cancel wins over any later transition of the job.
-const SET_UNLESS_CANCELLED_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if redis.call('HGET', KEYS[1], 'cancel_requested') == '1' then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
-return 1`;
-
-// KEYS[1] record; ARGV[1] now (ms). Cancels a queued or running export; answers its status before the call.
-const CANCEL_SCRIPT = `
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return false end
-if status == 'queued' or status == 'running' then
-  redis.call('HSET', KEYS[1], 'cancel_requested', '1', 'status', 'cancelled', 'finished_at', ARGV[1])
-end
-return status`;
-
-/** Reads and writes export records in Redis. Every method is one round trip. */
+/** Reads and writes export records in Redis. Every method is one round trip, except create (two). */
 export class ExportStore {
   constructor(
     private readonly redis: Redis,
@@ -44,17 +23,13 @@ export class ExportStore {
   async create(input: { id: string; options: ExportOptions; scheduleId?: string | undefined; createdAt?: number }): Promise<boolean> {
     const createdAt = input.createdAt ?? Date.now();
     const fields = newRecordFields({ ...input, createdAt });
-    const runs = input.scheduleId === undefined ? '' : exportKeys.scheduleRuns(this.prefix, input.scheduleId);
-    const created = await this.redis.eval(
-      CREATE_SCRIPT,
-      3,
-      this.key(input.id),
-      exportKeys.recent(this.prefix),
-      runs,
-      String(createdAt),
-      input.id,
-      ...Object.entries(fields).flat(),
-    );
+    const created = await runLuaScript(this.redis, CREATE, [this.key(input.id)], Object.entries(fields).flat());
+    // Indexed after the record, and again by every later create of the same id: a crash between the two steps
+    // leaves a record that the next attempt (a resumed schedule run) lists; NX keeps the first score. A pipeline,
+    // not MULTI: the two index sets need not share a Redis Cluster slot, and each ZADD NX is idempotent.
+    const index = this.redis.pipeline().zadd(exportKeys.recent(this.prefix), 'NX', createdAt, input.id);
+    if (input.scheduleId !== undefined) index.zadd(exportKeys.scheduleRuns(this.prefix, input.scheduleId), 'NX', createdAt, input.id);
+    for (const [err] of (await index.exec()) ?? []) if (err) throw err;
     return created === 1;
   }
 
@@ -75,7 +50,7 @@ export class ExportStore {
   /** Sets fields unless the export was cancelled meanwhile; false when it was (or the record is gone). */
   async setUnlessCancelled(id: string, fields: Record<string, string | number>): Promise<boolean> {
     const args = Object.entries(fields).flatMap(([k, v]) => [k, String(v)]);
-    return (await this.redis.eval(SET_UNLESS_CANCELLED_SCRIPT, 1, this.key(id), ...args)) === 1;
+    return (await runLuaScript(this.redis, SET_UNLESS_CANCELLED, [this.key(id)], args)) === 1;
   }
 
   /** Marks the export running; started_at records the FIRST start only. */
@@ -94,7 +69,7 @@ export class ExportStore {
 
   /** Requests a cancel; answers the status before the request, or null for an unknown export. */
   async cancel(id: string, now = Date.now()): Promise<string | null> {
-    return (await this.redis.eval(CANCEL_SCRIPT, 1, this.key(id), String(now))) as string | null;
+    return (await runLuaScript(this.redis, CANCEL, [this.key(id)], [now])) as string | null;
   }
 
   async isCancelRequested(id: string): Promise<boolean> {

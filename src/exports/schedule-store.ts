@@ -1,10 +1,11 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { QUEUE_NAMES } from '../queues/names.ts';
 import { nextRun } from './cron.ts';
-import { exportKeys } from './export-keys.ts';
+import { exportKeys } from '../redis-keys.ts';
 import { EXPORT_JOB_OPTIONS, type ExportJobData } from './export-job-data.ts';
-import type { ExportOptions } from './export-options.ts';
+import { describeIssues, exportOptionsSchema, type ExportOptions } from './export-options.ts';
 import { newScheduleId } from './export-ids.ts';
 import type { ScheduleRequest } from './schedule-options.ts';
 
@@ -19,16 +20,35 @@ export interface ExportSchedule {
   createdAt: number;
 }
 
+const storedSchedule = z.object({
+  id: z.string().min(1),
+  cron: z.string().min(1),
+  tz: z.string().default(''),
+  keep: z.string().regex(/^(\d+)?$/).default(''),
+  options: z.string(),
+  created_at: z.string().regex(/^\d+$/),
+});
+
+/**
+ * Parses a schedule's hash, validated as the stores read every record: null when it is not a schedule (empty, or
+ * no id or cron); an error naming the schedule and the problem when its fields are unreadable (a hand-edited or
+ * truncated hash), never a schedule with made-up options.
+ */
 function parseSchedule(hash: Record<string, string>): ExportSchedule | null {
-  if (hash.id === undefined || hash.cron === undefined) return null;
-  return {
-    id: hash.id,
-    cron: hash.cron,
-    tz: hash.tz || null,
-    keep: hash.keep ? Number(hash.keep) : null,
-    options: JSON.parse(hash.options ?? '{}') as ExportOptions,
-    createdAt: Number(hash.created_at ?? 0),
-  };
+  if (!hash.id || !hash.cron) return null;
+  const fields = storedSchedule.safeParse(hash);
+  const problem = (what: string) => new Error(`export schedule ${hash.id} cannot be read: ${what}`);
+  if (!fields.success) throw problem(`bad fields (${describeIssues(fields.error).join('; ')})`);
+  let options: unknown;
+  try {
+    options = JSON.parse(fields.data.options);
+  } catch (err) {
+    throw problem(`the stored options are not JSON (${(err as Error).message})`);
+  }
+  const parsedOptions = exportOptionsSchema.safeParse(options);
+  if (!parsedOptions.success) throw problem(`the stored options are invalid (${describeIssues(parsedOptions.error).join('; ')})`);
+  const { id, cron, tz, keep, created_at } = fields.data;
+  return { id, cron, tz: tz || null, keep: keep ? Number(keep) : null, options: parsedOptions.data, createdAt: Number(created_at) };
 }
 
 /**

@@ -1,7 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { loadLuaScript, runLuaScript } from '../redis-scripts.ts';
 import { API_COMMAND_TIMEOUT_MS } from './connection.ts';
-import type { QueueKey } from './names.ts';
+
+export { submissionKey } from '../redis-keys.ts';
 
 /**
  * Acceptance of a submitted job (an import or an export made through the API). The API opens a submission before
@@ -10,14 +11,9 @@ import type { QueueKey } from './names.ts';
  * on the command, so a Redis that freezes and wakes later never runs a job whose client was answered 503.
  */
 
-const OPEN = 'stripeBulkOpenSubmission';
-const ACCEPT = 'stripeBulkAcceptSubmission';
-const SETTLE = 'stripeBulkSettleSubmission';
-
-const lua = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8');
-const OPEN_LUA = lua('./open-submission-1.lua');
-const ACCEPT_LUA = lua('./accept-submission-1.lua');
-const SETTLE_LUA = lua('./settle-submission-1.lua');
+const OPEN = loadLuaScript(new URL('./open-submission-1.lua', import.meta.url));
+const ACCEPT = loadLuaScript(new URL('./accept-submission-1.lua', import.meta.url));
+const SETTLE = loadLuaScript(new URL('./settle-submission-1.lua', import.meta.url));
 
 // Under the API's command timeout: by the time the API gives up on the acceptance, its deadline has passed.
 export const SUBMISSION_WINDOW_MS = API_COMMAND_TIMEOUT_MS - 100;
@@ -25,33 +21,14 @@ export const SUBMISSION_WINDOW_MS = API_COMMAND_TIMEOUT_MS - 100;
 const SUBMISSION_TTL_MS = 7 * 24 * 3600 * 1000;
 const POLL_MS = 50;
 
-type ScriptedRedis = Redis & {
-  [OPEN](key: string, windowMs: number, ttlMs: number): Promise<number>;
-  [ACCEPT](key: string): Promise<number>;
-  [SETTLE](key: string): Promise<string>;
-};
-
-function scripted(redis: Redis): ScriptedRedis {
-  const r = redis as Partial<ScriptedRedis> & Redis;
-  if (typeof r[OPEN] !== 'function') redis.defineCommand(OPEN, { lua: OPEN_LUA, numberOfKeys: 1 });
-  if (typeof r[ACCEPT] !== 'function') redis.defineCommand(ACCEPT, { lua: ACCEPT_LUA, numberOfKeys: 1 });
-  if (typeof r[SETTLE] !== 'function') redis.defineCommand(SETTLE, { lua: SETTLE_LUA, numberOfKeys: 1 });
-  return r as ScriptedRedis;
-}
-
-/** The key of one job's submission. */
-export function submissionKey(queuePrefix: string, queue: QueueKey, id: string): string {
-  return `${queuePrefix}:submission:${queue}:${id}`;
-}
-
 /** Opens the window; call before recording and queueing the job. */
 export async function openSubmission(redis: Redis, key: string): Promise<void> {
-  await scripted(redis)[OPEN](key, SUBMISSION_WINDOW_MS, SUBMISSION_TTL_MS);
+  await runLuaScript(redis, OPEN, [key], [SUBMISSION_WINDOW_MS, SUBMISSION_TTL_MS]);
 }
 
 /** True when the job may run; false when the window closed first (answer 503: the job will never run). */
 export async function acceptSubmission(redis: Redis, key: string): Promise<boolean> {
-  return (await scripted(redis)[ACCEPT](key)) === 1;
+  return (await runLuaScript(redis, ACCEPT, [key], [])) === 1;
 }
 
 /** What a worker may do with a job it took. */
@@ -63,7 +40,7 @@ export type SubmissionVerdict = 'accepted' | 'refused' | 'none';
  */
 export async function settleSubmission(redis: Redis, key: string, signal?: AbortSignal): Promise<SubmissionVerdict> {
   for (;;) {
-    const answer = await scripted(redis)[SETTLE](key);
+    const answer = String(await runLuaScript(redis, SETTLE, [key], []));
     if (answer === 'accepted' || answer === 'refused' || answer === 'none') return answer;
     signal?.throwIfAborted();
     await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Number(answer) + 5)));

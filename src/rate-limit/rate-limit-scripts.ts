@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
+import { loadLuaScript, runLuaScript } from '../redis-scripts.ts';
 
-/** ioredis command names: namespaced, because the connection is shared with BullMQ and other modules. */
-const RESERVE_SLOT = 'stripeBulkReserveSlot';
-const EXTEND_COOL_DOWN = 'stripeBulkExtendCoolDown';
-
-const RESERVE_SLOT_LUA = readFileSync(new URL('./reserve-slot-5.lua', import.meta.url), 'utf8');
-const EXTEND_COOL_DOWN_LUA = readFileSync(new URL('./extend-cool-down-1.lua', import.meta.url), 'utf8');
+const RESERVE_SLOT = loadLuaScript(new URL('./reserve-slot-5.lua', import.meta.url));
+const EXTEND_COOL_DOWN = loadLuaScript(new URL('./extend-cool-down-1.lua', import.meta.url));
 
 /** The keys one reservation touches; all of one account, under one hash tag (one Redis Cluster slot). */
 export interface ReserveSlotKeys {
@@ -38,45 +34,26 @@ export interface SlotReservation {
   now: number;
 }
 
-type ScriptedRedis = Redis & {
-  [RESERVE_SLOT](...keysThenArgv: (string | number)[]): Promise<[number, number, number]>;
-  [EXTEND_COOL_DOWN](k1: string, ms: number): Promise<number>;
-};
-
-/**
- * Defines the scripts on a connection once. ioredis sends them with EVALSHA and falls back to EVAL on
- * NOSCRIPT, so they survive a Redis restart or SCRIPT FLUSH.
- */
-function scripted(redis: Redis): ScriptedRedis {
-  const r = redis as ScriptedRedis;
-  if (typeof (r as Partial<ScriptedRedis>)[RESERVE_SLOT] !== 'function') {
-    redis.defineCommand(RESERVE_SLOT, { lua: RESERVE_SLOT_LUA, numberOfKeys: 5 });
-  }
-  if (typeof (r as Partial<ScriptedRedis>)[EXTEND_COOL_DOWN] !== 'function') {
-    redis.defineCommand(EXTEND_COOL_DOWN, { lua: EXTEND_COOL_DOWN_LUA, numberOfKeys: 1 });
-  }
-  return r;
-}
-
 /** One atomic round-trip: reserve the earliest send time for a request in both its buckets. */
 export async function reserveSlot(redis: Redis, keys: ReserveSlotKeys, args: ReserveSlotArgs): Promise<SlotReservation> {
-  const [granted, at, now] = await scripted(redis)[RESERVE_SLOT](
-    keys.coolDown,
-    keys.classLog,
-    keys.endpointLog,
-    keys.classHint,
-    keys.endpointHint,
-    args.classLimit,
-    args.endpointLimit,
-    Math.round(args.windowMs),
-    Math.round(args.maxAheadMs),
-    args.member,
-    args.forget,
+  const reply = await runLuaScript(
+    redis,
+    RESERVE_SLOT,
+    [keys.coolDown, keys.classLog, keys.endpointLog, keys.classHint, keys.endpointHint],
+    [
+      args.classLimit,
+      args.endpointLimit,
+      Math.round(args.windowMs),
+      Math.round(args.maxAheadMs),
+      args.member,
+      args.forget,
+    ],
   );
+  const [granted, at, now] = reply as [number, number, number];
   return { granted: granted === 1, at, now };
 }
 
 /** Extends the account's shared cool-down to now + ms (never shortens it); returns its end (Redis clock). */
 export async function extendCoolDown(redis: Redis, key: string, ms: number): Promise<number> {
-  return scripted(redis)[EXTEND_COOL_DOWN](key, Math.max(1, Math.ceil(ms)));
+  return (await runLuaScript(redis, EXTEND_COOL_DOWN, [key], [Math.max(1, Math.ceil(ms))])) as number;
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDist } from '../../../dev/worker-entry.ts';
 import { createExportHarness, idsOf, type ExportHarness } from '../exports/export-harness.ts';
@@ -24,6 +24,12 @@ describe('the compiled worker (npm run build)', () => {
     for (const file of ['dist/src/worker.js', 'dist/src/server.js', 'dist/src/emulator-server.js', 'dist/src/rate-limit/reserve-slot-5.lua', 'dist/src/http/public/index.html']) {
       expect(existsSync(file), file).toBe(true);
     }
+    // Every script is read next to its module: the stores, the email lock and the limiter would fail at import.
+    const scripts = ['src', 'jobs'].flatMap((dir) =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.lua')).map((f) => `${dir}/${f}`),
+    );
+    expect(scripts.length).toBeGreaterThanOrEqual(10);
+    for (const script of scripts) expect(existsSync(`dist/${script}`), `dist/${script}`).toBe(true);
   });
 
   it('runs an export to the end on `node dist/src/worker.js`', async () => {

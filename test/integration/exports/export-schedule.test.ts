@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportKeys } from '../../../src/redis-keys.ts';
 import { exportDir } from '../../../src/exports/export-paths.ts';
+import { ScheduleStore } from '../../../src/exports/schedule-store.ts';
 import { createExportHarness, idsOf, type ExportHarness, type ExportJson } from './export-harness.ts';
 
 describe('scheduled exports', () => {
@@ -56,5 +58,23 @@ describe('scheduled exports', () => {
       expect(res.status).toBe(410);
       expect(res.body.error.code).toBe('export_expired');
     }
+  });
+
+  it('reads a schedule validated: a damaged hash is an error naming the schedule and the problem, never made-up options', async () => {
+    const created = await h.request('POST', '/v1/export-schedules', { cron: '0 0 1 1 *', columns: ['id'] });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const store = new ScheduleStore(h.services.redis, h.services.queues.export, h.services.config.queuePrefix);
+    const key = exportKeys.schedule(h.services.config.queuePrefix, id);
+    expect(await store.get(id)).toMatchObject({ id, cron: '0 0 1 1 *', keep: null, options: { columns: ['id'] } });
+
+    await h.services.redis.hset(key, 'options', '{"columns":["id"');
+    await expect(store.get(id)).rejects.toThrow(new RegExp(`export schedule ${id} cannot be read: the stored options are not JSON`));
+    await h.services.redis.hset(key, 'options', '{"colums":["id"]}');
+    await expect(store.get(id)).rejects.toThrow(/the stored options are invalid/);
+    await h.services.redis.hset(key, 'options', '{}', 'keep', 'ten');
+    await expect(store.get(id)).rejects.toThrow(/bad fields \(keep/);
+    expect(await store.get('sch_doesnotexist')).toBeNull();
+    expect(await store.remove(id)).toBe(true);
   });
 });

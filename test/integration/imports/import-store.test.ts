@@ -56,4 +56,35 @@ describe('import records (real Redis)', () => {
     expect(await store.isCancelRequested(r)).toBe(true);
     expect(await store.requestCancel('imp_doesnotexist0000')).toBe(false);
   });
+
+  it('stores times as ms and the cancel flag as 1, and still reads records written as ISO and true', async () => {
+    const store = createImportStore(redis, prefix);
+    const id = newImportId();
+    const before = Date.now();
+    const created = await store.create({ id, mode: 'create', dryRun: false, fileName: 'n.csv', sizeBytes: 1 });
+    expect(Number(await redis.hget(store.key(id), 'created_at'))).toBeGreaterThanOrEqual(before);
+    expect(created.created_at).toBe(new Date(Number(await redis.hget(store.key(id), 'created_at'))).toISOString());
+    expect(await store.cancelIfQueued(id)).toBe(true);
+    expect(await redis.hget(store.key(id), 'cancel_requested')).toBe('1');
+    expect(await store.get(id)).toMatchObject({ status: 'cancelled', cancel_requested: true });
+
+    const old = newImportId();
+    await redis.hset(store.key(old), {
+      id: old, status: 'running', mode: 'upsert', dry_run: 'false', file_name: 'o.csv', size_bytes: '5', run: '1',
+      created_at: '2026-01-02T03:04:05.678Z', started_at: '2026-01-02T03:04:06.000Z', cancel_requested: 'true',
+    });
+    expect(await store.get(old)).toMatchObject({
+      created_at: '2026-01-02T03:04:05.678Z', started_at: '2026-01-02T03:04:06.000Z', finished_at: null, cancel_requested: true,
+    });
+    expect(await store.isCancelRequested(old)).toBe(true);
+  });
+
+  it('reads a record with an unknown status or mode as missing, not as a queued import', async () => {
+    const store = createImportStore(redis, prefix);
+    const id = newImportId();
+    await redis.hset(store.key(id), { id, status: 'exploded', mode: 'create', created_at: '1' });
+    expect(await store.get(id)).toBeNull();
+    await redis.hset(store.key(id), { status: 'queued', mode: 'merge' });
+    expect(await store.get(id)).toBeNull();
+  });
 });
