@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { abortable, abortableSleep } from './abortable-sleep.ts';
+import { sleep, untilAborted } from '../../src/rate-limit/abortable.ts';
 import { emailKeys } from '../../src/redis-keys.ts';
 import { loadLuaScript, runLuaScript } from '../../src/redis-scripts.ts';
 
@@ -68,7 +68,7 @@ export function createEmailLocks(options: EmailLockOptions): EmailLocks {
       if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') return;
       waiting();
       if (Date.now() - started > maxWaitMs) throw new EmailLockTimeoutError(Date.now() - started);
-      await abortableSleep(pause + Math.random() * pause, signal);
+      await sleep(pause + Math.random() * pause, signal);
       pause = Math.min(pause * 2, 250);
     }
   }
@@ -97,7 +97,7 @@ export function createEmailLocks(options: EmailLockOptions): EmailLocks {
       try {
         if (previous) {
           waiting();
-          await abortable(previous, signal);
+          await untilAborted(previous, signal);
         }
         await takeRedisLock(key, token, signal, waiting);
       } catch (err) {

@@ -14,7 +14,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/board.png';
 const READ_ONLY_SCREENSHOT = '/tmp/board-read-only.png';
 /** Secrets the board must never show: the emulator accepts any sk_test_ key, so this one is recognisable. */
-const STRIPE_KEY = 'sk_test_boardE2eSecretKey0123456789';
+const STRIPE_KEY = 'sk_test_board_e2e_key';
 const API_TOKEN = 'board-e2e-api-token-0123456789';
 const BOARD_USER = 'ops';
 const BOARD_PASSWORD = 'board-password-e2e';

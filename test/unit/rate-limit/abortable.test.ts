@@ -21,6 +21,10 @@ describe('sleep', () => {
     const c = new AbortController();
     c.abort();
     await expect(sleep(10, c.signal)).rejects.toMatchObject({ name: 'AbortError' });
+    const during = new AbortController();
+    const waiting = sleep(60_000, during.signal);
+    during.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
@@ -35,5 +39,14 @@ describe('untilAborted / throwIfAborted', () => {
     await expect(raced).rejects.toThrow('stop');
     expect(() => throwIfAborted(c.signal)).toThrow('stop');
     expect(() => throwIfAborted(undefined)).not.toThrow();
+  });
+
+  it('a promise raced against an already aborted signal does not become an unhandled rejection', async () => {
+    const c = new AbortController();
+    c.abort(new Error('stop'));
+    const inner = Promise.reject(new Error('late failure'));
+    await expect(untilAborted(inner, c.signal)).rejects.toThrow('stop');
+    // Let the inner rejection's handlers run: an unhandled one fails the vitest run.
+    await new Promise((resolve) => setTimeout(resolve, 10));
   });
 });
