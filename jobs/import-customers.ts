@@ -3,7 +3,7 @@ import { UnrecoverableError, type Job, type Processor, type WorkerOptions } from
 import type { WorkerDeps } from '../src/deps.ts';
 import type { ImportJobData } from '../src/imports/import-job-data.ts';
 import { inputPath, resultsPath } from '../src/imports/import-paths.ts';
-import { createImportStore, type ImportStore } from '../src/imports/import-store.ts';
+import { ImportStore } from '../src/imports/import-store.ts';
 import { emptyCounts, type ImportStatus, type ImportSummary } from '../src/imports/import-types.ts';
 import { openResultsFile } from '../src/imports/results-file.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
@@ -46,7 +46,7 @@ async function giveUp(store: ImportStore, importId: string, run: number, message
  * the rows before it are still processed).
  */
 export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData, ImportSummary> {
-  const store = createImportStore(deps.redis, deps.config.queuePrefix);
+  const store = new ImportStore(deps.redis, deps.config.queuePrefix);
   // Three declared parameters: BullMQ passes an AbortSignal only to processors whose length is at least 3.
   return async function processImport(job: Job<ImportJobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<ImportSummary> {
     const { importId } = job.data;

@@ -4,7 +4,7 @@ import { exportIdForJob } from '../src/exports/export-ids.ts';
 import type { ExportJobData } from '../src/exports/export-job-data.ts';
 import { ExportStore } from '../src/exports/export-store.ts';
 import type { ImportJobData } from '../src/imports/import-job-data.ts';
-import { createImportStore } from '../src/imports/import-store.ts';
+import { ImportStore } from '../src/imports/import-store.ts';
 
 /** BullMQ's reason when a job's worker died (lock lost) more often than the queue's maxStalledCount. */
 export const STALLED_OUT_REASON = 'job stalled more than allowable limit';
@@ -19,7 +19,7 @@ const message = (maxStalledCount: number) =>
  */
 export const STALLED_OUT = {
   import: (deps: WorkerDeps, maxStalledCount: number) => async (job: Job<ImportJobData>) => {
-    const store = createImportStore(deps.redis, deps.config.queuePrefix);
+    const store = new ImportStore(deps.redis, deps.config.queuePrefix);
     const record = await store.get(job.data.importId);
     if (record && (record.status === 'running' || record.status === 'queued')) {
       await store.finish(job.data.importId, null, 'failed', message(maxStalledCount));

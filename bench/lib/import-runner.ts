@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { enqueueImport } from '../../src/imports/enqueue-import.ts';
 import { inputPath, newImportId } from '../../src/imports/import-paths.ts';
-import { createImportStore } from '../../src/imports/import-store.ts';
+import { ImportStore } from '../../src/imports/import-store.ts';
 import { COUNT_FIELDS, emptyCounts, type ImportCounts, type ImportRecord } from '../../src/imports/import-types.ts';
 import { QUEUE_NAMES } from '../../src/queues/names.ts';
 import { emailKeys } from '../../src/redis-keys.ts';
@@ -45,7 +45,7 @@ export async function runImports(
     onPoll?: () => void;
   },
 ): Promise<ImportRun> {
-  const store = createImportStore(redis, o.prefix);
+  const store = new ImportStore(redis, o.prefix);
   const queue = new Queue(QUEUE_NAMES.import, { connection: redis, prefix: o.prefix });
   try {
     const ids: string[] = [];

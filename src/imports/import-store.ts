@@ -114,7 +114,3 @@ export class ImportStore {
   }
 }
 
-/** Same as `new ImportStore(redis, queuePrefix)`; kept for the callers written before the store became a class. */
-export function createImportStore(redis: Redis, queuePrefix: string): ImportStore {
-  return new ImportStore(redis, queuePrefix);
-}

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createImportStore } from '../../../src/imports/import-store.ts';
+import { ImportStore } from '../../../src/imports/import-store.ts';
 import { newImportId } from '../../../src/imports/import-paths.ts';
 import { createTestRedis, deleteKeys, uniquePrefix } from '../../helpers/redis.ts';
 
@@ -16,7 +16,7 @@ describe('import records (real Redis)', () => {
   });
 
   it('creates, lists newest first, and fences checkpoints by run', async () => {
-    const store = createImportStore(redis, prefix);
+    const store = new ImportStore(redis, prefix);
     const a = newImportId();
     const b = newImportId();
     await store.create({ id: a, mode: 'create', dryRun: false, fileName: 'a.csv', sizeBytes: 10 });
@@ -42,7 +42,7 @@ describe('import records (real Redis)', () => {
   });
 
   it('cancels a queued import at once, but not one a worker started', async () => {
-    const store = createImportStore(redis, prefix);
+    const store = new ImportStore(redis, prefix);
     const q = newImportId();
     const r = newImportId();
     await store.create({ id: q, mode: 'create', dryRun: false, fileName: 'q.csv', sizeBytes: 1 });
@@ -58,7 +58,7 @@ describe('import records (real Redis)', () => {
   });
 
   it('stores times as ms and the cancel flag as 1, and still reads records written as ISO and true', async () => {
-    const store = createImportStore(redis, prefix);
+    const store = new ImportStore(redis, prefix);
     const id = newImportId();
     const before = Date.now();
     const created = await store.create({ id, mode: 'create', dryRun: false, fileName: 'n.csv', sizeBytes: 1 });
@@ -80,7 +80,7 @@ describe('import records (real Redis)', () => {
   });
 
   it('reads a record with an unknown status or mode as missing, not as a queued import', async () => {
-    const store = createImportStore(redis, prefix);
+    const store = new ImportStore(redis, prefix);
     const id = newImportId();
     await redis.hset(store.key(id), { id, status: 'exploded', mode: 'create', created_at: '1' });
     expect(await store.get(id)).toBeNull();

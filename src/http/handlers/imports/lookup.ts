@@ -1,11 +1,11 @@
 import type { AppDeps } from '../../../deps.ts';
 import { notFound } from '../../../errors.ts';
 import { isImportId } from '../../../imports/import-paths.ts';
-import { createImportStore, type ImportStore } from '../../../imports/import-store.ts';
+import { ImportStore } from '../../../imports/import-store.ts';
 import type { ImportRecord } from '../../../imports/import-types.ts';
 import type { GuardedHandler, Handler } from '../../handler-types.ts';
 
-export const importStore = (deps: AppDeps): ImportStore => createImportStore(deps.redis, deps.config.queuePrefix);
+export const importStore = (deps: AppDeps): ImportStore => new ImportStore(deps.redis, deps.config.queuePrefix);
 
 /** The import named by the URL, or a 404 (ids of the wrong shape never reach Redis). */
 async function requireImport(deps: AppDeps, id: string | undefined): Promise<ImportRecord> {
