@@ -13,9 +13,11 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
+import { importOutcomeRows } from '../src/cli/job-outcome.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import { createApp } from '../src/http/app.ts';
+import type { ImportCounts } from '../src/imports/import-types.ts';
 import { createLogger } from '../src/logger.ts';
 import { startWorkers } from '../src/startup/start-workers.ts';
 import { createServices } from '../src/services.ts';
@@ -109,7 +111,7 @@ async function main(): Promise<number> {
   const auth: Record<string, string> = config.apiToken ? { authorization: `Bearer ${config.apiToken}` } : {};
 
   /** The parts of `GET /v1/imports/:id` and `GET /v1/exports/:id` the demo prints. */
-  type JobJson = { status: string; counts?: Record<string, number>; file?: { bytes: number } | null };
+  type JobJson = { status: string; dry_run?: boolean; counts?: Record<string, number>; file?: { bytes: number } | null };
 
   async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     const res = await fetch(`${base}${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
@@ -122,8 +124,9 @@ async function main(): Promise<number> {
   function describe(record: JobJson): string {
     const c = record.counts ?? {};
     if ('total' in c) {
-      const outcomes = ['created', 'updated', 'unchanged', 'skipped', 'failed'].filter((k) => (c[k] ?? 0) > 0);
-      return `${c.processed ?? 0} of ${c.total} rows${outcomes.length ? `: ${outcomes.map((k) => `${c[k]} ${k}`).join(', ')}` : ''}`;
+      // The CLI's labels (`would create` in a dry run), only the outcomes that happened.
+      const outcomes = importOutcomeRows(c as ImportCounts, record.dry_run === true).filter(([, n]) => n > 0);
+      return `${c.processed ?? 0} of ${c.total} rows${outcomes.length ? `: ${outcomes.map(([label, n]) => `${n} ${label}`).join(', ')}` : ''}`;
     }
     const file = record.file ? `, file ${record.file.bytes.toLocaleString('en')} bytes` : '';
     return `${c.customers ?? 0} customers${file}`;
