@@ -111,7 +111,7 @@ async function main(): Promise<number> {
   const auth: Record<string, string> = config.apiToken ? { authorization: `Bearer ${config.apiToken}` } : {};
 
   /** The parts of `GET /v1/imports/:id` and `GET /v1/exports/:id` the demo prints. */
-  type JobJson = { status: string; dry_run?: boolean; counts?: Record<string, number>; file?: { bytes: number } | null };
+  type JobJson = { status: string; dry_run?: boolean; counts?: ImportCounts | { customers: number }; file?: { bytes: number } | null };
 
   async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     const res = await fetch(`${base}${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
@@ -122,14 +122,14 @@ async function main(): Promise<number> {
 
   /** What a user understands: rows by outcome for an import; customers, and the file's final size, for an export. */
   function describe(record: JobJson): string {
-    const c = record.counts ?? {};
+    const c = record.counts ?? { customers: 0 };
     if ('total' in c) {
       // The CLI's labels (`would create` in a dry run), only the outcomes that happened.
-      const outcomes = importOutcomeRows(c as ImportCounts, record.dry_run === true).filter(([, n]) => n > 0);
-      return `${c.processed ?? 0} of ${c.total} rows${outcomes.length ? `: ${outcomes.map(([label, n]) => `${n} ${label}`).join(', ')}` : ''}`;
+      const outcomes = importOutcomeRows(c, record.dry_run === true).filter(([, n]) => n > 0);
+      return `${c.processed} of ${c.total} rows${outcomes.length ? `: ${outcomes.map(([label, n]) => `${n} ${label}`).join(', ')}` : ''}`;
     }
     const file = record.file ? `, file ${record.file.bytes.toLocaleString('en')} bytes` : '';
-    return `${c.customers ?? 0} customers${file}`;
+    return `${c.customers} customers${file}`;
   }
 
   async function waitFor<T extends JobJson>(path: string, label: string): Promise<T> {
