@@ -41,6 +41,16 @@ export interface TestEmulator {
   close(): Promise<void>;
 }
 
+/** The Stripe error a call rejects with; fails the test when the call succeeds. */
+export async function stripeFailure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Stripe.errors.StripeError;
+  }
+  throw new Error('expected the call to fail');
+}
+
 /** Test defaults: no latency and limits high enough never to bite, unless the test asks otherwise. */
 const TEST_DEFAULTS: EmulatorOptions = { latencyMs: 0, jitterMs: 0, readLimit: 100_000, writeLimit: 100_000, searchLimit: 100_000 };
 

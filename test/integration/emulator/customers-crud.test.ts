@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
+import { startTestEmulator, stripeFailure as failure, type TestEmulator } from '../../helpers/emulator.ts';
 
 let emu: TestEmulator;
 beforeAll(async () => {
@@ -12,16 +12,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await emu.admin.reset();
 });
-
-/** The Stripe error a call rejects with. */
-async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('create and retrieve', () => {
   it('answers with every field of the customer schema', async () => {

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
+import { startTestEmulator, stripeFailure as failure, type TestEmulator } from '../../helpers/emulator.ts';
 
 const running: TestEmulator[] = [];
 async function emulator(options: Parameters<typeof startTestEmulator>[0] = {}): Promise<TestEmulator> {
@@ -11,15 +11,6 @@ async function emulator(options: Parameters<typeof startTestEmulator>[0] = {}): 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((e) => e.close()));
 });
-
-async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Idempotency-Key', () => {
   it('replays the stored answer with Idempotent-Replayed: true and echoes the key', async () => {

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
+import { startTestEmulator, stripeFailure as failure, type TestEmulator } from '../../helpers/emulator.ts';
 
 let emu: TestEmulator;
 beforeAll(async () => {
@@ -9,15 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await emu.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('paging 250 customers', () => {
   let expected: string[];

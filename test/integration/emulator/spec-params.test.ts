@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
+import { startTestEmulator, stripeFailure as failure, type TestEmulator } from '../../helpers/emulator.ts';
 
 /** Parameters from Stripe's official OpenAPI description (/work/shared/stripe-openapi) the emulator must know. */
 let emu: TestEmulator;
@@ -13,15 +13,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await emu.admin.reset();
 });
-
-async function failure(promise: Promise<unknown>): Promise<Stripe.errors.StripeError> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Stripe.errors.StripeError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Update params the SDK's types no longer list (deprecated in Stripe's spec, still accepted by the API). */
 const legacy = (params: Record<string, unknown>): Stripe.CustomerUpdateParams => params as Stripe.CustomerUpdateParams;
