@@ -1,23 +1,12 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { stripeApiError as apiError } from '../../helpers/stripe-error.ts';
 import {
   classifyStripeError,
   describeStripeError,
   isResourceMissing,
   stripeErrorStatus,
 } from '../../../src/stripe/stripe-errors.ts';
-
-/** Builds the error stripe-node itself would raise for this raw API error. */
-function apiError(statusCode: number, raw: { type?: string; code?: string; message?: string; headers?: Record<string, string> } = {}) {
-  return Stripe.errors.StripeError.generate({
-    type: 'invalid_request_error',
-    message: 'failure',
-    statusCode,
-    headers: {},
-    requestId: 'req_123',
-    ...raw,
-  } as Parameters<typeof Stripe.errors.StripeError.generate>[0]);
-}
 
 describe('classifyStripeError', () => {
   it('treats 429 rate_limit as rate_limited', () => {

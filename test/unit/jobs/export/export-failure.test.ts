@@ -1,22 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { UnrecoverableError } from 'bullmq';
-import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
+import { stripeApiError as stripeError } from '../../../helpers/stripe-error.ts';
 import { unrecoverableExportError } from '../../../../jobs/export/export-failure.ts';
 import { PartFileError } from '../../../../jobs/export/part-files.ts';
 
 const DATA_DIR = '/srv/stripe-bulk';
-
-function stripeError(statusCode: number, raw: { type?: string; code?: string; message?: string } = {}) {
-  return Stripe.errors.StripeError.generate({
-    type: 'invalid_request_error',
-    message: 'failure',
-    statusCode,
-    headers: {},
-    requestId: 'req_123',
-    ...raw,
-  } as Parameters<typeof Stripe.errors.StripeError.generate>[0]);
-}
 
 /** The OS error Node itself raises: mkdir under a regular file. */
 async function realErrno(): Promise<NodeJS.ErrnoException> {
