@@ -8,7 +8,7 @@ export function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      if (address === null || typeof address === 'string') return reject(new Error('no port'));
+      if (address === null || typeof address === 'string') { reject(new Error('no port')); return; }
       server.close(() => resolve(address.port));
     });
   });

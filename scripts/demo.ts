@@ -56,7 +56,7 @@ function listen(app: ReturnType<typeof createApp>, port: number, host: string): 
     const server = app.listen(port, host);
     server.once('listening', () => done(server));
     server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EADDRINUSE' || port === 0) return fail(err);
+      if (err.code !== 'EADDRINUSE' || port === 0) { fail(err); return; }
       console.log(`Port ${port} is in use; the demo serves on another port (see STRIPE_BULK_URL below).`);
       const other = app.listen(0, host);
       other.once('listening', () => done(other));

@@ -143,7 +143,7 @@ class SliceScheduler {
       this.flush();
       this.pump();
     };
-    if (this.failure !== undefined) return done();
+    if (this.failure !== undefined) { done(); return; }
     this.commitBatch(batch).then(done, (error: unknown) => {
       this.fail(error);
       done();

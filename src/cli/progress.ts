@@ -101,7 +101,7 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     if (!bar) {
       bar = new cliProgress.SingleBar(
         {
-          stream: options.stream as NodeJS.WriteStream,
+          stream: options.stream,
           format: (_options, _params, data: { line?: string }) => data.line ?? '',
           hideCursor: true,
           clearOnComplete: false,

@@ -21,7 +21,7 @@ export interface WaitOptions<T> {
 /** Resolves true after `ms`, false as soon as the signal aborts; the listener never outlives the sleep. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   return new Promise((done) => {
-    if (signal?.aborted) return done(false);
+    if (signal?.aborted) { done(false); return; }
     const onAbort = (): void => {
       clearTimeout(timer);
       done(false);

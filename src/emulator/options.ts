@@ -107,7 +107,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
 }
 
 function stripUndefined(options: EmulatorOptions): Partial<EmulatorOptions> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<EmulatorOptions>;
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
 /** The fault settings `POST /__emulator/faults` accepts: the names and checks of the matching options. */

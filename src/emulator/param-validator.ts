@@ -35,7 +35,7 @@ export function validateParams(
   input: FormObject,
   props: Readonly<Record<string, ParamSpec>>,
 ): Record<string, ParamValue> {
-  return validateObject({ kind: 'object', props }, input, []) as Record<string, ParamValue>;
+  return validateObject({ kind: 'object', props }, input, []);
 }
 
 function validate(spec: ParamSpec, value: FormValue, path: string[]): ParamValue {

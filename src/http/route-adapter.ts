@@ -50,7 +50,7 @@ export async function sendResult(res: Response, result: HandlerResult): Promise<
 
 function handlerRequest(req: Request): HandlerRequest {
   const params = Object.fromEntries(Object.entries(req.params).map(([k, v]) => [k, String(v)]));
-  return { params, query: req.query as Record<string, unknown>, headers: req.headers, body: req.body, stream: req };
+  return { params, query: req.query, headers: req.headers, body: req.body, stream: req };
 }
 
 /**

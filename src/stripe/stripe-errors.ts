@@ -23,7 +23,7 @@ interface StripeErrorLike {
 const MAX_MESSAGE_LENGTH = 300;
 
 function fields(err: unknown): StripeErrorLike {
-  return typeof err === 'object' && err !== null ? (err as StripeErrorLike) : {};
+  return typeof err === 'object' && err !== null ? (err) : {};
 }
 
 function header(err: StripeErrorLike, name: string): string | undefined {

@@ -5,11 +5,11 @@ import { safeEqual } from './safe-equal.ts';
 /** Requires `Authorization: Bearer <API_TOKEN>` when a token is configured; open otherwise (local use). */
 export function apiTokenAuth(apiToken: string | undefined): RequestHandler {
   return (req, _res, next) => {
-    if (apiToken === undefined) return next();
+    if (apiToken === undefined) { next(); return; }
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match || !safeEqual(match[1] ?? '', apiToken)) {
-      return next(new AppError('unauthorized', 'Send the API token as "Authorization: Bearer <API_TOKEN>".', 401));
+      next(new AppError('unauthorized', 'Send the API token as "Authorization: Bearer <API_TOKEN>".', 401)); return;
     }
     next();
   };

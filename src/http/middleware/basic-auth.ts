@@ -11,7 +11,7 @@ export function basicAuth(user: string, password: string, realm = 'stripe-bulk')
       const decoded = Buffer.from(match[1] ?? '', 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon >= 0 && safeEqual(decoded.slice(0, colon), user) && safeEqual(decoded.slice(colon + 1), password)) {
-        return next();
+        next(); return;
       }
     }
     res.setHeader('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`);

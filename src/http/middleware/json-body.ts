@@ -24,8 +24,8 @@ function hasBodyBytes(headers: IncomingHttpHeaders): boolean {
 export const requireJsonBody: RequestHandler = (req, _res, next) => {
   const type = req.headers['content-type'];
   const declared = type === undefined ? undefined : mediaType(type);
-  if (declared === 'application/json') return next();
-  if (declared === undefined && !hasBodyBytes(req.headers)) return next();
+  if (declared === 'application/json') { next(); return; }
+  if (declared === undefined && !hasBodyBytes(req.headers)) { next(); return; }
   next(
     new AppError(
       'unsupported_media_type',

@@ -54,10 +54,10 @@ export function redisGate(redis: Redis): RequestHandler {
       attempt = undefined;
     }));
   return (req, _res, next) => {
-    if (redis.status === 'ready') return next();
+    if (redis.status === 'ready') { next(); return; }
     const connecting = redis.status === 'connecting' || redis.status === 'connect';
     void (connecting ? waitForAttempt() : Promise.resolve(false)).then((ready) => {
-      if (ready) return next();
+      if (ready) { next(); return; }
       // Drain the body (an upload) so the client reads the answer instead of a reset.
       req.resume();
       next(redisUnavailable());

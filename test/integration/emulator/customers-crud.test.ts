@@ -91,7 +91,7 @@ describe('validation', () => {
   ];
 
   it.each(cases)('rejects %s with param and code', async (_label, params, param, code) => {
-    const err = await failure(emu.stripe.customers.create(params as Stripe.CustomerCreateParams));
+    const err = await failure(emu.stripe.customers.create(params));
     expect(err).toBeInstanceOf(Stripe.errors.StripeInvalidRequestError);
     expect(err.statusCode).toBe(400);
     expect(err.type).toBe('StripeInvalidRequestError');

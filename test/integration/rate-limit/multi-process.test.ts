@@ -44,7 +44,7 @@ function startChild(env: Record<string, string>): RunningChild {
     child.once('error', reject);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`limiter-child exited with ${code}: ${stderr}`));
+      if (code !== 0) { reject(new Error(`limiter-child exited with ${code}: ${stderr}`)); return; }
       resolve(JSON.parse(stdout.slice('ready\n'.length)) as ChildResult);
     });
   });
