@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { chromium, type Page } from 'playwright-core';
+import { z } from 'zod';
 import { createApp } from '../../src/http/app.ts';
 import { createUiRouter } from '../../src/http/routes/ui-routes.ts';
 import type { EmulatorOptions } from '../../src/emulator/index.ts';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.ts';
 import { createTestServices, type TestServices } from '../helpers/services.ts';
-import { z } from 'zod';
 
 const CHROMIUM = '/usr/bin/chromium';
 const JSON_OBJECT = z.record(z.string(), z.unknown());

@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { API_TOKEN, openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
-import { closeAfterAll } from '../helpers/teardown.ts';
 import { apiRecord } from '../helpers/api-json.ts';
+import { closeAfterAll } from '../helpers/teardown.ts';
+import { API_TOKEN, openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
 
 const LONG_NAME = 'customers-2026-12-03-north-america-enterprise-accounts-final-v2.csv';
 

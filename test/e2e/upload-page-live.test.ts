@@ -1,8 +1,8 @@
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
-import { closeAfterAll } from '../helpers/teardown.ts';
 import { apiRecord } from '../helpers/api-json.ts';
+import { closeAfterAll } from '../helpers/teardown.ts';
+import { openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
 
 // Slow enough that a 400-row import and a 20,000-customer export are seen running for several polls.
 const RPS = '40';

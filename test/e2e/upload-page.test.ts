@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { API_TOKEN, openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
-import { closeAfterAll } from '../helpers/teardown.ts';
 import { apiList } from '../helpers/api-json.ts';
+import { closeAfterAll } from '../helpers/teardown.ts';
+import { API_TOKEN, openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
 
 const SCREENSHOT = '/tmp/stripe-bulk-upload-page.png';
 

@@ -4,8 +4,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HARNESS_API_TOKEN, REPO_ROOT, runCliProcess, startCliHarness, type CliHarness } from './cli-harness.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { HARNESS_API_TOKEN, REPO_ROOT, runCliProcess, startCliHarness, type CliHarness } from './cli-harness.ts';
 
 // Every run is the compiled CLI, found on PATH as `stripe-bulk` (linked as `npm link` does), started in a temporary
 // folder outside the checkout: relative paths and default output files are the user's folder's.

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createExportHarness, type ExportHarness } from './export-harness.ts';
-import { closeAfterAll } from '../../helpers/teardown.ts';
 import { apiList } from '../../helpers/api-json.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createExportHarness, type ExportHarness } from './export-harness.ts';
 
 /** A raw POST: the body and headers exactly as given (fetch adds Content-Length, and Content-Type only for strings). */
 async function post(h: ExportHarness, path: string, body: string | Blob | undefined, headers: Record<string, string> = {}) {

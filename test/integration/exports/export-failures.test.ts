@@ -5,8 +5,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exportKeys } from '../../../src/exports/export-keys.ts';
 import { exportDir, partsDir } from '../../../src/exports/export-paths.ts';
 import { SHUTDOWN_REASON } from '../../../src/queues/requeue-on-shutdown.ts';
-import { createExportHarness, type ExportHarness, type ExportJson } from './export-harness.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createExportHarness, type ExportHarness, type ExportJson } from './export-harness.ts';
 
 /**
  * Exports that can never succeed fail at once (BullMQ's UnrecoverableError: one attempt, not three with 10 s and

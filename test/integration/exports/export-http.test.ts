@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { exportDir } from '../../../src/exports/export-paths.ts';
-import { createExportHarness, type ExportHarness } from './export-harness.ts';
-import { closeAfterAll } from '../../helpers/teardown.ts';
-import { apiError, apiList, apiRecord } from '../../helpers/api-json.ts';
 import { z } from 'zod';
+import { exportDir } from '../../../src/exports/export-paths.ts';
+import { apiError, apiList, apiRecord } from '../../helpers/api-json.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createExportHarness, type ExportHarness } from './export-harness.ts';
 
 describe('export HTTP API', () => {
   let h: ExportHarness;

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { EXPORT_COLUMNS } from '../../../src/csv/index.ts';
 import type { SeedCustomer } from '../../../src/emulator/index.ts';
-import { columnOf, createExportHarness, idsOf, type ExportHarness } from './export-harness.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { columnOf, createExportHarness, idsOf, type ExportHarness } from './export-harness.ts';
 
 const NOW = Math.floor(Date.now() / 1000);
 const BASE = NOW - 2 * 365 * 86_400;

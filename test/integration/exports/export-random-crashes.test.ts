@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
-import { createExportHarness, exited, idsOf, type ExportHarness } from './export-harness.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createExportHarness, exited, idsOf, type ExportHarness } from './export-harness.ts';
 
 const KILLS = 8;
 

@@ -2,8 +2,8 @@ import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { partsDir } from '../../../src/exports/export-paths.ts';
-import { createExportHarness, exited, idsOf, type ExportHarness } from './export-harness.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createExportHarness, exited, idsOf, type ExportHarness } from './export-harness.ts';
 
 describe('export resume after kill -9', () => {
   let h: ExportHarness;

@@ -7,8 +7,8 @@ import { diffCustomer, parseCustomerRow, parseImportHeader } from '../../../src/
 import { createImportRouter } from '../../../src/http/routes/import-routes.ts';
 import { createRedisConnection } from '../../../src/queues/connection.ts';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
-import { columnOf, createExportHarness, type ExportHarness } from './export-harness.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { columnOf, createExportHarness, type ExportHarness } from './export-harness.ts';
 
 /** Customers with every kind of value an exported cell can hold. */
 const VARIED: Stripe.CustomerCreateParams[] = [

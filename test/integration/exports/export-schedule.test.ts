@@ -4,9 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { exportKeys } from '../../../src/redis-keys.ts';
 import { exportDir } from '../../../src/exports/export-paths.ts';
 import { ScheduleStore } from '../../../src/exports/schedule-store.ts';
-import { createExportHarness, idsOf, type ExportHarness, type ExportJson } from './export-harness.ts';
-import { closeAfterAll } from '../../helpers/teardown.ts';
 import { apiError, apiRecord } from '../../helpers/api-json.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createExportHarness, idsOf, type ExportHarness, type ExportJson } from './export-harness.ts';
 
 describe('scheduled exports', () => {
   let h: ExportHarness;

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_WORKER_OPTIONS } from '../../../src/exports/export-job-data.ts';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
-import { createExportHarness, exited, type ExportHarness } from './export-harness.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createExportHarness, exited, type ExportHarness } from './export-harness.ts';
 
 /**
  * A job whose workers keep dying is given up by BullMQ (maxStalledCount) without its processor running: the

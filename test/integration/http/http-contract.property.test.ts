@@ -5,8 +5,8 @@ import { OPENAPI_DOCUMENT as DOC } from '../../../src/http/openapi/openapi-docum
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
-import { documentedRoutes, sendRaw, undocumentedAnswer, type RouteKey } from './openapi-contract.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { documentedRoutes, sendRaw, undocumentedAnswer, type RouteKey } from './openapi-contract.ts';
 
 const API_TOKEN = 'property-test-token-0123456789';
 /** Requests in the run: enough to meet every route with every kind of bad input, few enough to take seconds. */

@@ -7,8 +7,8 @@ import { OPENAPI_PATH } from '../../../src/http/routes/openapi-route.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
-import { documentedRoutes, inlineRefs, operationOf, routeName, sendRaw, servedRoutes, undocumentedAnswer, validatorOf } from './openapi-contract.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { documentedRoutes, inlineRefs, operationOf, routeName, sendRaw, servedRoutes, undocumentedAnswer, validatorOf } from './openapi-contract.ts';
 
 const API_TOKEN = 'openapi-test-token-0123456789';
 const AUTH = { Authorization: `Bearer ${API_TOKEN}` };

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { parseCustomerRow, parseImportHeader } from '../../../src/csv/index.ts';
-import { createImportHarness, csv, type ImportHarness, type ResultRow } from './import-harness.ts';
 import { closeAfterEach } from '../../helpers/teardown.ts';
+import { createImportHarness, csv, type ImportHarness, type ResultRow } from './import-harness.ts';
 
 const byRow = (rows: ResultRow[]) => rows.map((r) => [r.action, r.message]);
 

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createImportHarness, csv, type ImportHarness } from './import-harness.ts';
-import { closeAfterAll } from '../../helpers/teardown.ts';
 import { apiList, apiRecord } from '../../helpers/api-json.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createImportHarness, csv, type ImportHarness } from './import-harness.ts';
 
 /** The HTTP contract of /v1/imports: uploads, header errors (nothing queued), records, results, cancel. */
 describe('POST /v1/imports and friends', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createImportHarness, type ImportHarness } from './import-harness.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createImportHarness, type ImportHarness } from './import-harness.ts';
 
 const rows = (from: number, count: number) => Array.from({ length: count }, (_, i) => `user${from + i}@example.com,User ${from + i}\n`).join('');
 

@@ -6,8 +6,8 @@ import { createApp } from '../../../src/http/app.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
-import { multipartBody, openDescriptors, rawRequest, uploadHead, type RawAnswer } from './raw-upload.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { multipartBody, openDescriptors, rawRequest, uploadHead, type RawAnswer } from './raw-upload.ts';
 
 const ROUNDS = 200;
 const AT_ONCE = 20;
