@@ -9,6 +9,7 @@ import type { ImportRecord } from '../../src/imports/import-types.ts';
 import { QUEUE_NAMES } from '../../src/queues/names.ts';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.ts';
 import { createTestServices, type TestServices } from '../helpers/services.ts';
+import { closeAfterAll } from '../helpers/teardown.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/board.png';
@@ -131,47 +132,50 @@ function expectNoSecret(text: string): void {
   expect(text).not.toContain(API_TOKEN);
 }
 
+const closing = closeAfterAll();
+
 beforeAll(async () => {
   // Guarded, never skipped: a machine without Chromium must fail loudly, or the board would ship untested.
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium) to run the e2e tests.`);
   }
-  emulator = await startTestEmulator();
-  services = createTestServices({
-    emulatorUrl: emulator.url,
-    key: STRIPE_KEY,
-    env: { API_TOKEN, BOARD_USER, BOARD_PASSWORD, STRIPE_WRITE_RPS: WRITE_RPS, STRIPE_READ_RPS: '100' },
-  });
+  emulator = closing(await startTestEmulator());
+  services = closing(
+    createTestServices({
+      emulatorUrl: emulator.url,
+      key: STRIPE_KEY,
+      env: { API_TOKEN, BOARD_USER, BOARD_PASSWORD, STRIPE_WRITE_RPS: WRITE_RPS, STRIPE_READ_RPS: '100' },
+    }),
+  );
   services.startWorkers();
   board = await listen(createApp(services));
   // The same queues behind a board for people who only watch (BOARD_READ_ONLY=true).
   const readOnlyConfig = { ...services.config, board: { ...services.config.board, readOnly: true } };
   readOnlyBoard = await listen(createApp({ ...services, config: readOnlyConfig }));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = closing(
+    await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    }),
+  );
   finishedId = await upload('email,name\nada@example.com,Ada\nbob@example.com,Bob\ncy@example.com,Cy\nnot-an-email,Broken\n');
   await waitForImport(finishedId, 'completed');
 });
 
 afterAll(async () => {
-  await browser?.close();
   for (const server of servers) {
     server.closeAllConnections();
     await new Promise((done) => server.close(done));
   }
-  await services?.close();
-  await emulator?.close();
 });
 
 describe('Bull Board in a browser', () => {

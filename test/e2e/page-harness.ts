@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
 import { chromium, type Page } from 'playwright-core';
+import { z } from 'zod';
 import { createApp } from '../../src/http/app.ts';
 import { createUiRouter } from '../../src/http/routes/ui-routes.ts';
 import type { EmulatorOptions } from '../../src/emulator/index.ts';
@@ -12,6 +13,7 @@ import { startTestEmulator, type TestEmulator } from '../helpers/emulator.ts';
 import { createTestServices, type TestServices } from '../helpers/services.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
+const JSON_OBJECT = z.record(z.string(), z.unknown());
 export const API_TOKEN = 'e2e-test-token-0123456789';
 
 /** The API and the page on a free port, the workers, an emulator and a headless Chromium: one per test file. */
@@ -24,8 +26,8 @@ export interface PageHarness {
   newPage(width: number, height?: number): Promise<Page>;
   /** Writes a file into a temporary folder removed by close(); answers its path. */
   writeFile(name: string, text: string): string;
-  /** Calls the API with the token, as a script would. */
-  api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** Calls the API with the token, as a script would; the answer is a JSON object (read it with helpers/api-json.ts). */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export async function startPageHarness(options: { env?: Record<string, string>; 
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : {}) as never };
+      return { status: res.status, body: JSON_OBJECT.parse(text ? JSON.parse(text) : {}) };
     },
     async close() {
       await context.close();

@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiRecord } from '../helpers/api-json.ts';
+import { closeAfterAll } from '../helpers/teardown.ts';
 import { API_TOKEN, openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
 
 const LONG_NAME = 'customers-2026-12-03-north-america-enterprise-accounts-final-v2.csv';
@@ -27,18 +29,20 @@ async function waitFor(path: string, done: (body: Record<string, unknown>) => bo
   throw new Error(`${path} did not get there in 30 s`);
 }
 
+const closing = closeAfterAll();
+
 beforeAll(async () => {
   // Slow writes keep one import running while the screenshots are taken (its row has a rate and a Cancel button).
   // A schedule firing every second makes a scheduled export at once: the minimum interval is lifted for this test.
-  harness = await startPageHarness({ env: { STRIPE_WRITE_RPS: '10', STRIPE_READ_RPS: '200', EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '0' } });
+  harness = closing(await startPageHarness({ env: { STRIPE_WRITE_RPS: '10', STRIPE_READ_RPS: '200', EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '0' } }));
   const done = (b: Record<string, unknown>) => b.status === 'completed';
   await waitFor(`/v1/imports/${await upload(LONG_NAME, 'email,name\na@example.com,A\nb@example.com,B\n', { mode: 'upsert', dry_run: 'true' })}`, done);
   await waitFor(`/v1/imports/${await upload('people.csv', 'email,name\nc@example.com,C\nnot-an-email,D\n')}`, done);
-  const scheduled = await harness.api<{ id: string }>('POST', '/v1/export-schedules', { cron: '* * * * * *', tz: 'Europe/Paris', columns: ['id', 'email'] });
-  await waitFor('/v1/exports', (b) => (b.data as { schedule_id: string | null }[]).some((e) => e.schedule_id === scheduled.body.id));
-  await harness.api('DELETE', `/v1/export-schedules/${scheduled.body.id}`);
+  const scheduled = apiRecord((await harness.api('POST', '/v1/export-schedules', { cron: '* * * * * *', tz: 'Europe/Paris', columns: ['id', 'email'] })).body);
+  await waitFor('/v1/exports', (b) => (b.data as { schedule_id: string | null }[]).some((e) => e.schedule_id === scheduled.id));
+  await harness.api('DELETE', `/v1/export-schedules/${scheduled.id}`);
   await harness.api('POST', '/v1/export-schedules', { cron: '0 3 * * *', tz: 'America/Argentina/Buenos_Aires', query: "metadata['plan']:'enterprise'", metadata_columns: ['plan', 'region'] });
-  const gz = await harness.api<{ id: string }>('POST', '/v1/exports', { gzip: true, columns: ['id', 'email', 'name', 'created'] });
+  const gz = await harness.api('POST', '/v1/exports', { gzip: true, columns: ['id', 'email', 'name', 'created'] });
   await waitFor('/v1/exports', (b) => (b.data as { status: string }[]).every((e) => e.status === 'completed'));
   expect(gz.status).toBe(202);
   const rows = Array.from({ length: 400 }, (_, i) => `slow${i}@example.com,Slow ${i}`).join('\n');
@@ -47,8 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (runningImport) await harness?.api('DELETE', `/v1/imports/${runningImport}`);
-  await harness?.close();
+  if (runningImport) await harness.api('DELETE', `/v1/imports/${runningImport}`);
 });
 
 afterEach(() => {
@@ -61,7 +64,7 @@ function layoutProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const width = window.innerWidth;
-    const name = (e: Element) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className} "${(e.textContent ?? '').trim().slice(0, 40)}"`;
+    const name = (e: Element) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}.${e.className} "${e.textContent.trim().slice(0, 40)}"`;
     if (document.documentElement.scrollWidth > width) problems.push(`page is ${document.documentElement.scrollWidth} px wide in a ${width} px window`);
     const inside = (inner: DOMRect, outer: DOMRect) =>
       inner.left >= outer.left - 0.5 && inner.right <= outer.right + 0.5 && inner.top >= outer.top - 0.5 && inner.bottom <= outer.bottom + 0.5;

@@ -1,5 +1,7 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { apiRecord } from '../helpers/api-json.ts';
+import { closeAfterAll } from '../helpers/teardown.ts';
 import { openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
 
 // Slow enough that a 400-row import and a 20,000-customer export are seen running for several polls.
@@ -8,17 +10,17 @@ const RPS = '40';
 let harness: PageHarness;
 let page: Page;
 
+const closing = closeAfterAll();
+
 beforeAll(async () => {
   // A schedule firing every second makes a scheduled export at once: the minimum interval is lifted for this test.
-  harness = await startPageHarness({ env: { STRIPE_READ_RPS: RPS, STRIPE_WRITE_RPS: RPS, STRIPE_SEARCH_RPS: RPS, EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '0' } });
+  harness = closing(
+    await startPageHarness({ env: { STRIPE_READ_RPS: RPS, STRIPE_WRITE_RPS: RPS, STRIPE_SEARCH_RPS: RPS, EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '0' } }),
+  );
   page = await harness.newPage(1400, 1000);
   // The cancel buttons ask first; this user says yes.
   page.on('dialog', (dialog) => void dialog.accept());
   await openWithToken(page, harness.baseUrl);
-});
-
-afterAll(async () => {
-  await harness?.close();
 });
 
 afterEach(() => {
@@ -29,7 +31,7 @@ afterEach(() => {
 /** The panel's numbers and the import's table row, read in one go inside the page (no poll can land between). */
 function snapshot(p: Page, id: string) {
   return p.evaluate((importId) => {
-    const row = [...document.querySelectorAll('#imports-body tr')].find((tr) => tr.textContent?.includes(importId));
+    const row = [...document.querySelectorAll('#imports-body tr')].find((tr) => tr.textContent.includes(importId));
     const cell = row?.querySelector('td[data-label="Rows"] .rows')?.textContent ?? '';
     return {
       panel: `${document.getElementById('count-processed')?.textContent ?? ''} / ${document.getElementById('count-total')?.textContent ?? ''}`,
@@ -73,7 +75,7 @@ describe('upload page, while jobs run', () => {
     expect(Number(done.panel.split(' / ')[0]?.replace(/,/g, ''))).toBeLessThan(400);
     expect(done.pace).toBe('');
     expect(await page.getByRole('link', { name: 'Download the results CSV' }).isVisible()).toBe(true);
-    const record = await harness.api<{ status: string }>('GET', `/v1/imports/${id}`);
+    const record = await harness.api('GET', `/v1/imports/${id}`);
     expect(record.body.status).toBe('cancelled');
     const created = (await harness.emulator.admin.customers()).filter((c) => c.email?.startsWith('live'));
     expect(created.length).toBeLessThan(400);
@@ -88,31 +90,33 @@ describe('upload page, while jobs run', () => {
   });
 
   it('shows which exports a schedule started and which columns they hold, and cancels a running one', async () => {
-    const schedule = await harness.api<{ id: string }>('POST', '/v1/export-schedules', {
+    const schedule = await harness.api('POST', '/v1/export-schedules', {
       cron: '* * * * * *', tz: 'Europe/Paris', columns: ['id', 'email'],
     });
     expect(schedule.status).toBe(201);
-    const scheduleRow = page.locator('#schedules-body tr', { hasText: schedule.body.id });
+    const scheduleId = apiRecord(schedule.body).id;
+    const scheduleRow = page.locator('#schedules-body tr', { hasText: scheduleId });
     await scheduleRow.waitFor({ timeout: 15_000 });
     expect(await scheduleRow.locator('td[data-label="Time zone"]').textContent()).toBe('Europe/Paris');
     expect(await scheduleRow.locator('td[data-label="Next run"]').textContent()).toContain('Europe/Paris');
     expect(await scheduleRow.locator('td[data-label="Contents"]').textContent()).toBe('columns: id, email');
 
-    const scheduled = page.locator('#exports-body tr', { hasText: schedule.body.id }).first();
+    const scheduled = page.locator('#exports-body tr', { hasText: scheduleId }).first();
     await scheduled.waitFor({ timeout: 15_000 });
-    await harness.api('DELETE', `/v1/export-schedules/${schedule.body.id}`);
-    expect(await scheduled.locator('td[data-label="Started by"]').textContent()).toBe(`schedule ${schedule.body.id}`);
+    await harness.api('DELETE', `/v1/export-schedules/${scheduleId}`);
+    expect(await scheduled.locator('td[data-label="Started by"]').textContent()).toBe(`schedule ${scheduleId}`);
     expect(await scheduled.locator('td[data-label="Contents"]').textContent()).toBe('columns: id, email');
 
     await harness.emulator.admin.seed({ count: 20_000, template: { email: 'bulk{i}@example.com', name: 'Bulk {i}' } });
-    const started = await harness.api<{ id: string }>('POST', '/v1/exports', { columns: ['id', 'email', 'name'] });
+    const started = await harness.api('POST', '/v1/exports', { columns: ['id', 'email', 'name'] });
     expect(started.status).toBe(202);
-    const row = page.locator('#exports-body tr', { hasText: started.body.id });
+    const startedId = apiRecord(started.body).id;
+    const row = page.locator('#exports-body tr', { hasText: startedId });
     await row.locator('.badge', { hasText: 'running' }).waitFor({ timeout: 15_000 });
     expect(await row.locator('td[data-label="Started by"]').textContent()).toBe('you');
     expect(await row.locator('td[data-label="Contents"]').textContent()).toBe('columns: id, email, name');
     await expect.poll(() => row.locator('td[data-label="Customers"] .note').textContent(), { timeout: 15_000 }).toMatch(/customers\/s/);
-    await row.getByRole('button', { name: `Cancel ${started.body.id}` }).click();
+    await row.getByRole('button', { name: `Cancel ${startedId}` }).click();
     await row.locator('.badge', { hasText: 'cancelled' }).waitFor({ timeout: 15_000 });
     expect(await row.locator('td[data-label="File"]').textContent()).toBe('');
   });

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { apiList } from '../helpers/api-json.ts';
+import { closeAfterAll } from '../helpers/teardown.ts';
 import { API_TOKEN, openWithToken, startPageHarness, type PageHarness } from './page-harness.ts';
 
 const SCREENSHOT = '/tmp/stripe-bulk-upload-page.png';
@@ -9,14 +11,12 @@ const SCREENSHOT = '/tmp/stripe-bulk-upload-page.png';
 let harness: PageHarness;
 let page: Page;
 
+const closing = closeAfterAll();
+
 beforeAll(async () => {
-  harness = await startPageHarness();
+  harness = closing(await startPageHarness());
   // One tab for the file (a new one costs seconds on a busy machine); each test starts from a fresh load.
   page = await harness.newPage(1200, 1000);
-});
-
-afterAll(async () => {
-  await harness?.close();
 });
 
 beforeEach(async () => {
@@ -29,7 +29,7 @@ afterEach(() => {
 });
 
 const tableTexts = (p: Page) =>
-  p.locator('#imports-body, #exports-body, #schedules-body').evaluateAll((bodies) => bodies.map((b) => b.textContent?.trim()));
+  p.locator('#imports-body, #exports-body, #schedules-body').evaluateAll((bodies) => bodies.map((b) => b.textContent.trim()));
 
 describe('upload page', () => {
   it('uploads a CSV, shows progress and counts, and serves the results', async () => {
@@ -50,7 +50,7 @@ describe('upload page', () => {
     const results = page.getByRole('link', { name: 'Download the results CSV' });
     const [download] = await Promise.all([page.waitForEvent('download'), results.click()]);
     const path = await download.path();
-    const rows = parse(readFileSync(path), { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(readFileSync(path), { columns: true });
     expect(rows.map((r) => [r.email, r.action])).toEqual([
       ['marie@example.com', 'created'],
       ['pierre@example.com', 'created'],
@@ -77,7 +77,7 @@ describe('upload page', () => {
     await link.waitFor({ timeout: 30_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
     const bytes = readFileSync(await download.path());
-    const rows = parse(bytes, { columns: true, bom: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(bytes, { columns: true, bom: true });
     const live = await harness.emulator.admin.customers();
     expect(rows.map((r) => r.id).sort()).toEqual(live.map((c) => c.id).sort());
     const row = page.locator('#exports-body tr').first();
@@ -103,8 +103,8 @@ describe('upload page', () => {
     await page.getByRole('button', { name: 'Upload' }).click();
     await page.getByRole('alert').waitFor({ state: 'visible' });
     expect(await page.getByRole('alert').textContent()).toContain(needed);
-    const imports = await harness.api<{ data: { file_name: string }[] }>('GET', '/v1/imports');
-    expect(imports.body.data.map((r) => r.file_name)).not.toContain('tokenless.csv');
+    const imports = await harness.api('GET', '/v1/imports');
+    expect(apiList(imports.body).map((r) => r.file_name)).not.toContain('tokenless.csv');
   });
 
   it('with a wrong token, says the token was rejected', async () => {

@@ -25,11 +25,11 @@ export function spawnEntry(entry: 'server' | 'worker', env: Record<string, strin
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
-  child.stdout?.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     out += chunk.toString();
     for (const l of listeners) l();
   });
-  child.stderr?.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     err += chunk.toString();
     for (const l of listeners) l();
   });

@@ -33,16 +33,16 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
       child.kill('SIGKILL');
       reject(new Error(`redis-server did not start within 10 s: ${seen.slice(-500)}`));
     }, 10_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       if (seen.includes('Ready to accept connections')) {
         clearTimeout(timer);
-        child.stdout?.removeAllListeners('data');
-        child.stdout?.resume();
+        child.stdout.removeAllListeners('data');
+        child.stdout.resume();
         resolve(child);
       }
     });
-    child.stderr?.resume();
+    child.stderr.resume();
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`redis-server exited with code ${code}: ${seen.slice(-500)}`));

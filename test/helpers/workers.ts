@@ -34,6 +34,6 @@ export function spawnWorkerProcess(services: TestServices, env: Record<string, s
     env: { ...process.env, ...services.workerEnv, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  child.stderr?.resume();
+  child.stderr.resume();
   return child;
 }

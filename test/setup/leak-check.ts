@@ -45,7 +45,7 @@ function readTcpSockets(): Map<string, string> {
     return `${host}:${parseInt(port, 16)}`;
   };
   for (const table of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
-    let rows: string[] = [];
+    let rows: string[];
     try {
       rows = readFileSync(table, 'utf8').trim().split('\n').slice(1);
     } catch {

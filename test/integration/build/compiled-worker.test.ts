@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDist } from '../../../dev/worker-entry.ts';
 import { createExportHarness, idsOf, type ExportHarness } from '../exports/export-harness.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 
 /**
  * Production runs the compiled JavaScript (`npm run build`, then `node dist/src/worker.js`; see the Dockerfile).
@@ -10,15 +11,13 @@ import { createExportHarness, idsOf, type ExportHarness } from '../exports/expor
  */
 describe('the compiled worker (npm run build)', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
     buildDist();
-    h = await createExportHarness({ env: { STRIPE_READ_RPS: '200', EXPORT_PAGES_IN_FLIGHT: '8' } });
+    h = closing(await createExportHarness({ env: { STRIPE_READ_RPS: '200', EXPORT_PAGES_IN_FLIGHT: '8' } }));
     await h.emulator.admin.seed({ count: 900, template: { email: 'spread{i}@example.com', created: 1_650_000_000 }, createdStep: 7 });
     await h.emulator.admin.seed({ count: 300, template: { email: 'burst{i}@example.com', created: 1_660_000_000 } });
   }, 180_000);
-  afterAll(async () => {
-    await h?.close();
-  });
 
   it('builds the entry points with their assets', () => {
     for (const file of ['dist/src/worker.js', 'dist/src/server.js', 'dist/src/emulator-server.js', 'dist/src/rate-limit/reserve-slot-5.lua', 'dist/src/http/public/index.html']) {

@@ -148,10 +148,9 @@ describe('waitForJob', () => {
       id: 'imp_1',
       intervalMs: 1,
       signal: controller.signal,
-      fetch: async () => {
+      fetch: () => {
         const next = answers.shift();
-        if (next instanceof Error) throw next;
-        return next ?? record({});
+        return next instanceof Error ? Promise.reject(next) : Promise.resolve(next ?? record({}));
       },
       onUpdate: (r) => seen.push(r.status),
     });
@@ -167,10 +166,10 @@ describe('waitForJob', () => {
       id: 'exp_9',
       intervalMs: 5,
       signal: controller.signal,
-      fetch: async () => {
+      fetch: () => {
         calls += 1;
         if (calls === 3) controller.abort();
-        return record({ status: 'running' });
+        return Promise.resolve(record({ status: 'running' }));
       },
       onUpdate: () => undefined,
     });

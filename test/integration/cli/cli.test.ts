@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { HARNESS_API_TOKEN, REPO_ROOT, runCliProcess, startCliHarness, type CliHarness } from './cli-harness.ts';
 
 // Every run is the compiled CLI, found on PATH as `stripe-bulk` (linked as `npm link` does), started in a temporary
@@ -11,13 +12,11 @@ import { HARNESS_API_TOKEN, REPO_ROOT, runCliProcess, startCliHarness, type CliH
 
 let harness: CliHarness;
 
-beforeAll(async () => {
-  harness = await startCliHarness();
-}, 180_000);
+const closing = closeAfterAll();
 
-afterAll(async () => {
-  await harness?.close();
-});
+beforeAll(async () => {
+  harness = closing(await startCliHarness());
+}, 180_000);
 
 /** Writes an input under `in/` of the work directory and returns its path relative to the work directory. */
 function writeInput(name: string, text: string): string {
@@ -26,7 +25,7 @@ function writeInput(name: string, text: string): string {
 }
 
 function readCsv(path: string): Record<string, string>[] {
-  return parse(readFileSync(path), { columns: true, bom: true }) as Record<string, string>[];
+  return parse<Record<string, string>>(readFileSync(path), { columns: true, bom: true });
 }
 
 const importIdOf = (run: { stdout: string }): string => /Import (imp_\S+)/.exec(run.stdout)?.[1] ?? '';
@@ -307,7 +306,9 @@ describe('stripe-bulk in a terminal', () => {
   function visibleLines(transcript: string): string[] {
     // cli-progress returns to column 1 with CSI 1G rather than \r; ESC 7 / ESC 8 save and restore the cursor.
     const plain = transcript
+      // eslint-disable-next-line no-control-regex -- terminal escape codes start with ESC: matching it is the point
       .replace(/\u001b\[1G/g, '\r')
+      // eslint-disable-next-line no-control-regex -- as above
       .replace(/\u001b\[[0-9;?]*[A-Za-z]|\u001b[78]/g, '');
     return plain.split(/\r?\n/).map((line) => line.split('\r').filter((part) => part.length > 0).pop() ?? '');
   }

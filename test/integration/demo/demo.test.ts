@@ -76,8 +76,8 @@ function startDemo(args: string[], env: Record<string, string>): DemoRun {
     text += chunk.toString();
     for (const listener of listeners) listener();
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
     const killer = setTimeout(() => child.kill('SIGKILL'), DEMO_TIMEOUT_MS);
     child.once('exit', (code, signal) => {

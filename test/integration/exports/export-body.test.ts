@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiList } from '../../helpers/api-json.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createExportHarness, type ExportHarness } from './export-harness.ts';
 
 /** A raw POST: the body and headers exactly as given (fetch adds Content-Length, and Content-Type only for strings). */
@@ -9,11 +11,9 @@ async function post(h: ExportHarness, path: string, body: string | Blob | undefi
 
 describe('export and schedule bodies that are not JSON', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createExportHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
+    h = closing(await createExportHarness());
   });
 
   const queued = () => h.services.queues.export.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
@@ -34,14 +34,14 @@ describe('export and schedule bodies that are not JSON', () => {
     ];
     for (const [path, body, headers, status, code] of cases) {
       const res = await post(h, path, body, headers);
-      const what = `${path} ${JSON.stringify(headers)} ${String(body).slice(0, 40)}`;
+      const what = `${path} ${JSON.stringify(headers)} ${typeof body === 'string' ? body.slice(0, 40) : 'a Blob'}`;
       expect(res.status, what).toBe(status);
       expect(res.body.error?.code, what).toBe(code);
       if (status === 415) expect(res.body.error?.message, what).toContain('Content-Type: application/json');
     }
     expect(await queued()).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0 });
     expect(await h.services.queues.export.getJobSchedulersCount()).toBe(0);
-    expect((await h.request('GET', '/v1/exports')).body.data).toEqual([]);
+    expect(apiList((await h.request('GET', '/v1/exports')).body)).toEqual([]);
   });
 
   it('takes a POST with no body and no Content-Type as the defaults (the body is optional), a schedule still needs its cron', async () => {

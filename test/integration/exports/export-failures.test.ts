@@ -1,10 +1,11 @@
 import { existsSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worker } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { exportKeys } from '../../../src/exports/export-keys.ts';
 import { exportDir, partsDir } from '../../../src/exports/export-paths.ts';
 import { SHUTDOWN_REASON } from '../../../src/queues/requeue-on-shutdown.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createExportHarness, type ExportHarness, type ExportJson } from './export-harness.ts';
 
 /**
@@ -14,17 +15,15 @@ import { createExportHarness, type ExportHarness, type ExportJson } from './expo
 describe('exports that cannot succeed', () => {
   let h: ExportHarness;
   let worker: Worker | undefined;
+  const closing = closeAfterAll();
   beforeAll(async () => {
     // Slow reads (one page in flight, 10 a second) so a test can act while an export is mid-way.
-    h = await createExportHarness({ env: { STRIPE_READ_RPS: '10', EXPORT_PAGES_IN_FLIGHT: '1' } });
+    h = closing(await createExportHarness({ env: { STRIPE_READ_RPS: '10', EXPORT_PAGES_IN_FLIGHT: '1' } }));
     await h.emulator.admin.seed({ count: 3000, template: { email: 'f{i}@example.com', name: 'F {i}', created: 1_600_000_000 }, createdStep: 1 });
   });
   afterEach(async () => {
     await worker?.close(true);
     worker = undefined;
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   /** The record once failed, with its job: failed in BullMQ after exactly one attempt. */

@@ -47,7 +47,8 @@ export interface ExportHarness {
   baseUrl: string;
   startWorker(): Worker;
   spawnWorker(env?: Record<string, string>, entry?: WorkerEntry): ChildProcess;
-  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** Any route: the parsed JSON (read it with test/helpers/api-json.ts), the text, or `undefined` when empty. */
+  request(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   createExport(options?: Record<string, unknown>): Promise<ExportJson>;
   get(id: string): Promise<ExportJson>;
   waitFor(id: string, statuses: string[], timeoutMs?: number, until?: (e: ExportJson) => boolean): Promise<ExportJson>;
@@ -98,7 +99,7 @@ export async function createExportHarness(
       });
       const text = await res.text();
       const json = (res.headers.get('content-type') ?? '').includes('application/json');
-      return { status: res.status, body: text === '' ? undefined : json ? JSON.parse(text) : text };
+      return { status: res.status, body: text === '' ? undefined : json ? (JSON.parse(text) as unknown) : text };
     },
     async createExport(body = {}) {
       const res = await harness.request('POST', '/v1/exports', body);
@@ -124,7 +125,7 @@ export async function createExportHarness(
       const raw = Buffer.from(await res.arrayBuffer());
       const gzip = res.headers.get('content-type') === 'application/gzip';
       const text = res.status === 200 ? (gzip ? gunzipSync(raw) : raw).toString('utf8') : raw.toString('utf8');
-      const records = res.status === 200 ? (parse(text, { relax_column_count: false }) as string[][]) : [];
+      const records = res.status === 200 ? parse(text, { relax_column_count: false }) : [];
       return { status: res.status, headers: res.headers, raw, text, header: records[0] ?? [], rows: records.slice(1) };
     },
     async exportFile(body = {}) {

@@ -1,16 +1,19 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { exportDir } from '../../../src/exports/export-paths.ts';
+import { apiError, apiList, apiRecord } from '../../helpers/api-json.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createExportHarness, type ExportHarness } from './export-harness.ts';
 
 describe('export HTTP API', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
     h = await createExportHarness();
+    // Whichever harness `h` is by then: the last test replaces it with a slower one.
+    closing.defer(() => h.close());
     await h.emulator.admin.seed({ count: 50, template: { email: 'u{i}@example.com', created: 1_700_000_000 }, createdStep: 60 });
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it('answers 400 naming unknown fields and bad values, and queues nothing', async () => {
@@ -30,13 +33,13 @@ describe('export HTTP API', () => {
     for (const [body, expected] of cases) {
       const res = await h.request('POST', '/v1/exports', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.body.error.code).toBe('invalid_request');
-      for (const text of expected) expect(res.body.error.message).toContain(text);
+      expect(apiError(res.body).code).toBe('invalid_request');
+      for (const text of expected) expect(apiError(res.body).message).toContain(text);
     }
     const bad = await fetch(`${h.baseUrl}/v1/exports`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{nope' });
     expect(bad.status).toBe(400);
     expect(await h.services.queues.export.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 });
-    expect((await h.request('GET', '/v1/exports')).body.data).toEqual([]);
+    expect(apiList((await h.request('GET', '/v1/exports')).body)).toEqual([]);
   });
 
   it('answers 404 for unknown or malformed ids', async () => {
@@ -54,10 +57,10 @@ describe('export HTTP API', () => {
     expect((await h.services.queues.export.getJob(created.id))?.data).toEqual({ exportId: created.id });
     const early = await h.request('GET', `/v1/exports/${created.id}/file`);
     expect(early.status).toBe(409);
-    expect(early.body.error.code).toBe('export_not_ready');
+    expect(apiError(early.body).code).toBe('export_not_ready');
     const cancelled = await h.request('DELETE', `/v1/exports/${created.id}`);
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body.status).toBe('cancelled');
+    expect(apiRecord(cancelled.body).status).toBe('cancelled');
     expect(await h.services.queues.export.getJob(created.id)).toBeUndefined();
     expect((await h.request('DELETE', `/v1/exports/${created.id}`)).status).toBe(409);
   });
@@ -69,7 +72,7 @@ describe('export HTTP API', () => {
     expect(second.file.header).toEqual(['id', 'email']);
     expect(second.file.rows).toHaveLength(50);
     const list = await h.request('GET', '/v1/exports?limit=2');
-    expect(list.body.data.map((e: { id: string }) => e.id)).toEqual([second.record.id, first.record.id]);
+    expect(apiList(list.body).map((e) => e.id)).toEqual([second.record.id, first.record.id]);
     expect((await h.request('GET', '/v1/exports?limit=0')).status).toBe(400);
     const record = await h.get(first.record.id);
     expect(record).toMatchObject({ status: 'completed', counts: { customers: 50 }, error: null });
@@ -88,7 +91,7 @@ describe('export HTTP API', () => {
     const created = await h.createExport();
     await h.waitFor(created.id, ['running'], 10_000, (e) => e.counts.pages >= 2);
     const res = await h.request('DELETE', `/v1/exports/${created.id}`);
-    expect(res.body.status).toBe('cancelled');
+    expect(apiRecord(res.body).status).toBe('cancelled');
     const job = await h.services.queues.export.getJob(created.id);
     for (let i = 0; i < 100 && !(await job?.isCompleted()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await job?.isCompleted()).toBe(true);
@@ -102,11 +105,9 @@ describe('export HTTP API', () => {
 
 describe('export schedule HTTP API', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createExportHarness();
-  });
-  afterAll(async () => {
-    await h?.close();
+    h = closing(await createExportHarness());
   });
 
   it('validates the cron, the time zone and the options', async () => {
@@ -119,7 +120,7 @@ describe('export schedule HTTP API', () => {
     ] as const) {
       const res = await h.request('POST', '/v1/export-schedules', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
-      expect(res.body.error.message).toContain(text);
+      expect(apiError(res.body).message).toContain(text);
     }
     expect(await h.services.queues.export.getJobSchedulersCount()).toBe(0);
   });
@@ -128,31 +129,32 @@ describe('export schedule HTTP API', () => {
     for (const cron of ['* * * * * *', '* * * * *', '*/14 * * * *']) {
       const res = await h.request('POST', '/v1/export-schedules', { cron });
       expect(res.status, cron).toBe(400);
-      expect(res.body.error.code).toBe('invalid_request');
-      expect(res.body.error.message).toContain('at most once every 15 min (EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES)');
+      expect(apiError(res.body).code).toBe('invalid_request');
+      expect(apiError(res.body).message).toContain('at most once every 15 min (EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES)');
     }
     expect(await h.services.queues.export.getJobSchedulersCount()).toBe(0);
     const ok = await h.request('POST', '/v1/export-schedules', { cron: '*/15 * * * *' });
     expect(ok.status).toBe(201);
-    expect((await h.request('DELETE', `/v1/export-schedules/${ok.body.id}`)).status).toBe(200);
+    expect((await h.request('DELETE', `/v1/export-schedules/${apiRecord(ok.body).id}`)).status).toBe(200);
   });
 
   it('creates a job scheduler, lists it with its next run, deletes it', async () => {
     const res = await h.request('POST', '/v1/export-schedules', { cron: '0 0 3 * * *', tz: 'Europe/Paris', keep: 3, gzip: true });
     expect(res.status).toBe(201);
-    const id = res.body.id as string;
+    const id = apiRecord(res.body).id;
     expect(res.body).toMatchObject({ cron: '0 0 3 * * *', tz: 'Europe/Paris', keep: 3, options: { gzip: true } });
     const scheduler = await h.services.queues.export.getJobScheduler(id);
     expect(scheduler).toMatchObject({ pattern: '0 0 3 * * *', tz: 'Europe/Paris' });
     const list = await h.request('GET', '/v1/export-schedules');
-    expect(list.body.data).toHaveLength(1);
-    const next = Date.parse(list.body.data[0].next_run_at);
+    const schedules = apiList(list.body);
+    expect(schedules).toHaveLength(1);
+    const next = Date.parse(z.string().parse(schedules[0]!.next_run_at));
     expect(next).toBeGreaterThan(Date.now());
     expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hour12: false }).format(next)).toBe('03');
-    expect((await h.request('GET', `/v1/export-schedules/${id}`)).body.id).toBe(id);
+    expect(apiRecord((await h.request('GET', `/v1/export-schedules/${id}`)).body).id).toBe(id);
     expect((await h.request('DELETE', `/v1/export-schedules/${id}`)).status).toBe(200);
     expect(await h.services.queues.export.getJobSchedulersCount()).toBe(0);
-    expect((await h.request('GET', '/v1/export-schedules')).body.data).toEqual([]);
+    expect(apiList((await h.request('GET', '/v1/export-schedules')).body)).toEqual([]);
     expect((await h.request('DELETE', `/v1/export-schedules/${id}`)).status).toBe(404);
   });
 });

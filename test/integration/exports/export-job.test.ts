@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { EXPORT_COLUMNS } from '../../../src/csv/index.ts';
 import type { SeedCustomer } from '../../../src/emulator/index.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { columnOf, createExportHarness, idsOf, type ExportHarness } from './export-harness.ts';
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -40,15 +41,13 @@ describe('export job: 1,234 customers over dense and sparse ranges', () => {
   let h: ExportHarness;
   let all: Stripe.Customer[];
 
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createExportHarness();
+    h = closing(await createExportHarness());
     await h.emulator.admin.seed(seedList());
     all = await h.emulator.admin.customers();
     expect(all).toHaveLength(1234);
     h.startWorker();
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it('writes every customer exactly once, newest first (created desc, then Stripe order)', async () => {
@@ -129,14 +128,12 @@ describe('export job: 1,234 customers over dense and sparse ranges', () => {
 
 describe('export job: customers created while it runs', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
     // 5 reads/s and one page in flight: ~30 pages take ~6 s, long enough to write during the export.
-    h = await createExportHarness({ emulator: { latencyMs: 20 }, env: { STRIPE_READ_RPS: '5', EXPORT_PAGES_IN_FLIGHT: '1' } });
+    h = closing(await createExportHarness({ emulator: { latencyMs: 20 }, env: { STRIPE_READ_RPS: '5', EXPORT_PAGES_IN_FLIGHT: '1' } }));
     await h.emulator.admin.seed({ count: 3000, template: { email: 'old{i}@example.com', created: NOW - 100_000 }, createdStep: 17 });
     h.startWorker();
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it('includes every customer up to the snapshot exactly once and none created after it', async () => {

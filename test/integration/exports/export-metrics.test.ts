@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 
 /** The value of a counter without labels in a Prometheus text exposition. */
 function counter(text: string, name: string): number {
@@ -15,17 +16,13 @@ describe('export metrics', () => {
   let emulator: TestEmulator;
   let services: TestServices;
   let listening: ListeningApp;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    emulator = await startTestEmulator();
+    emulator = closing(await startTestEmulator());
     await emulator.admin.seed({ count: 120, template: { email: 'm{i}@example.com', created: 1_700_000_000 }, createdStep: 60 });
-    services = createTestServices({ emulatorUrl: emulator.url });
-    listening = await listenOnFreePort(createApp(services));
+    services = closing(createTestServices({ emulatorUrl: emulator.url }));
+    listening = closing(await listenOnFreePort(createApp(services)));
     services.startWorkers();
-  });
-  afterAll(async () => {
-    await listening?.close();
-    await services?.close();
-    await emulator?.close();
   });
 
   async function exportOnce(body: unknown): Promise<{ customers: number; bytes: number }> {

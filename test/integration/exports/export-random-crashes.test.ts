@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createExportHarness, exited, idsOf, type ExportHarness } from './export-harness.ts';
 
 const KILLS = 8;
@@ -7,14 +8,12 @@ const KILLS = 8;
 /** Two worker processes exporting 5,000 customers (bursts included), every process SIGKILLed at 8 moments. */
 describe('export: every process killed at 8 moments', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createExportHarness({ env: { STRIPE_READ_RPS: '15', EXPORT_PAGES_IN_FLIGHT: '4', WORKER_CONCURRENCY: '1' } });
+    h = closing(await createExportHarness({ env: { STRIPE_READ_RPS: '15', EXPORT_PAGES_IN_FLIGHT: '4', WORKER_CONCURRENCY: '1' } }));
     await h.emulator.admin.seed({ count: 3000, template: { email: 'a{i}@example.com', created: 1_650_000_000 }, createdStep: 7 });
     await h.emulator.admin.seed({ count: 1200, template: { email: 'burst{i}@example.com', created: 1_660_000_000 } });
     await h.emulator.admin.seed({ count: 800, template: { email: 'b{i}@example.com', created: 1_600_000_000 }, createdStep: 5000 });
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it('every customer exactly once, in order', { timeout: 300_000 }, async () => {

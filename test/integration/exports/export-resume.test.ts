@@ -1,19 +1,18 @@
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { partsDir } from '../../../src/exports/export-paths.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createExportHarness, exited, idsOf, type ExportHarness } from './export-harness.ts';
 
 describe('export resume after kill -9', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createExportHarness({ env: { STRIPE_READ_RPS: '20', EXPORT_PAGES_IN_FLIGHT: '4' } });
+    h = closing(await createExportHarness({ env: { STRIPE_READ_RPS: '20', EXPORT_PAGES_IN_FLIGHT: '4' } }));
     await h.emulator.admin.seed({ count: 3000, template: { email: 'a{i}@example.com', created: 1_650_000_000 }, createdStep: 1 });
     await h.emulator.admin.seed({ count: 1500, template: { email: 'burst{i}@example.com', created: 1_660_000_000 } });
     await h.emulator.admin.seed({ count: 500, template: { email: 'b{i}@example.com', created: 1_600_000_000 }, createdStep: 5000 });
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it('a new worker resumes from the checkpoint: every customer exactly once, in order', async () => {

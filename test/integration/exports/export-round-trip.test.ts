@@ -7,6 +7,7 @@ import { diffCustomer, parseCustomerRow, parseImportHeader } from '../../../src/
 import { createImportRouter } from '../../../src/http/routes/import-routes.ts';
 import { createRedisConnection } from '../../../src/queues/connection.ts';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { columnOf, createExportHarness, type ExportHarness } from './export-harness.ts';
 
 /** Customers with every kind of value an exported cell can hold. */
@@ -34,8 +35,9 @@ describe('export → upsert import round trip', () => {
   let importWorker: Worker | undefined;
   let importConnection: Redis | undefined;
 
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createExportHarness({ routers: (services) => [['/v1/imports', createImportRouter(services)]] });
+    h = closing(await createExportHarness({ routers: (services) => [['/v1/imports', createImportRouter(services)]] }));
     for (const params of VARIED) await h.emulator.stripe.customers.create(params);
     await h.emulator.admin.seed({ count: 200, template: { email: 'seed{i}@example.com', name: 'Seed {i}', metadata: { n: '{i}' }, created: 1_700_000_000 }, createdStep: 30 });
     h.startWorker();
@@ -51,7 +53,6 @@ describe('export → upsert import round trip', () => {
     await importWorker?.close(true);
     // BullMQ does not close a connection it was handed.
     await importConnection?.quit();
-    await h?.close();
   });
 
   async function importCsv(text: string): Promise<{ counts: Record<string, number>; status: string }> {

@@ -1,29 +1,29 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { exportKeys } from '../../../src/redis-keys.ts';
 import { exportDir } from '../../../src/exports/export-paths.ts';
 import { ScheduleStore } from '../../../src/exports/schedule-store.ts';
+import { apiError, apiRecord } from '../../helpers/api-json.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createExportHarness, idsOf, type ExportHarness, type ExportJson } from './export-harness.ts';
 
 describe('scheduled exports', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
     // Every second, to see several runs: the production minimum (15 min) is lifted for this test.
-    h = await createExportHarness({ env: { EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '0' } });
+    h = closing(await createExportHarness({ env: { EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: '0' } }));
     await h.emulator.admin.seed({ count: 30, template: { email: 's{i}@example.com', created: 1_700_000_000 }, createdStep: 3600 });
     h.startWorker();
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it('fires every second, tags each run with the schedule, and keeps only the last N files', async () => {
     const created = await h.request('POST', '/v1/export-schedules', { cron: '* * * * * *', keep: 2, columns: ['id', 'email'] });
     expect(created.status).toBe(201);
-    const scheduleId = created.body.id as string;
+    const scheduleId = apiRecord(created.body).id;
     const runs = async (): Promise<ExportJson[]> =>
-      (await h.request('GET', `/v1/exports?schedule_id=${scheduleId}&limit=100`)).body.data as ExportJson[];
+      ((await h.request('GET', `/v1/exports?schedule_id=${scheduleId}&limit=100`)).body as { data: ExportJson[] }).data;
 
     const deadline = Date.now() + 30_000;
     while ((await runs()).filter((r) => r.status === 'completed' || r.status === 'expired').length < 4) {
@@ -56,14 +56,14 @@ describe('scheduled exports', () => {
       expect(existsSync(exportDir(h.services.config.dataDir, run.id))).toBe(false);
       const res = await h.request('GET', `/v1/exports/${run.id}/file`);
       expect(res.status).toBe(410);
-      expect(res.body.error.code).toBe('export_expired');
+      expect(apiError(res.body).code).toBe('export_expired');
     }
   });
 
   it('reads a schedule validated: a damaged hash is an error naming the schedule and the problem, never made-up options', async () => {
     const created = await h.request('POST', '/v1/export-schedules', { cron: '0 0 1 1 *', columns: ['id'] });
     expect(created.status).toBe(201);
-    const id = created.body.id as string;
+    const id = apiRecord(created.body).id;
     const store = new ScheduleStore(h.services.redis, h.services.queues.export, h.services.config.queuePrefix);
     const key = exportKeys.schedule(h.services.config.queuePrefix, id);
     expect(await store.get(id)).toMatchObject({ id, cron: '0 0 1 1 *', keep: null, options: { columns: ['id'] } });

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_WORKER_OPTIONS } from '../../../src/exports/export-job-data.ts';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createExportHarness, exited, type ExportHarness } from './export-harness.ts';
 
 /**
@@ -9,12 +10,10 @@ import { createExportHarness, exited, type ExportHarness } from './export-harnes
  */
 describe('an export that stalled too often', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createExportHarness({ env: { STRIPE_READ_RPS: '5', EXPORT_PAGES_IN_FLIGHT: '2' } });
+    h = closing(await createExportHarness({ env: { STRIPE_READ_RPS: '5', EXPORT_PAGES_IN_FLIGHT: '2' } }));
     await h.emulator.admin.seed({ count: 2000, template: { email: 'a{i}@example.com', created: 1_650_000_000 }, createdStep: 3 });
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it('is recorded as failed, naming the crash loop', async () => {

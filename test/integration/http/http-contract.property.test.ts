@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.ts';
 import { OPENAPI_DOCUMENT as DOC } from '../../../src/http/openapi/openapi-document.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { documentedRoutes, sendRaw, undocumentedAnswer, type RouteKey } from './openapi-contract.ts';
 
 const API_TOKEN = 'property-test-token-0123456789';
@@ -79,16 +80,12 @@ describe('the HTTP error contract, by generated bad requests to every /v1 route'
   let emulator: TestEmulator;
   let services: TestServices;
   let listening: ListeningApp;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    emulator = await startTestEmulator();
+    emulator = closing(await startTestEmulator());
     // No worker: whatever a generated request queues stays queued (and never calls Stripe).
-    services = createTestServices({ emulatorUrl: emulator.url, env: { API_TOKEN } });
-    listening = await listenOnFreePort(createApp(services));
-  });
-  afterAll(async () => {
-    await listening?.close();
-    await services?.close();
-    await emulator?.close();
+    services = closing(createTestServices({ emulatorUrl: emulator.url, env: { API_TOKEN } }));
+    listening = closing(await listenOnFreePort(createApp(services)));
   });
 
   it(`never answers 5xx, and every answer is a documented status, media type and schema (${RUNS} requests)`, async () => {

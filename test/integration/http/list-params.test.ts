@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 
 /** Both list routes read limit and starting_after with one parser: the same query gets the same verdict. */
 describe('list parameters of /v1/imports and /v1/exports', () => {
@@ -11,10 +12,11 @@ describe('list parameters of /v1/imports and /v1/exports', () => {
   let listening: ListeningApp;
   const ids: Record<string, string[]> = { imports: [], exports: [] };
 
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    services = createTestServices({ emulatorUrl: emulator.url });
-    listening = await listenOnFreePort(createApp(services));
+    emulator = closing(await startTestEmulator());
+    services = closing(createTestServices({ emulatorUrl: emulator.url }));
+    listening = closing(await listenOnFreePort(createApp(services)));
     // No worker: three queued imports and three queued exports, created in order.
     for (let i = 0; i < 3; i++) {
       const imp = await fetch(`${listening.baseUrl}/v1/imports`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: `email\nl${i}@example.com\n` });
@@ -23,11 +25,6 @@ describe('list parameters of /v1/imports and /v1/exports', () => {
       ids.exports!.push(((await exp.json()) as { id: string }).id);
       await new Promise((r) => setTimeout(r, 5)); // distinct creation times (the lists' scores are ms)
     }
-  });
-  afterAll(async () => {
-    await listening?.close();
-    await services?.close();
-    await emulator?.close();
   });
 
   const list = async (path: string) => {

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.ts';
 import { BOARD_PATH } from '../../../src/http/board.ts';
 import { OPENAPI_DOCUMENT as DOC } from '../../../src/http/openapi/openapi-document.ts';
 import type { ParameterObject } from '../../../src/http/openapi/openapi-types.ts';
 import { OPENAPI_PATH } from '../../../src/http/routes/openapi-route.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
-import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
+import { listenOnFreePort } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { documentedRoutes, inlineRefs, operationOf, routeName, sendRaw, servedRoutes, undocumentedAnswer, validatorOf } from './openapi-contract.ts';
 
 const API_TOKEN = 'openapi-test-token-0123456789';
@@ -16,27 +17,23 @@ const OPAQUE_MOUNTS = [BOARD_PATH];
 
 let emulator: TestEmulator;
 let services: TestServices;
-let listening: ListeningApp | undefined;
 let baseUrl: string;
 let served: ReturnType<typeof servedRoutes>;
 
+const closing = closeAfterAll();
+
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  services = createTestServices({
-    emulatorUrl: emulator.url,
-    env: { API_TOKEN, BOARD_USER: 'operator', BOARD_PASSWORD: 'board-password-1' },
-  });
+  emulator = closing(await startTestEmulator());
+  services = closing(
+    createTestServices({
+      emulatorUrl: emulator.url,
+      env: { API_TOKEN, BOARD_USER: 'operator', BOARD_PASSWORD: 'board-password-1' },
+    }),
+  );
   const app = createApp(services, { keyStatus: () => ({ ok: true, message: 'checked by the test' }) });
   served = servedRoutes(app, OPAQUE_MOUNTS);
   services.startWorkers();
-  listening = await listenOnFreePort(app);
-  baseUrl = listening.baseUrl;
-});
-
-afterAll(async () => {
-  await listening?.close();
-  await services?.close();
-  await emulator?.close();
+  baseUrl = closing(await listenOnFreePort(app)).baseUrl;
 });
 
 /**
@@ -62,8 +59,12 @@ function samplePath(path: string): string {
   });
 }
 
-const call = (method: string, path: string, init: RequestInit = {}) =>
-  fetch(`${baseUrl}${path}`, { method: method.toUpperCase(), ...init, headers: { ...AUTH, ...(init.headers ?? {}) } });
+const call = (method: string, path: string, init: RequestInit = {}) => {
+  // Headers, not object spread: `init.headers` may be a Headers or a list of pairs, which a spread would lose.
+  const headers = new Headers(AUTH);
+  new Headers(init.headers).forEach((value, name) => headers.set(name, value));
+  return fetch(`${baseUrl}${path}`, { method: method.toUpperCase(), ...init, headers });
+};
 
 const json = (body: unknown): RequestInit => ({ body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
 

@@ -1,13 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.ts';
 import { BOARD_HEADERS, BOARD_PATH } from '../../../src/http/board.ts';
 import { UI_HEADERS } from '../../../src/http/routes/ui-routes.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 
 const BOARD_AUTH = `Basic ${Buffer.from('ops:board-password-1').toString('base64')}`;
 let emulator: TestEmulator;
@@ -23,17 +24,13 @@ function boardScript(): string {
   return `static/js/${name}`;
 }
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  services = createTestServices({ emulatorUrl: emulator.url, env: { BOARD_USER: 'ops', BOARD_PASSWORD: 'board-password-1' } });
-  listening = await listenOnFreePort(createApp(services));
-  base = listening.baseUrl;
-});
+const closing = closeAfterAll();
 
-afterAll(async () => {
-  await listening?.close();
-  await services?.close();
-  await emulator?.close();
+beforeAll(async () => {
+  emulator = closing(await startTestEmulator());
+  services = closing(createTestServices({ emulatorUrl: emulator.url, env: { BOARD_USER: 'ops', BOARD_PASSWORD: 'board-password-1' } }));
+  listening = closing(await listenOnFreePort(createApp(services)));
+  base = listening.baseUrl;
 });
 
 describe('page security headers', () => {

@@ -98,7 +98,7 @@ export async function createImportHarness(
     async results(id) {
       const res = await fetch(`${baseUrl}/v1/imports/${id}/results`);
       if (res.status !== 200) throw new Error(`results answered ${res.status}`);
-      return parse(await res.text(), { columns: true }) as ResultRow[];
+      return parse<ResultRow>(await res.text(), { columns: true });
     },
     async close() {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -1,16 +1,16 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiList, apiRecord } from '../../helpers/api-json.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createImportHarness, csv, type ImportHarness } from './import-harness.ts';
 
 /** The HTTP contract of /v1/imports: uploads, header errors (nothing queued), records, results, cancel. */
 describe('POST /v1/imports and friends', () => {
   let h: ImportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createImportHarness({ env: { UPLOAD_MAX_BYTES: '2000' } });
-  });
-  afterAll(async () => {
-    await h?.close();
+    h = closing(await createImportHarness({ env: { UPLOAD_MAX_BYTES: '2000' } }));
   });
 
   const importsDir = () => join(h.services.dataDir, 'imports');
@@ -42,7 +42,7 @@ describe('POST /v1/imports and friends', () => {
     expect(badDryRun.code).toBe('invalid_request');
     expect(await h.services.queues.import.getJobCounts()).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
     expect(leftovers().length).toBe(before);
-    expect((await (await fetch(`${h.baseUrl}/v1/imports`)).json()).data).toEqual([]);
+    expect(apiList(await (await fetch(`${h.baseUrl}/v1/imports`)).json())).toEqual([]);
   });
 
   it('answers 413 over UPLOAD_MAX_BYTES and 415 for other content types', async () => {
@@ -56,7 +56,7 @@ describe('POST /v1/imports and friends', () => {
   it('accepts a text/csv body and a multipart file, queues them, lists them, and serves results', async () => {
     const res = await h.upload('email,name\nann@example.com,Ann\n', { mode: 'upsert', dry_run: 'true', file_name: 'crm.csv' });
     expect(res.status).toBe(202);
-    const body = (await res.json()) as Record<string, unknown>;
+    const body = apiRecord(await res.json());
     expect(body).toMatchObject({ status: 'queued', mode: 'upsert', dry_run: true, file_name: 'crm.csv' });
     expect(body.id).toMatch(/^imp_[A-Za-z0-9]{16}$/);
     expect(body.links).toEqual({ self: `/v1/imports/${body.id}`, results: `/v1/imports/${body.id}/results` });
@@ -81,9 +81,9 @@ describe('POST /v1/imports and friends', () => {
     const rows = await h.results(second.id);
     expect(rows).toEqual([{ row: '1', email: 'bob@example.com', action: 'created', customer_id: rows[0]?.customer_id, message: '' }]);
     expect(rows[0]?.customer_id).toMatch(/^cus_/);
-    const dry = await h.waitFor(body.id as string, ['completed']);
+    const dry = await h.waitFor(body.id, ['completed']);
     expect(dry.counts).toMatchObject({ total: 1, created: 1 });
-    expect((await h.results(body.id as string))[0]?.action).toBe('would_create');
+    expect((await h.results(body.id))[0]?.action).toBe('would_create');
   });
 
   it('answers 404 for unknown imports and 409 when cancelling a finished one', async () => {

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createImportHarness, type ImportHarness } from './import-harness.ts';
 
 const rows = (from: number, count: number) => Array.from({ length: count }, (_, i) => `user${from + i}@example.com,User ${from + i}\n`).join('');
@@ -10,12 +11,10 @@ const rows = (from: number, count: number) => Array.from({ length: count }, (_, 
  */
 describe('an import whose CSV is malformed after the header', () => {
   let h: ImportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createImportHarness();
+    h = closing(await createImportHarness());
     h.startWorker();
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   async function expectFailedAt(csvText: string, record: number, reason: RegExp): Promise<void> {

@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 import { multipartBody, openDescriptors, rawRequest, uploadHead, type RawAnswer } from './raw-upload.ts';
 
 const ROUNDS = 200;
@@ -93,16 +94,12 @@ describe('hostile uploads leave no descriptor, no handler and no directory behin
   let services: TestServices;
   let listening: ListeningApp;
   let port: number;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    emulator = await startTestEmulator();
-    services = createTestServices({ emulatorUrl: emulator.url });
-    listening = await listenOnFreePort(createApp(services, { keyStatus: () => ({ ok: true, message: 'checked by the test' }) }));
+    emulator = closing(await startTestEmulator());
+    services = closing(createTestServices({ emulatorUrl: emulator.url }));
+    listening = closing(await listenOnFreePort(createApp(services, { keyStatus: () => ({ ok: true, message: 'checked by the test' }) })));
     port = (listening.server.address() as AddressInfo).port;
-  });
-  afterAll(async () => {
-    await listening?.close();
-    await services?.close();
-    await emulator?.close();
   });
 
   const importsDir = () => join(services.dataDir, 'imports');

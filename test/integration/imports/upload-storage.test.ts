@@ -71,7 +71,7 @@ describe('an upload DATA_DIR cannot take answers 507 and leaves nothing behind',
     // Without the right to mount (an unprivileged container), a DATA_DIR that is a file stands in: same refusal path.
     const parent = disk ? undefined : mkdtempSync(join(tmpdir(), 'stripe-bulk-notdir-'));
     const dataDir = disk?.path ?? join(parent!, 'data');
-    if (disk) cleanups.push(disk.unmount);
+    if (disk) cleanups.push(() => disk.unmount());
     else {
       writeFileSync(dataDir, 'not a directory');
       cleanups.push(() => rmSync(parent!, { recursive: true, force: true }));

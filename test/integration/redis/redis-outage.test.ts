@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
 import { freePort } from '../../../dev/free-port.ts';
 import { startTestEmulator, TEST_EMULATOR_KEY, type TestEmulator } from '../../helpers/emulator.ts';
 import { spawnEntry, type EntryProcess } from '../../helpers/entry-process.ts';
 import { uniquePrefix } from '../../helpers/redis.ts';
 import { startRestartableRedis, type RestartableRedis } from '../../helpers/redis-server.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 
 const CSV = 'email,name\nada@example.com,Ada\nbob@example.com,Bob\n';
 const IMPORT_ID = 'imp_0000000000000000';
@@ -72,10 +73,12 @@ describe('Redis outage', () => {
     return ((await res.json()) as { data: unknown[] }).data;
   };
 
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    redis = await startRestartableRedis();
-    emulator = await startTestEmulator();
+    redis = closing(await startRestartableRedis());
+    emulator = closing(await startTestEmulator());
     dataDir = mkdtempSync(join(tmpdir(), 'stripe-bulk-outage-'));
+    closing.defer(() => rmSync(dataDir, { recursive: true, force: true }));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     server = spawnEntry('server', {
@@ -87,16 +90,11 @@ describe('Redis outage', () => {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
     });
+    closing.defer(() => server.stop());
     await server.waitForOutput(/HTTP API on/, 30_000);
     await waitForRedisCheck(true, 10_000);
   });
 
-  afterAll(async () => {
-    await server?.stop();
-    await redis?.close();
-    await emulator?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
 
   it('an upload whose Redis dies mid-body answers 503 redis_unavailable and leaves no file behind', async () => {
     let push!: (text: string | null) => void;

@@ -17,6 +17,7 @@ import {
 import { createExportHarness, type ExportHarness } from '../exports/export-harness.ts';
 import { uniquePrefix } from '../../helpers/redis.ts';
 import { startRestartableRedis, type RestartableRedis } from '../../helpers/redis-server.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 
 /**
  * A Redis that freezes between the API's last two writes (the job is queued, its acceptance is not) and wakes after
@@ -26,19 +27,19 @@ describe('job submissions', () => {
   let redis: RestartableRedis;
   let api: Redis;
   let worker: Redis;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    redis = await startRestartableRedis();
+    redis = closing(await startRestartableRedis());
     api = createApiRedisConnection(redis.url, 'submission-test-api');
     worker = createRedisConnection(redis.url, 'submission-test-worker');
     for (const c of [api, worker]) c.on('error', () => undefined);
     // The API's connection has no offline queue: wait until both are connected.
-    await Promise.all([api, worker].map((c) => (c.status === 'ready' ? undefined : new Promise((r) => c.once('ready', r)))));
+    await Promise.all([api, worker].filter((c) => c.status !== 'ready').map((c) => new Promise((r) => c.once('ready', r))));
   });
   afterAll(async () => {
     await Promise.allSettled([api.quit(), worker.quit()]);
     api.disconnect();
     worker.disconnect();
-    await redis?.stop();
   });
 
   it('an accepted submission runs; a worker that took the job first waits for the acceptance', async () => {
@@ -78,12 +79,10 @@ describe('job submissions', () => {
 
 describe('a worker given a job whose submission was never accepted', () => {
   let h: ExportHarness;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    h = await createExportHarness();
+    h = closing(await createExportHarness());
     await h.emulator.admin.seed({ count: 50, template: { email: 'a{i}@example.com' } });
-  });
-  afterAll(async () => {
-    await h?.close();
   });
 
   it('marks the export failed and sends Stripe nothing', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { createTestRedis, deleteKeys, testRedisUrl, uniquePrefix } from '../../helpers/redis.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 
 /** The local addresses (as `a.b.c.d` or `::…` hex) of the LISTEN sockets on `port`, read from the kernel's tables. */
 function listeningAddresses(port: number): string[] {
@@ -60,8 +61,8 @@ function startServer(emulator: TestEmulator, prefix: string, dataDir: string, en
     const timer = setTimeout(() => {
       void stop().then(() => fail(new Error(`no "HTTP API on" line within 30 s:\n${out}`)));
     }, 30_000);
-    child.stderr?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const url = /HTTP API on (http:\/\/\S+?)"/.exec(out)?.[1];
       if (url) {
@@ -81,11 +82,11 @@ describe('the HTTP API bind address (HOST)', () => {
   const prefix = uniquePrefix('bind');
   const dataDir = mkdtempSync(join(tmpdir(), 'stripe-bulk-bind-'));
 
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    emulator = await startTestEmulator();
+    emulator = closing(await startTestEmulator());
   });
   afterAll(async () => {
-    await emulator?.close();
     const redis = createTestRedis();
     await deleteKeys(redis, prefix);
     await redis.quit();

@@ -27,7 +27,7 @@ function exportThenImport(fields: { name: string; description: string; line1: st
     metadata: { note: fields.note },
   });
   const bytes = Buffer.from(encodeCsvLine(COLUMNS) + encodeCsvLine(customerToRow(customer, COLUMNS)), 'utf8');
-  const [headerCells, ...rows] = parse(bytes, IMPORT_PARSE) as string[][];
+  const [headerCells, ...rows] = parse(bytes, IMPORT_PARSE);
   expect(rows).toHaveLength(1);
   return parseCustomerRow(parseImportHeader(headerCells ?? []), rows[0] ?? []);
 }

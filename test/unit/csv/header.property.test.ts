@@ -19,7 +19,8 @@ const pad = fc.string({ unit: fc.constantFrom(' ', '\t'), maxLength: 3 });
 function anyCase(name: string): fc.Arbitrary<string> {
   return fc
     .array(fc.boolean(), { minLength: name.length, maxLength: name.length })
-    .map((upper) => [...name].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch)).join(''));
+    // Case maps code point by code point, so the name is split by code point (Array.from), not by grapheme.
+    .map((upper) => Array.from(name).map((ch, i) => (upper[i] ? ch.toUpperCase() : ch)).join(''));
 }
 
 /** A metadata key Stripe accepts: 1–40 characters, no brackets, nothing a trim would remove at either end. */

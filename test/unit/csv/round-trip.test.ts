@@ -71,7 +71,7 @@ const COLUMNS = buildExportColumns(['plan', 'crm_id', 'Mixed_Case', 'note']);
 /** Writes the customers as an export file and reads it back as the importer does. */
 function exportAndReadBack(customers: Stripe.Customer[]): { header: ImportHeader; rows: string[][] } {
   const csv = stringify([COLUMNS, ...customers.map((c) => customerToRow(c, COLUMNS))]);
-  const [headerCells, ...rows] = parse(csv, { bom: true, relax_column_count: true }) as string[][];
+  const [headerCells, ...rows] = parse(csv, { bom: true, relax_column_count: true });
   return { header: parseImportHeader(headerCells ?? []), rows };
 }
 

@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AppError, ERROR_CODES, type ErrorCode } from '../../../src/errors.ts';
 import type { OpenApiDocument } from '../../../src/http/openapi/openapi-types.ts';
 import { createOpenApiRouter, OPENAPI_PATH } from '../../../src/http/routes/openapi-route.ts';
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 
 const SRC = join(import.meta.dirname, '../../../src');
 // The emulator answers in Stripe's error shape and the CLI is a client: neither answers stripe-bulk's error.code.
@@ -47,12 +48,10 @@ function documentedCodes(doc: OpenApiDocument): { status: string; code: string }
 describe('the one list of error codes', () => {
   let app: ListeningApp;
   let doc: OpenApiDocument;
+  const closing = closeAfterAll();
   beforeAll(async () => {
-    app = await listenOnFreePort(express().use(createOpenApiRouter()));
+    app = closing(await listenOnFreePort(express().use(createOpenApiRouter())));
     doc = (await (await fetch(`${app.baseUrl}${OPENAPI_PATH}`)).json()) as OpenApiDocument;
-  });
-  afterAll(async () => {
-    await app?.close();
   });
 
   it('holds every code the API source answers with, and error bodies are built in one place', () => {

@@ -11,6 +11,7 @@ import { errorHandler } from '../../../src/http/middleware/error-handler.ts';
 import { routerFromTable } from '../../../src/http/route-adapter.ts';
 import { createLogger } from '../../../src/logger.ts';
 import { listenOnFreePort, type ListeningApp } from '../../helpers/http.ts';
+import { closeAfterAll } from '../../helpers/teardown.ts';
 
 /** The one adapter: what a handler returns (or throws) becomes the Express answer, over real HTTP. */
 describe('routerFromTable', () => {
@@ -20,6 +21,7 @@ describe('routerFromTable', () => {
   const deps = { marker: 'deps' } as unknown as AppDeps;
   let seen: { deps: unknown; req: Omit<HandlerRequest, 'stream' | 'headers'> } | undefined;
 
+  const closing = closeAfterAll();
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'route-adapter-'));
     await writeFile(join(dir, 'results.csv'), 'email\nann@x.com\nbob@x.com\n');
@@ -28,9 +30,9 @@ describe('routerFromTable', () => {
         method: 'post',
         route: '/json/:id',
         body: 'json',
-        handler: async (d, req) => {
+        handler: (d, req) => {
           seen = { deps: d, req: { params: req.params, query: req.query, body: req.body } };
-          return { status: 201, headers: { Location: `/json/${req.params.id}` }, body: { id: req.params.id } };
+          return Promise.resolve({ status: 201, headers: { Location: `/json/${req.params.id}` }, body: { id: req.params.id } });
         },
       },
       {
@@ -46,44 +48,41 @@ describe('routerFromTable', () => {
       {
         method: 'get',
         route: '/file',
-        handler: async () => ({
-          status: 200,
-          file: { path: join(dir, 'results.csv'), end: 14, name: 'r.csv', contentType: 'text/csv; charset=utf-8' },
-        }),
+        handler: () =>
+          Promise.resolve({
+            status: 200,
+            file: { path: join(dir, 'results.csv'), end: 14, name: 'r.csv', contentType: 'text/csv; charset=utf-8' },
+          }),
       },
       {
         method: 'get',
         route: '/sized',
-        handler: async () => ({
-          status: 200,
-          file: { path: join(dir, 'results.csv'), length: 26, name: 'all.csv', contentType: 'text/csv; charset=utf-8' },
-        }),
+        handler: () =>
+          Promise.resolve({
+            status: 200,
+            file: { path: join(dir, 'results.csv'), length: 26, name: 'all.csv', contentType: 'text/csv; charset=utf-8' },
+          }),
       },
-      { method: 'get', route: '/text', handler: async () => ({ status: 200, file: { text: 'email\n', name: 'e.csv', contentType: 'text/csv' } }) },
-      { method: 'get', route: '/gone', handler: async () => ({ status: 200, file: { path: join(dir, 'nope.csv'), name: 'n.csv', contentType: 'text/csv' } }) },
-      { method: 'get', route: '/stream', handler: async () => ({ status: 200, stream: Readable.from(['a,', 'b\n']), headers: { 'Content-Type': 'text/plain' } }) },
+      { method: 'get', route: '/text', handler: () => Promise.resolve({ status: 200, file: { text: 'email\n', name: 'e.csv', contentType: 'text/csv' } }) },
+      { method: 'get', route: '/gone', handler: () => Promise.resolve({ status: 200, file: { path: join(dir, 'nope.csv'), name: 'n.csv', contentType: 'text/csv' } }) },
+      { method: 'get', route: '/stream', handler: () => Promise.resolve({ status: 200, stream: Readable.from(['a,', 'b\n']), headers: { 'Content-Type': 'text/plain' } }) },
       {
         method: 'delete',
         route: '/refused',
-        handler: async () => {
-          throw new AppError('export_expired', 'gone by retention', 410, { why: 'retention' });
-        },
+        handler: () => Promise.reject(new AppError('export_expired', 'gone by retention', 410, { why: 'retention' })),
       },
       {
         method: 'get',
         route: '/broken',
-        handler: async () => {
-          throw new Error('a bug');
-        },
+        handler: () => Promise.reject(new Error('a bug')),
       },
     ];
     const server = express();
     server.use(routerFromTable(deps, routes));
     server.use(errorHandler(createLogger('silent')));
-    app = await listenOnFreePort(server);
+    app = closing(await listenOnFreePort(server));
   });
   afterAll(async () => {
-    await app?.close();
     await rm(dir, { recursive: true, force: true });
   });
 

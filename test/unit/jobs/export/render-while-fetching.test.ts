@@ -61,7 +61,7 @@ describe('createFileRenderer', () => {
     const file = await renderer.finish();
     expect(file.restarted).toBe(true);
     expect(file.rows).toBe(4);
-    const rows = parse(readFileSync(outPath, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse<Record<string, string>>(readFileSync(outPath, 'utf8'), { columns: true });
     expect(rows.map((r) => r.id)).toEqual(['cus_0a', 'cus_0b', 'cus_1a', 'cus_2a']);
     expect(rows.map((r) => [r['metadata.a'], r['metadata.b']])).toEqual([['1', ''], ['2', ''], ['4', 'x'], ['3', '']]);
     expect(file.columns.slice(-3)).toEqual(['metadata.a', 'metadata.b', 'livemode']);
@@ -83,7 +83,7 @@ describe('createFileRenderer', () => {
     }
     const file = await renderer.finish();
     expect(file).toMatchObject({ rows: 250, lateAppends: 0, lateParts: 0, restarted: false });
-    const rows = parse(gunzipSync(readFileSync(outPath)).toString('utf8')) as string[][];
+    const rows = parse(gunzipSync(readFileSync(outPath)).toString('utf8'));
     expect(rows[0]).toEqual(['id', 'email']);
     expect(rows.slice(1).map((r) => r[0])).toEqual(expected);
     expect(file.bytes).toBe(readFileSync(outPath).length);

@@ -77,18 +77,19 @@ async function exportAll(
   // crash always leaves uncommitted bytes (whatever batches the timing of the pages made).
   let unsaved = 0;
   const sink: PageSink = {
-    async write(sliceId, customers) {
+    write(sliceId, customers) {
       const part = durable.parts.get(sliceId) ?? [];
       part.push(...customers.map((c) => c.id));
       durable.parts.set(sliceId, part);
       unsaved += customers.length;
-      return customers.length;
+      return Promise.resolve(customers.length);
     },
-    async checkpoint(slices) {
+    checkpoint(slices) {
       if (unsaved > 0) checkpoints += 1;
       unsaved = 0;
-      if (checkpoints === crashAtCheckpoint) throw new Error('crash');
+      if (checkpoints === crashAtCheckpoint) return Promise.reject(new Error('crash'));
       for (const s of slices) durable.saved.set(s.id, s);
+      return Promise.resolve();
     },
   };
   const final = await runSlices({
@@ -162,10 +163,11 @@ describe('runSlices', () => {
       inFlight,
       fetchPage: (slice, signal) => list.page(pageParams(slice, undefined), signal),
       sink: {
-        write: async (_id, customers) => customers.length,
-        checkpoint: async (slices) => {
+        write: (_id, customers) => Promise.resolve(customers.length),
+        checkpoint: (slices) => {
           for (const s of slices) states.set(s.id, s);
           openAfterCheckpoint.push([...states.values()].filter((s) => !s.done).length);
+          return Promise.resolve();
         },
       },
     });
@@ -201,7 +203,7 @@ describe('runSlices', () => {
           if (calls === 3) throw error;
           return list.page(pageParams(slice, undefined), signal);
         },
-        sink: { write: async () => 0, checkpoint: async () => undefined },
+        sink: { write: () => Promise.resolve(0), checkpoint: () => Promise.resolve() },
       }),
     ).rejects.toBe(error);
   });
@@ -221,11 +223,11 @@ describe('runSlices', () => {
         return list.page(pageParams(slice, undefined), signal);
       },
       sink: {
-        write: async (sliceId, customers) => {
+        write: (sliceId, customers) => {
           durable.parts.set(sliceId, [...(durable.parts.get(sliceId) ?? []), ...customers.map((c) => c.id)]);
-          return customers.length;
+          return Promise.resolve(customers.length);
         },
-        checkpoint: async () => undefined,
+        checkpoint: () => Promise.resolve(),
       },
     });
     expect(fetchedAt.get(0)).toBeGreaterThanOrEqual(readyAt);
