@@ -14,5 +14,5 @@ export const timestamp = z.iso.datetime();
 /** `{object: 'list', data: [...]}`, the shape of every list answer. */
 export function listEnvelope<T extends z.ZodType>(item: T, order?: string) {
   const data = z.array(item);
-  return z.strictObject({ object: z.literal('list'), data: order === undefined ? data : data.describe(order) });
+  return z.object({ object: z.literal('list'), data: order === undefined ? data : data.describe(order) });
 }

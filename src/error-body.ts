@@ -10,8 +10,8 @@ const ERROR_CODE_TABLE = ERROR_CODE_LIST.map((c) => `- \`${c}\` (${String(ERROR_
  * The body of every 4xx/5xx answer, `{error: {code, message, details?}}`, declared once: errorBody (src/errors.ts)
  * builds it, `/openapi.json` publishes it as `Error`, the CLI reads it (src/cli/api-types.ts).
  */
-export const errorBodySchema = z.strictObject({
-  error: z.strictObject({
+export const errorBodySchema = z.object({
+  error: z.object({
     code: z
       .enum(ERROR_CODE_LIST)
       .meta({

@@ -5,7 +5,8 @@ import { exportOptionsSchema } from './export-options.ts';
 /**
  * Exports and export schedules as the API answers them, declared once: exportToJson and scheduleToJson return these
  * types, `/openapi.json` (src/http/openapi/component-schemas.ts) and the CLI (src/cli/api-types.ts) derive from the
- * same schemas. The descriptions are the document's.
+ * same schemas. The descriptions are the document's. Objects are `z.object` for the reason given in
+ * src/imports/import-schema.ts.
  */
 
 export const exportIdSchema = z
@@ -31,10 +32,10 @@ export const exportModeSchema = z
   .enum(['list', 'search'])
   .describe('`list` reads the exact, created-sliced list; `search` (a `query` was given) trails writes.');
 
-const exportFileSchema = z.strictObject({ name: z.string(), bytes: nonNegativeInt.nullable(), gzip: z.boolean() });
+const exportFileSchema = z.object({ name: z.string(), bytes: nonNegativeInt.nullable(), gzip: z.boolean() });
 
 /** `GET /v1/exports/{id}` (and `POST`, `DELETE`, and each entry of the list). */
-export const exportSchema = z.strictObject({
+export const exportSchema = z.object({
   id: exportIdSchema,
   object: z.literal('export'),
   status: exportStatusSchema,
@@ -42,7 +43,7 @@ export const exportSchema = z.strictObject({
   options: exportOptionsSchema,
   schedule_id: scheduleIdSchema.nullable(),
   counts: z
-    .strictObject({ customers: nonNegativeInt, pages: nonNegativeInt, bytes: nonNegativeInt })
+    .object({ customers: nonNegativeInt, pages: nonNegativeInt, bytes: nonNegativeInt })
     .describe('Updated after every page.'),
   snapshot_created_lte: z
     .number()
@@ -56,14 +57,14 @@ export const exportSchema = z.strictObject({
   started_at: timestamp.nullable(),
   finished_at: timestamp.nullable(),
   expired_at: timestamp.nullable(),
-  links: z.strictObject({ self: z.string(), file: z.string() }),
+  links: z.object({ self: z.string(), file: z.string() }),
 });
 
 /** `GET /v1/exports`. */
 export const exportListSchema = listEnvelope(exportSchema, 'Newest first.');
 
 /** A schedule as `/v1/export-schedules` answers it. */
-export const scheduleSchema = z.strictObject({
+export const scheduleSchema = z.object({
   id: scheduleIdSchema,
   object: z.literal('export_schedule'),
   cron: z.string(),
@@ -72,14 +73,14 @@ export const scheduleSchema = z.strictObject({
   options: exportOptionsSchema,
   next_run_at: timestamp.nullable(),
   created_at: timestamp,
-  links: z.strictObject({ self: z.string(), exports: z.string().describe('The runs of this schedule.') }),
+  links: z.object({ self: z.string(), exports: z.string().describe('The runs of this schedule.') }),
 });
 
 /** `GET /v1/export-schedules`. */
 export const scheduleListSchema = listEnvelope(scheduleSchema);
 
 /** `DELETE /v1/export-schedules/{id}`. */
-export const scheduleDeletedSchema = z.strictObject({
+export const scheduleDeletedSchema = z.object({
   id: scheduleIdSchema,
   object: z.literal('export_schedule'),
   deleted: z.literal(true),

@@ -4,7 +4,9 @@ import { listEnvelope, nonNegativeInt, timestamp } from '../api-shape-parts.ts';
 /**
  * The import as the API answers it, declared once: the server's types (src/imports/import-types.ts), the presenters
  * (src/http/handlers/imports/present-import.ts), `/openapi.json` (src/http/openapi/component-schemas.ts) and the CLI
- * (src/cli/api-types.ts) all derive from these schemas. The descriptions are the document's.
+ * (src/cli/api-types.ts) all derive from these schemas. The descriptions are the document's. Objects are `z.object`:
+ * the document says `additionalProperties: false` (an answer holds nothing else), while a reader such as the CLI
+ * still accepts a field a newer server adds.
  */
 
 export const importIdSchema = z
@@ -19,7 +21,7 @@ export const importModeSchema = z
 export const importStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 
 export const importCountsSchema = z
-  .strictObject({
+  .object({
     total: nonNegativeInt.describe('Data rows in the file (0 until the job has counted them).'),
     processed: nonNegativeInt,
     created: nonNegativeInt,
@@ -30,7 +32,7 @@ export const importCountsSchema = z
   })
   .describe('Rows per outcome; in a dry run `created`/`updated` count would_create/would_update.');
 
-export const importLinksSchema = z.strictObject({
+export const importLinksSchema = z.object({
   self: z.string(),
   results: z.string().describe('results.csv so far.'),
 });
@@ -39,7 +41,7 @@ const createdAt = timestamp.describe('ISO-8601 UTC.');
 const nullableTime = timestamp.nullable().describe('ISO-8601 UTC; null until it happens.');
 
 /** An import as stored and read back (src/imports/import-record.ts), before the API adds its links. */
-export const importRecordSchema = z.strictObject({
+export const importRecordSchema = z.object({
   id: importIdSchema,
   status: importStatusSchema,
   mode: importModeSchema,
