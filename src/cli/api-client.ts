@@ -17,8 +17,8 @@ import {
   type ImportRecord,
 } from './api-types.ts';
 
-export { ApiError, filenameFromDisposition, foreignServerKind, type Download, type DownloadTarget } from './api-transport.ts';
-export type { ImportCreated } from './api-types.ts';
+// Where the commands and tests have always found them.
+export { ApiError, filenameFromDisposition } from './api-transport.ts';
 
 /** Where the API is and how to authenticate. */
 export interface ApiClientOptions {
