@@ -1,3 +1,5 @@
+import type { ErrorBody } from './error-body.ts';
+
 /**
  * Every `error.code` the HTTP API can answer, in one place: the error middleware, the board's stand-ins and every
  * AppError use these, and `/openapi.json` lists them (the `Error` schema's enum). The wire codes stay short
@@ -61,7 +63,7 @@ export class AppError extends Error {
 /** The one 404 for a thing named by the URL that does not exist (or whose id is not shaped like one). */
 export const notFound = (what: string, id: string): AppError => new AppError('not_found', `${what} ${id} does not exist.`, 404);
 
-/** The JSON body of every error answer: `{error: {code, message, details?}}`. */
-export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): { error: Record<string, unknown> } {
+/** The JSON body of every error answer: `{error: {code, message, details?}}` (`errorBodySchema`). */
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
   return { error: { code, message, details } };
 }

@@ -1,56 +1,55 @@
 /**
- * The JSON the stripe-bulk HTTP API answers, as the CLI reads it. The import shapes are the server's own types
- * (src/imports/import-types.ts, sent as is by presentImport), so a renamed or removed field breaks the build
- * instead of showing 0; the export shapes reuse the server's status and option types and mirror exportToJson and
- * scheduleToJson (src/exports/), which build plain objects.
+ * The JSON the stripe-bulk HTTP API answers, as the CLI reads it: the server's own schemas (src/imports/import-schema.ts,
+ * src/exports/export-schema.ts, src/error-body.ts), so a renamed or removed field breaks the build instead of showing
+ * 0. Where the CLI tolerates a server that omits a field, the schema says so (`.partial()`); the client checks every
+ * answer against these schemas before a command reads it.
  */
-import type { ExportMode, ExportStatus } from '../exports/export-record.ts';
+import { z } from 'zod';
+import { errorBodySchema } from '../error-body.ts';
 import type { ExportOptions } from '../exports/export-options.ts';
-import type { ImportCounts, ImportRecord as ServerImportRecord, ImportStatus } from '../imports/import-types.ts';
+import { exportSchema, scheduleSchema, type ExportStatus, type scheduleDeletedSchema } from '../exports/export-schema.ts';
+import type { scheduleBodySchema } from '../exports/schedule-options.ts';
+import { importSchema, type ImportCreatedJson } from '../imports/import-schema.ts';
+import type { ImportCounts, ImportStatus } from '../imports/import-types.ts';
 
 export type { ImportCounts, ImportStatus, ExportStatus };
 
 /** Every status either kind of job can be in. */
 export type JobStatus = ImportStatus | ExportStatus;
 
-/** `GET /v1/imports/:id` (and each entry of the list): the record plus links. */
-export type ImportRecord = ServerImportRecord & { links?: { self: string; results: string } };
+/** `GET /v1/imports/:id` (and each entry of the list); servers before links did not send them. */
+export const cliImportSchema = importSchema.partial({ links: true });
+export type ImportRecord = z.output<typeof cliImportSchema>;
+
+/** `POST /v1/imports` (202): the queued import, without counts or times. */
+export type ImportCreated = ImportCreatedJson;
 
 /** `POST /v1/exports` body (all optional): the server's ExportOptions. */
 export type ExportRequest = ExportOptions;
 
-/** `GET /v1/exports/:id` (and each entry of the list), as exportToJson builds it. */
-export interface ExportRecord {
-  id: string;
-  status: ExportStatus;
-  mode?: ExportMode;
-  options?: ExportRequest;
-  /** Set for the runs of a schedule. */
-  schedule_id?: string | null;
-  counts?: { customers: number; pages: number; bytes: number };
-  /** Set once the file is written; `bytes` is the file's final size. */
-  file?: { name: string; bytes: number | null; gzip: boolean } | null;
-  warnings?: string[];
-  error?: string | null;
-  created_at?: string | null;
-  started_at?: string | null;
-  finished_at?: string | null;
-}
+/** `POST /v1/export-schedules` body: the cron, its zone and retention, and the export options. */
+export type ExportScheduleRequest = z.input<typeof scheduleBodySchema>;
 
-/** An export schedule as scheduleToJson builds it. */
-export interface ExportSchedule {
-  id: string;
-  cron: string;
-  /** IANA zone of the pattern; null means UTC. */
-  tz: string | null;
-  keep: number;
-  options?: ExportRequest;
-  /** ISO-8601 UTC, null when the pattern never fires again. */
-  next_run_at: string | null;
-  created_at?: string;
-}
+/** `DELETE /v1/export-schedules/:id`. */
+export type ExportScheduleDeleted = z.output<typeof scheduleDeletedSchema>;
 
-/** `{error: {code, message, details}}`, the body of every 4xx/5xx answer. */
-export interface ApiErrorBody {
-  error?: { code?: string; message?: string; details?: unknown; type?: string };
-}
+/** `GET /v1/exports/:id` (and each entry of the list): only the id and status are needed to follow an export. */
+export const cliExportSchema = exportSchema.partial().required({ id: true, status: true });
+export type ExportRecord = z.output<typeof cliExportSchema>;
+
+/** An export schedule: what `schedules` prints is required, the rest may be missing. */
+export const cliScheduleSchema = scheduleSchema.partial().required({ id: true, cron: true, tz: true, keep: true, next_run_at: true });
+export type ExportSchedule = z.output<typeof cliScheduleSchema>;
+
+/**
+ * The body of a 4xx/5xx, read loosely: any field may be missing, `code` may be one a newer server added, and `type`
+ * is what Stripe's errors carry (how the CLI notices it was pointed at Stripe or the emulator instead).
+ */
+export const cliErrorBodySchema = z
+  .object({
+    error: errorBodySchema.shape.error
+      .extend({ code: z.string(), details: z.unknown(), type: z.string() })
+      .partial(),
+  })
+  .partial();
+export type ApiErrorBody = z.output<typeof cliErrorBodySchema>;

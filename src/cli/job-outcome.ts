@@ -8,7 +8,7 @@ import { elapsedSeconds, formatBytes, formatDuration, formatTable } from './form
  */
 export function importExitCode(record: ImportRecord): number {
   if (record.status === 'failed' || record.status === 'cancelled') return EXIT_CODES.jobFailed;
-  if (record.status === 'completed' && (record.counts?.failed ?? 0) > 0) return EXIT_CODES.rowsFailed;
+  if (record.status === 'completed' && record.counts.failed > 0) return EXIT_CODES.rowsFailed;
   return EXIT_CODES.ok;
 }
 
@@ -64,7 +64,7 @@ function rateText(rate: number | undefined, unit: string): string {
 /** A few lines a person reads at the end of an import (and `status imp_…`). */
 export function describeImport(record: ImportRecord, now = Date.now()): string {
   const took = elapsedSeconds(record.started_at, record.finished_at);
-  const finished = record.finished_at !== null && record.finished_at !== undefined;
+  const finished = record.finished_at !== null;
   const head =
     `Import ${record.id} ${record.status}` +
     (finished && took !== undefined ? ` in ${formatDuration(took)}` : '') +

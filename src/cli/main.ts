@@ -119,6 +119,103 @@ function addExportFilters(command: Command): Command {
     .option('--gzip', 'compress the file (.csv.gz)');
 }
 
+/** Runs a command's work with the context its options give, and stores the exit code it returns. */
+type Act = (command: Command, work: (ctx: CliContext) => Promise<number>) => Promise<void>;
+
+/** `--out` and `--overwrite`, with what `--out` names for this command. */
+function withOutOptions(command: Command, what: string): Command {
+  return command
+    .option('--out <file>', what)
+    .option('--overwrite', 'replace the --out file if it exists (without it, an existing file is kept and the command refuses)');
+}
+
+/** A command whose only argument is the id of what it acts on (`cancel`, `schedule delete`). */
+function addIdCommand(parent: Command, name: string, description: string, argument: string): Command {
+  return parent.command(name).description(description).argument('<id>', argument);
+}
+
+/** `import`, `export` and `wait`: start a job (or re-attach to one), follow it, download what it made. */
+function addJobCommands(program: Command, act: Act): void {
+  withOutOptions(
+    program
+      .command('import')
+      .description('upload a CSV of customers, show its progress, then download its results')
+      .argument('<file>', 'the CSV file (a relative path is read from the current folder)')
+      .addOption(new Option('--mode <mode>', 'create: leave existing customers alone; upsert: update them').choices(['create', 'upsert']).default('create'))
+      .option('--dry-run', 'look up only: report what would be created or updated, write nothing to Stripe', false)
+      .option('--no-wait', 'only upload: print the import id and exit 0 (follow it later with `wait`)')
+      .addOption(new Option('--wait', 'the default; kept for older scripts').hideHelp())
+      .addOption(new Option('--results <file>', 'the old name of --out').hideHelp()),
+    'where to write the results (default: <input>.<imp_id>.results.csv, or <input>.<imp_id>.dry-run.results.csv, in the current folder)',
+  ).action((file: string, options: ImportCommandOptions, command: Command) => act(command, (ctx) => runImportCommand(ctx, file, options)));
+
+  addExportFilters(
+    withOutOptions(
+      program
+        .command('export')
+        .description('export customers to CSV, show its progress, then download the file')
+        .option('--no-wait', 'only queue the export: print its id and exit 0 (follow it later with `wait`)')
+        .addOption(new Option('--wait', 'the default; kept for older scripts').hideHelp()),
+      "where to write the file (default: the server's file name, customers-<exp_id>-<date>.csv, in the current folder)",
+    ),
+  ).action((options: ExportCommandOptions, command: Command) => act(command, (ctx) => runExportCommand(ctx, options)));
+
+  withOutOptions(
+    program
+      .command('wait')
+      .description('follow an import or export started earlier (after Ctrl-C or --no-wait), then download as import/export do')
+      .argument('<id>', 'imp_… or exp_…'),
+    'where to write the results or the file (defaults as for import and export)',
+  ).action((id: string, options: OutputOptions, command: Command) => act(command, (ctx) => runWaitCommand(ctx, id, options)));
+}
+
+/** `results`, `download`, `cancel` and `status`: act on a job by its id. */
+function addJobIdCommands(program: Command, act: Act): void {
+  withOutOptions(
+    program.command('results').description("download an import's results (the rows done so far while it runs)").argument('<imp_id>', 'imp_…'),
+    'where to write them (default: <input>.<imp_id>[.dry-run].results.csv in the current folder)',
+  ).action((id: string, options: OutputOptions, command: Command) => act(command, (ctx) => runResultsCommand(ctx, id, options)));
+
+  withOutOptions(
+    program.command('download').description('download the file of a finished export (started with --no-wait or by a schedule)').argument('<exp_id>', 'exp_…'),
+    "where to write it (default: the server's file name in the current folder)",
+  ).action((id: string, options: OutputOptions, command: Command) => act(command, (ctx) => runDownloadCommand(ctx, id, options)));
+
+  addIdCommand(program, 'cancel', 'cancel an import or export: a queued one at once, a running one before its next write', 'imp_… or exp_…').action(
+    (id: string, _options: unknown, command: Command) => act(command, (ctx) => runCancelCommand(ctx, id)),
+  );
+
+  program
+    .command('status')
+    .description('show an import (imp_…) or export (exp_…) with its rate and what is left; the exit code reflects its outcome')
+    .argument('<id>', 'imp_… or exp_…')
+    .option('--json', 'print the raw JSON record', false)
+    .action((id: string, options: { json: boolean }, command: Command) => act(command, (ctx) => runStatusCommand(ctx, id, options)));
+}
+
+/** `schedules`, `schedule create` and `schedule delete`; returns the `schedule` command (its subcommands get the help). */
+function addScheduleCommands(program: Command, act: Act): Command {
+  program
+    .command('schedules')
+    .description("list the export schedules with their next run, in the schedule's time zone and in UTC")
+    .option('--json', 'print the raw JSON', false)
+    .action((options: { json: boolean }, command: Command) => act(command, (ctx) => runSchedulesList(ctx, options)));
+
+  const schedule = program.command('schedule').description('create or delete an export schedule');
+  addExportFilters(
+    schedule
+      .command('create')
+      .description('export on a cron schedule (6 fields with seconds, or 5)')
+      .requiredOption('--cron <pattern>', "cron pattern, e.g. '0 3 * * *' for 03:00 daily")
+      .option('--tz <zone>', 'IANA time zone of the pattern, e.g. Europe/Paris (default UTC)')
+      .option('--keep <n>', 'how many files of this schedule to keep'),
+  ).action((options: ScheduleCreateOptions, command: Command) => act(command, (ctx) => runScheduleCreate(ctx, options)));
+  addIdCommand(schedule, 'delete', 'remove an export schedule', 'the schedule id').action(
+    (id: string, _options: unknown, command: Command) => act(command, (ctx) => runScheduleDelete(ctx, id)),
+  );
+  return schedule;
+}
+
 /** Builds the commander program; each action stores its exit code through `setExit`. */
 export function buildProgram(
   io: CliIo,
@@ -135,113 +232,15 @@ export function buildProgram(
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  const ctx = (command: Command): CliContext => {
+  const act: Act = async (command, work) => {
     const globals = command.optsWithGlobals<GlobalOptions>();
     const choice = chooseUrl(io, globals);
     onContext(choice, Boolean(globals.token ?? io.env.STRIPE_BULK_TOKEN ?? io.env.API_TOKEN));
-    return contextFrom(io, globals, choice);
+    setExit(await work(contextFrom(io, globals, choice)));
   };
-  const outOptions = (command: Command, what: string): Command =>
-    command
-      .option('--out <file>', what)
-      .option('--overwrite', 'replace the --out file if it exists (without it, an existing file is kept and the command refuses)');
-
-  outOptions(
-    program
-      .command('import')
-      .description('upload a CSV of customers, show its progress, then download its results')
-      .argument('<file>', 'the CSV file (a relative path is read from the current folder)')
-      .addOption(new Option('--mode <mode>', 'create: leave existing customers alone; upsert: update them').choices(['create', 'upsert']).default('create'))
-      .option('--dry-run', 'look up only: report what would be created or updated, write nothing to Stripe', false)
-      .option('--no-wait', 'only upload: print the import id and exit 0 (follow it later with `wait`)')
-      .addOption(new Option('--wait', 'the default; kept for older scripts').hideHelp())
-      .addOption(new Option('--results <file>', 'the old name of --out').hideHelp()),
-    'where to write the results (default: <input>.<imp_id>.results.csv, or <input>.<imp_id>.dry-run.results.csv, in the current folder)',
-  ).action(async (file: string, options: ImportCommandOptions, command: Command) => {
-    setExit(await runImportCommand(ctx(command), file, options));
-  });
-
-  addExportFilters(
-    outOptions(
-      program
-        .command('export')
-        .description('export customers to CSV, show its progress, then download the file')
-        .option('--no-wait', 'only queue the export: print its id and exit 0 (follow it later with `wait`)')
-        .addOption(new Option('--wait', 'the default; kept for older scripts').hideHelp()),
-      "where to write the file (default: the server's file name, customers-<exp_id>-<date>.csv, in the current folder)",
-    ),
-  ).action(async (options: ExportCommandOptions, command: Command) => {
-    setExit(await runExportCommand(ctx(command), options));
-  });
-
-  outOptions(
-    program
-      .command('wait')
-      .description('follow an import or export started earlier (after Ctrl-C or --no-wait), then download as import/export do')
-      .argument('<id>', 'imp_… or exp_…'),
-    'where to write the results or the file (defaults as for import and export)',
-  ).action(async (id: string, options: OutputOptions, command: Command) => {
-    setExit(await runWaitCommand(ctx(command), id, options));
-  });
-
-  outOptions(
-    program.command('results').description("download an import's results (the rows done so far while it runs)").argument('<imp_id>', 'imp_…'),
-    'where to write them (default: <input>.<imp_id>[.dry-run].results.csv in the current folder)',
-  ).action(async (id: string, options: OutputOptions, command: Command) => {
-    setExit(await runResultsCommand(ctx(command), id, options));
-  });
-
-  outOptions(
-    program.command('download').description('download the file of a finished export (started with --no-wait or by a schedule)').argument('<exp_id>', 'exp_…'),
-    "where to write it (default: the server's file name in the current folder)",
-  ).action(async (id: string, options: OutputOptions, command: Command) => {
-    setExit(await runDownloadCommand(ctx(command), id, options));
-  });
-
-  program
-    .command('cancel')
-    .description('cancel an import or export: a queued one at once, a running one before its next write')
-    .argument('<id>', 'imp_… or exp_…')
-    .action(async (id: string, _options: unknown, command: Command) => {
-      setExit(await runCancelCommand(ctx(command), id));
-    });
-
-  program
-    .command('status')
-    .description('show an import (imp_…) or export (exp_…) with its rate and what is left; the exit code reflects its outcome')
-    .argument('<id>', 'imp_… or exp_…')
-    .option('--json', 'print the raw JSON record', false)
-    .action(async (id: string, options: { json: boolean }, command: Command) => {
-      setExit(await runStatusCommand(ctx(command), id, options));
-    });
-
-  program
-    .command('schedules')
-    .description("list the export schedules with their next run, in the schedule's time zone and in UTC")
-    .option('--json', 'print the raw JSON', false)
-    .action(async (options: { json: boolean }, command: Command) => {
-      setExit(await runSchedulesList(ctx(command), options));
-    });
-
-  const schedule = program.command('schedule').description('create or delete an export schedule');
-  addExportFilters(
-    schedule
-      .command('create')
-      .description('export on a cron schedule (6 fields with seconds, or 5)')
-      .requiredOption('--cron <pattern>', "cron pattern, e.g. '0 3 * * *' for 03:00 daily")
-      .option('--tz <zone>', 'IANA time zone of the pattern, e.g. Europe/Paris (default UTC)')
-      .option('--keep <n>', 'how many files of this schedule to keep'),
-  ).action(async (options: ScheduleCreateOptions, command: Command) => {
-    setExit(await runScheduleCreate(ctx(command), options));
-  });
-  schedule
-    .command('delete')
-    .description('remove an export schedule')
-    .argument('<id>', 'the schedule id')
-    .action(async (id: string, _options: unknown, command: Command) => {
-      setExit(await runScheduleDelete(ctx(command), id));
-    });
-
+  addJobCommands(program, act);
+  addJobIdCommands(program, act);
+  const schedule = addScheduleCommands(program, act);
   for (const command of [...program.commands, ...schedule.commands]) command.addHelpText('after', EXIT_CODES_HELP);
   return program;
 }

@@ -1,13 +1,8 @@
 import { describeIssues, exportOptionsSchema, type ExportOptions } from './export-options.ts';
+import { exportStatusSchema, type ExportJson, type ExportMode, type ExportStatus } from './export-schema.ts';
 
-/**
- * Lifecycle of an export: queued → running → completed | failed | cancelled; a completed file of a schedule that
- * fell out of the retention window becomes expired (record kept, file deleted).
- */
-export type ExportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled' | 'expired';
-
-/** How the export reads Stripe: the created-sliced list, or sequential search pages. */
-export type ExportMode = 'list' | 'search';
+// Declared with the API's answers, so a status or mode cannot exist in one and not the other.
+export type { ExportMode, ExportStatus } from './export-schema.ts';
 
 /** An export as stored in Redis (hash `${prefix}:export:<id>`), parsed. Times are unix milliseconds. */
 export interface ExportRecord {
@@ -40,7 +35,7 @@ export const SEARCH_LAG_WARNING =
   'query uses Stripe search, which trails writes by up to a minute or more (longer during outages): customers ' +
   'created or changed recently may be missing or stale. Exports without query read the list endpoint and are exact.';
 
-const STATUSES: readonly ExportStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled', 'expired'];
+const STATUSES: readonly ExportStatus[] = exportStatusSchema.options;
 
 function int(value: string | undefined): number | null {
   if (value === undefined || value === '') return null;
@@ -122,8 +117,8 @@ export function newRecordFields(input: {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** The public JSON shape of an export (`GET /v1/exports/:id`). */
-export function exportToJson(record: ExportRecord): Record<string, unknown> {
+/** The public JSON shape of an export (`GET /v1/exports/:id`, `exportSchema`). */
+export function exportToJson(record: ExportRecord): ExportJson {
   const base = `/v1/exports/${record.id}`;
   return {
     id: record.id,
@@ -140,7 +135,7 @@ export function exportToJson(record: ExportRecord): Record<string, unknown> {
         : { name: record.fileName, bytes: record.fileBytes, gzip: record.options.gzip === true },
     warnings: record.warnings,
     error: record.error ?? (record.corrupt === null ? null : `export ${record.id} cannot run: ${record.corrupt}`),
-    created_at: iso(record.createdAt),
+    created_at: new Date(record.createdAt).toISOString(),
     started_at: iso(record.startedAt),
     finished_at: iso(record.finishedAt),
     expired_at: iso(record.expiredAt),

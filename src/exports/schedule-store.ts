@@ -7,6 +7,7 @@ import { exportKeys } from '../redis-keys.ts';
 import { EXPORT_JOB_OPTIONS, type ExportJobData } from './export-job-data.ts';
 import { describeIssues, exportOptionsSchema, type ExportOptions } from './export-options.ts';
 import { newScheduleId } from './export-ids.ts';
+import type { ScheduleJson } from './export-schema.ts';
 import type { ScheduleRequest } from './schedule-options.ts';
 
 /** A scheduled full export. Each run makes a normal export record tagged with `id`. */
@@ -123,8 +124,8 @@ export class ScheduleStore {
   }
 }
 
-/** The public JSON of a schedule. */
-export function scheduleToJson(schedule: ExportSchedule, next: number | null, defaultKeep: number): Record<string, unknown> {
+/** The public JSON of a schedule (`scheduleSchema`). */
+export function scheduleToJson(schedule: ExportSchedule, next: number | null, defaultKeep: number): ScheduleJson {
   return {
     id: schedule.id,
     object: 'export_schedule',

@@ -7,47 +7,31 @@
  * - checkpoint: how many result lines are durably written, and the byte length of results.csv at that point.
  */
 
-/** `create` leaves existing customers untouched; `upsert` also updates the ones that exist. */
-export type ImportMode = 'create' | 'upsert';
+import type { z } from 'zod';
+import { importCountsSchema, importModeSchema, type importRecordSchema, type importStatusSchema } from './import-schema.ts';
 
-export const IMPORT_MODES: readonly ImportMode[] = ['create', 'upsert'];
+/** `create` leaves existing customers untouched; `upsert` also updates the ones that exist. */
+export type ImportMode = z.output<typeof importModeSchema>;
+
+export const IMPORT_MODES: readonly ImportMode[] = importModeSchema.options;
 
 /** Where an import is in its life. */
-export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ImportStatus = z.output<typeof importStatusSchema>;
 
 /** What happened to one row; a dry run reports would_create / would_update instead of created / updated. */
 export type RowAction = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed' | 'would_create' | 'would_update';
 
 /** Rows per outcome. `created` and `updated` also count would_create / would_update in a dry run. */
-export interface ImportCounts {
-  total: number;
-  processed: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-}
+export type ImportCounts = z.output<typeof importCountsSchema>;
 
-export const COUNT_FIELDS = ['total', 'processed', 'created', 'updated', 'unchanged', 'skipped', 'failed'] as const;
+/** The fields of ImportCounts, in the order the API sends them. */
+export const COUNT_FIELDS = importCountsSchema.keyof().options;
 
-/** The state of one import as the API answers it. Times are ISO-8601 UTC, null until they happen. */
-export interface ImportRecord {
-  id: string;
-  status: ImportStatus;
-  mode: ImportMode;
-  dry_run: boolean;
-  file_name: string;
-  size_bytes: number;
-  counts: ImportCounts;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  /** Why the import failed (never a secret); null otherwise. */
-  error: string | null;
-  /** A DELETE arrived; the job stops before its next write. */
-  cancel_requested: boolean;
-}
+/**
+ * The state of one import as stored and read back; the API adds links (`importSchema`). Times are ISO-8601 UTC, null
+ * until they happen.
+ */
+export type ImportRecord = z.output<typeof importRecordSchema>;
 
 /** The one result line of one row. */
 export interface RowOutcome {

@@ -3,12 +3,10 @@ import { CliUsageError } from '../exit-codes.ts';
 import { checkOutFree, outPath, type OutputOptions } from '../output-files.ts';
 import type { ExportRecord, ExportRequest } from '../api-types.ts';
 import { println, type CliContext } from '../context.ts';
-import { EXIT_CODES } from '../exit-codes.ts';
 import { formatBytes } from '../format.ts';
 import { describeExport, exportExitCode } from '../job-outcome.ts';
 import { parseTimeArgument } from '../parse-time.ts';
-import { createProgressReporter } from '../progress.ts';
-import { waitForJob } from '../wait-for-job.ts';
+import { followWithProgress, printQueued } from '../follow-job.ts';
 
 /** Flags of `stripe-bulk export` (and of `schedule create`, which takes the same filters). */
 export interface ExportFilterOptions {
@@ -65,36 +63,20 @@ export async function runExportCommand(ctx: CliContext, options: ExportCommandOp
   checkOutFree(ctx.cwd, options);
   const created = await ctx.client.createExport(request);
   for (const warning of created.warnings ?? []) println(ctx.stderr, `warning: ${warning}`);
-  if (options.wait === false) {
-    println(ctx.stdout, created.id);
-    println(ctx.stderr, `Export ${created.id} ${created.status}. Follow it with: ${ctx.commandName} wait ${created.id}`);
-    return EXIT_CODES.ok;
-  }
+  if (options.wait === false) return printQueued(ctx, 'Export', created);
   return followExport(ctx, created.id, options);
 }
 
 /** Shows an export's progress until it ends, prints its summary and downloads the file (`export`, `wait exp_…`). */
 export async function followExport(ctx: CliContext, id: string, output: OutputOptions): Promise<number> {
   println(ctx.stderr, `Export ${id}: following it; Ctrl-C stops waiting, the export goes on.`);
-  const progress = createProgressReporter({
-    stream: ctx.stderr,
-    interactive: ctx.interactive,
+  const final = await followWithProgress(ctx, {
+    id,
     label: `export ${id}`,
     unit: 'customers',
-    lineIntervalMs: ctx.progressLineIntervalMs,
+    fetch: () => ctx.client.getExport(id),
+    progressOf: (record) => ({ value: record.counts?.customers ?? 0, detail: exportDetail(record) }),
   });
-  let final: ExportRecord;
-  try {
-    final = await waitForJob({
-      id,
-      fetch: () => ctx.client.getExport(id),
-      intervalMs: ctx.pollIntervalMs,
-      signal: ctx.signal,
-      onUpdate: (record) => progress.update({ value: record.counts?.customers ?? 0, detail: exportDetail(record) }),
-    });
-  } finally {
-    progress.stop();
-  }
 
   println(ctx.stdout, describeExport(final));
   if (final.status !== 'completed') return exportExitCode(final);

@@ -3,11 +3,10 @@ import { basename, resolve } from 'node:path';
 import { ApiError } from '../api-client.ts';
 import type { ImportRecord } from '../api-types.ts';
 import { println, type CliContext } from '../context.ts';
-import { CliUsageError, EXIT_CODES } from '../exit-codes.ts';
+import { CliUsageError } from '../exit-codes.ts';
 import { describeImport, importCountsText, importExitCode } from '../job-outcome.ts';
 import { checkOutFree, outPath, resultsFileName, type OutputOptions } from '../output-files.ts';
-import { createProgressReporter } from '../progress.ts';
-import { waitForJob } from '../wait-for-job.ts';
+import { followWithProgress, printQueued } from '../follow-job.ts';
 
 /** Options of `stripe-bulk import FILE`. */
 export interface ImportCommandOptions extends OutputOptions {
@@ -40,11 +39,7 @@ export async function runImportCommand(ctx: CliContext, file: string, options: I
     dryRun: options.dryRun,
     fileName: basename(inputPath),
   });
-  if (options.wait === false) {
-    println(ctx.stdout, created.id);
-    println(ctx.stderr, `Import ${created.id} ${created.status}. Follow it with: ${ctx.commandName} wait ${created.id}`);
-    return EXIT_CODES.ok;
-  }
+  if (options.wait === false) return printQueued(ctx, 'Import', created);
   return followImport(ctx, created.id, output);
 }
 
@@ -55,32 +50,17 @@ export async function followImport(ctx: CliContext, id: string, output: OutputOp
     ctx.stderr,
     `Import ${id} (mode ${first.mode}${first.dry_run ? ', dry run' : ''}): following it; Ctrl-C stops waiting, the import goes on.`,
   );
-  const progress = createProgressReporter({
-    stream: ctx.stderr,
-    interactive: ctx.interactive,
+  const final = await followWithProgress(ctx, {
+    id,
     label: `import ${id}`,
     unit: 'rows',
-    lineIntervalMs: ctx.progressLineIntervalMs,
+    fetch: () => ctx.client.getImport(id),
+    progressOf: (record) => ({
+      value: record.counts.processed,
+      total: record.counts.total > 0 ? record.counts.total : undefined,
+      detail: record.status === 'queued' ? 'queued' : importCountsText(record),
+    }),
   });
-  let final: ImportRecord;
-  try {
-    final = await waitForJob({
-      id,
-      fetch: () => ctx.client.getImport(id),
-      intervalMs: ctx.pollIntervalMs,
-      signal: ctx.signal,
-      onUpdate: (record) => {
-        const total = record.counts.total;
-        progress.update({
-          value: record.counts.processed,
-          total: total > 0 ? total : undefined,
-          detail: record.status === 'queued' ? 'queued' : importCountsText(record),
-        });
-      },
-    });
-  } finally {
-    progress.stop();
-  }
 
   println(ctx.stdout, describeImport(final));
   try {

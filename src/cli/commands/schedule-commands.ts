@@ -1,4 +1,4 @@
-import type { ExportSchedule } from '../api-types.ts';
+import type { ExportSchedule, ExportScheduleRequest } from '../api-types.ts';
 import { println, type CliContext } from '../context.ts';
 import { CliUsageError, EXIT_CODES } from '../exit-codes.ts';
 import { exportRequestFromOptions, type ExportFilterOptions } from './export-command.ts';
@@ -67,7 +67,7 @@ export async function runSchedulesList(ctx: CliContext, options: { json: boolean
 
 /** `stripe-bulk schedule create --cron …`: prints the new schedule's id. */
 export async function runScheduleCreate(ctx: CliContext, options: ScheduleCreateOptions): Promise<number> {
-  const body: Record<string, unknown> = { cron: options.cron, ...exportRequestFromOptions(options) };
+  const body: ExportScheduleRequest = { cron: options.cron, ...exportRequestFromOptions(options) };
   if (options.tz !== undefined) body.tz = options.tz;
   if (options.keep !== undefined) {
     const keep = Number(options.keep);

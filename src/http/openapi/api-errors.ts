@@ -1,4 +1,4 @@
-import type { ParameterObject, ResponseObject, SecurityRequirement } from './openapi-types.ts';
+import type { OperationObject, ParameterObject, ResponseObject, SecurityRequirement } from './openapi-types.ts';
 import { errorResponse, ref } from './refs.ts';
 
 /** Every `/v1` operation: the bearer token, when API_TOKEN is configured. */
@@ -38,4 +38,10 @@ export function idParameter(schemaName: string, what: string): ParameterObject {
 /** 404 for an id that does not exist (or is not shaped like one). */
 export function notFound(what: string): ResponseObject {
   return errorResponse(`No ${what} has this id`, ['not_found']);
+}
+
+/** An operation under `/v1`: its tag, the bearer token, and the 401/500 every `/v1` operation can answer. */
+export function v1Operation(tag: string, operation: Omit<OperationObject, 'tags' | 'security'>): OperationObject {
+  const { responses, ...rest } = operation;
+  return { ...rest, tags: [tag], security: V1_SECURITY, responses: { ...responses, ...V1_ERRORS } };
 }

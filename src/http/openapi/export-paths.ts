@@ -1,4 +1,4 @@
-import { idParameter, LIMIT_PARAMETER, notFound, startingAfterParameter, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
+import { idParameter, LIMIT_PARAMETER, notFound, startingAfterParameter, v1Operation } from './api-errors.ts';
 import type { PathItemObject } from './openapi-types.ts';
 import { errorResponse, jsonOf, jsonResponse, ref } from './refs.ts';
 
@@ -20,11 +20,9 @@ const JSON_BODY_ERRORS = {
 /** `/v1/exports…` (src/http/routes/export-routes.ts, EXPORT_ROUTES). */
 export const EXPORT_PATHS: Record<string, PathItemObject> = {
   '/v1/exports': {
-    post: {
+    post: v1Operation('exports', {
       operationId: 'createExport',
       summary: 'Queue an export of customers to CSV',
-      tags: ['exports'],
-      security: V1_SECURITY,
       requestBody: {
         required: false,
         description:
@@ -32,13 +30,11 @@ export const EXPORT_PATHS: Record<string, PathItemObject> = {
           'export); any other body must be JSON (415 otherwise), so a form-encoded body never turns into a full export.',
         content: jsonOf('ExportOptions'),
       },
-      responses: { '202': jsonResponse('Queued', 'Export'), '400': invalidBody, ...JSON_BODY_ERRORS, ...V1_ERRORS },
-    },
-    get: {
+      responses: { '202': jsonResponse('Queued', 'Export'), '400': invalidBody, ...JSON_BODY_ERRORS },
+    }),
+    get: v1Operation('exports', {
       operationId: 'listExports',
       summary: 'The most recent exports, newest first',
-      tags: ['exports'],
-      security: V1_SECURITY,
       parameters: [
         LIMIT_PARAMETER,
         startingAfterParameter('ExportId'),
@@ -47,40 +43,32 @@ export const EXPORT_PATHS: Record<string, PathItemObject> = {
       responses: {
         '200': jsonResponse('The exports', 'ExportList'),
         '400': errorResponse('Bad limit, starting_after or schedule_id', ['invalid_request']),
-        ...V1_ERRORS,
       },
-    },
+    }),
   },
   '/v1/exports/{id}': {
     parameters: [idParameter('ExportId', 'export')],
-    get: {
+    get: v1Operation('exports', {
       operationId: 'getExport',
       summary: 'Status and counts of one export',
-      tags: ['exports'],
-      security: V1_SECURITY,
-      responses: { '200': jsonResponse('The export', 'Export'), '404': notFound('export'), ...V1_ERRORS },
-    },
-    delete: {
+      responses: { '200': jsonResponse('The export', 'Export'), '404': notFound('export') },
+    }),
+    delete: v1Operation('exports', {
       operationId: 'cancelExport',
       summary: 'Cancel a queued or running export',
       description: 'The record says cancelled at once; a running job stops at its next page and deletes its working files.',
-      tags: ['exports'],
-      security: V1_SECURITY,
       responses: {
         '200': jsonResponse('Cancelled', 'Export'),
         '404': notFound('export'),
         '409': errorResponse('The export is already finished', ['export_finished']),
-        ...V1_ERRORS,
       },
-    },
+    }),
   },
   '/v1/exports/{id}/file': {
     parameters: [idParameter('ExportId', 'export')],
-    get: {
+    get: v1Operation('exports', {
       operationId: 'downloadExport',
       summary: 'The CSV of a completed export (gzip when the export asked for it)',
-      tags: ['exports'],
-      security: V1_SECURITY,
       responses: {
         '200': {
           description: 'The file, streamed',
@@ -90,20 +78,17 @@ export const EXPORT_PATHS: Record<string, PathItemObject> = {
         '404': notFound('export'),
         '409': errorResponse('Not completed yet (details: status, counts)', ['export_not_ready']),
         '410': errorResponse("The schedule's retention deleted the file", ['export_expired']),
-        ...V1_ERRORS,
       },
-    },
+    }),
   },
 };
 
 /** `/v1/export-schedules…` (EXPORT_SCHEDULE_ROUTES). */
 export const SCHEDULE_PATHS: Record<string, PathItemObject> = {
   '/v1/export-schedules': {
-    post: {
+    post: v1Operation('export schedules', {
       operationId: 'createExportSchedule',
       summary: 'Schedule a recurring full export (a BullMQ job scheduler)',
-      tags: ['export schedules'],
-      security: V1_SECURITY,
       requestBody: { required: true, description: 'As application/json (415 otherwise).', content: jsonOf('ExportScheduleRequest') },
       responses: {
         '201': jsonResponse('Created', 'ExportSchedule'),
@@ -112,36 +97,28 @@ export const SCHEDULE_PATHS: Record<string, PathItemObject> = {
           ['invalid_request', 'invalid_json'],
         ),
         ...JSON_BODY_ERRORS,
-        ...V1_ERRORS,
       },
-    },
-    get: {
+    }),
+    get: v1Operation('export schedules', {
       operationId: 'listExportSchedules',
       summary: 'Every schedule with its next run',
-      tags: ['export schedules'],
-      security: V1_SECURITY,
-      responses: { '200': jsonResponse('The schedules', 'ExportScheduleList'), ...V1_ERRORS },
-    },
+      responses: { '200': jsonResponse('The schedules', 'ExportScheduleList') },
+    }),
   },
   '/v1/export-schedules/{id}': {
     parameters: [idParameter('ExportScheduleId', 'export schedule')],
-    get: {
+    get: v1Operation('export schedules', {
       operationId: 'getExportSchedule',
       summary: 'One schedule with its next run',
-      tags: ['export schedules'],
-      security: V1_SECURITY,
-      responses: { '200': jsonResponse('The schedule', 'ExportSchedule'), '404': notFound('export schedule'), ...V1_ERRORS },
-    },
-    delete: {
+      responses: { '200': jsonResponse('The schedule', 'ExportSchedule'), '404': notFound('export schedule') },
+    }),
+    delete: v1Operation('export schedules', {
       operationId: 'deleteExportSchedule',
       summary: 'Stop a schedule; the files of past runs stay',
-      tags: ['export schedules'],
-      security: V1_SECURITY,
       responses: {
         '200': jsonResponse('Deleted', 'ExportScheduleDeleted'),
         '404': notFound('export schedule'),
-        ...V1_ERRORS,
       },
-    },
+    }),
   },
 };

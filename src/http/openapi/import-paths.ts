@@ -1,4 +1,4 @@
-import { idParameter, LIMIT_PARAMETER, notFound, startingAfterParameter, V1_ERRORS, V1_SECURITY } from './api-errors.ts';
+import { idParameter, LIMIT_PARAMETER, notFound, startingAfterParameter, v1Operation } from './api-errors.ts';
 import type { PathItemObject } from './openapi-types.ts';
 import { errorResponse, jsonResponse, ref } from './refs.ts';
 
@@ -25,15 +25,13 @@ const OPTION_PARAMETERS = [
 /** `/v1/imports…` (src/http/routes/import-routes.ts). */
 export const IMPORT_PATHS: Record<string, PathItemObject> = {
   '/v1/imports': {
-    post: {
+    post: v1Operation('imports', {
       operationId: 'createImport',
       summary: 'Upload a CSV of customers and queue its import',
       description:
         'The CSV is streamed to disk (never held in memory), its header checked, and a job queued. The options come ' +
         'from the query or from multipart form fields (the same option given both ways must agree). Any problem ' +
         'answers at once and leaves nothing behind. Poll the `Location` for progress.',
-      tags: ['imports'],
-      security: V1_SECURITY,
       parameters: [...OPTION_PARAMETERS],
       requestBody: {
         required: true,
@@ -67,58 +65,47 @@ export const IMPORT_PATHS: Record<string, PathItemObject> = {
             'nothing is queued',
           ['insufficient_storage'],
         ),
-        ...V1_ERRORS,
       },
-    },
-    get: {
+    }),
+    get: v1Operation('imports', {
       operationId: 'listImports',
       summary: 'The most recent imports, newest first',
-      tags: ['imports'],
-      security: V1_SECURITY,
       parameters: [LIMIT_PARAMETER, startingAfterParameter('ImportId')],
       responses: {
         '200': jsonResponse('The imports', 'ImportList'),
         '400': errorResponse('Bad limit or starting_after', ['invalid_request']),
-        ...V1_ERRORS,
       },
-    },
+    }),
   },
   '/v1/imports/{id}': {
     parameters: [idParameter('ImportId', 'import')],
-    get: {
+    get: v1Operation('imports', {
       operationId: 'getImport',
       summary: 'Status and counts of one import',
-      tags: ['imports'],
-      security: V1_SECURITY,
-      responses: { '200': jsonResponse('The import', 'Import'), '404': notFound('import'), ...V1_ERRORS },
-    },
-    delete: {
+      responses: { '200': jsonResponse('The import', 'Import'), '404': notFound('import') },
+    }),
+    delete: v1Operation('imports', {
       operationId: 'cancelImport',
       summary: 'Cancel a queued or running import',
       description:
         'A queued import is cancelled at once (200). A running one stops before its next write (202 while it winds ' +
         'down). The results written so far stay. Cancelling a cancelled import answers 200 again.',
-      tags: ['imports'],
-      security: V1_SECURITY,
       responses: {
         '200': jsonResponse('Cancelled', 'Import'),
         '202': jsonResponse('Cancel requested; the running job stops before its next write', 'Import'),
         '404': notFound('import'),
         '409': errorResponse('The import already completed or failed', ['import_finished']),
-        ...V1_ERRORS,
       },
-    },
+    }),
   },
   '/v1/imports/{id}/results': {
     parameters: [idParameter('ImportId', 'import')],
-    get: {
+    get: v1Operation('imports', {
       operationId: 'getImportResults',
       summary: 'results.csv: one line per row, up to the last checkpoint',
       description:
         'Columns `row,email,action,customer_id,message`; `action` is created, updated, unchanged, skipped, failed, ' +
         'would_create or would_update. A running import shows its rows so far, never a half-written batch.',
-      tags: ['imports'],
-      security: V1_SECURITY,
       responses: {
         '200': {
           description: 'The results so far (the header line alone before the first checkpoint)',
@@ -128,8 +115,7 @@ export const IMPORT_PATHS: Record<string, PathItemObject> = {
           content: { 'text/csv': { schema: { type: 'string' }, example: 'row,email,action,customer_id,message\n' } },
         },
         '404': notFound('import'),
-        ...V1_ERRORS,
       },
-    },
+    }),
   },
 };

@@ -1,6 +1,6 @@
 /**
  * The subset of OpenAPI 3.1 that stripe-bulk's own document uses. Schemas are JSON Schema 2020-12 objects (3.1
- * adopted it whole), kept loose on purpose: some come from zod's `z.toJSONSchema` of the request validators.
+ * adopted it whole), kept loose on purpose: most come from zod's `z.toJSONSchema` (zod-components.ts).
  */
 
 /** A JSON Schema 2020-12 object, or a `$ref` to `#/components/schemas/<name>`. */

@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import express from 'express';
 import { createExportProcessor, EXPORT_WORKER_OPTIONS } from '../../../jobs/export-customers.ts';
 import type { EmulatorOptions } from '../../../src/emulator/index.ts';
+import type { ExportJson } from '../../../src/exports/export-schema.ts';
 import { errorHandler } from '../../../src/http/middleware/error-handler.ts';
 import { createExportRouter, createExportScheduleRouter } from '../../../src/http/routes/export-routes.ts';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
@@ -13,19 +14,8 @@ import { listenOnFreePort } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
 import { spawnWorkerProcess, startQueueWorker, type WorkerEntry } from '../../helpers/workers.ts';
 
-/** An export as `GET /v1/exports/:id` answers it. */
-export interface ExportJson {
-  id: string;
-  status: string;
-  mode: string;
-  schedule_id: string | null;
-  counts: { customers: number; pages: number; bytes: number };
-  snapshot_created_lte: number | null;
-  file: { name: string; bytes: number; gzip: boolean } | null;
-  warnings: string[];
-  error: string | null;
-  links: { self: string; file: string };
-}
+/** An export as `GET /v1/exports/:id` answers it: the server's own type. */
+export type { ExportJson };
 
 /** A downloaded export file. */
 export interface ExportFile {
