@@ -7,15 +7,12 @@
  * Run: npx tsx bench/rate-limit.ts [limit=100] [seconds=10]   (REDIS_URL, or a throwaway redis-server is started;
  * LATE_TOLERANCE_MS=Infinity compares with a limiter that never gives back a slot it woke too late for)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../src/emulator/index.ts';
 import { createRedisConnection } from '../src/queues/connection.ts';
 import { maxInSlidingWindow } from '../dev/grant-log.ts';
-import { freePort } from '../dev/free-port.ts';
+import { startLocalRedis } from '../dev/local-redis.ts';
 
 const LIMIT = Number(process.argv[2] ?? 100);
 const SECONDS = Number(process.argv[3] ?? 10);
@@ -36,22 +33,8 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'bench-redis-'));
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept') && resolve());
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
-  });
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: () => Promise.resolve() };
+  return startLocalRedis();
 }
 
 function startChild(env: Record<string, string>): { ready: Promise<void>; go(): Promise<ChildResult> } {
@@ -59,7 +42,7 @@ function startChild(env: Record<string, string>): { ready: Promise<void>; go(): 
   let stdout = '';
   let onReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => (onReady = resolve));
-  child.stdout?.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     stdout += chunk.toString();
     if (stdout.startsWith('ready\n')) onReady();
   });
@@ -68,7 +51,7 @@ function startChild(env: Record<string, string>): { ready: Promise<void>; go(): 
       code === 0 ? resolve(JSON.parse(stdout.slice('ready\n'.length)) as ChildResult) : reject(new Error(`child exited ${code}`)),
     ),
   );
-  return { ready: Promise.race([ready, done.then(() => {})]), go: () => (child.stdin?.end('go\n'), done) };
+  return { ready: Promise.race([ready, done.then(() => {})]), go: () => (child.stdin.end('go\n'), done) };
 }
 
 const redis = await startRedis();

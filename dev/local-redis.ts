@@ -51,7 +51,7 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
       reject(err);
     });
     let seen = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       if (seen.includes('Ready to accept connections')) {
         clearTimeout(timer);
@@ -78,7 +78,7 @@ export async function startLocalRedis(options: LocalRedisOptions = {}): Promise<
     await stop();
     throw err;
   }
-  child.stdout?.resume();
-  child.stderr?.resume();
+  child.stdout.resume();
+  child.stderr.resume();
   return { url: `redis://127.0.0.1:${port}`, port, stop };
 }

@@ -23,8 +23,8 @@ export interface BenchOptions {
 export function parseArgs(argv: string[]): BenchOptions {
   const valueOf = (name: string): string | undefined => {
     const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
-    if (i < 0) return undefined;
-    const arg = argv[i]!;
+    const arg = argv[i];
+    if (arg === undefined) return undefined;
     return arg.includes('=') ? arg.slice(name.length + 1) : (argv[i + 1] ?? '');
   };
   const ids: readonly ScenarioId[] = SCENARIO_IDS;
@@ -68,7 +68,7 @@ export async function runBenchmarks(args: BenchOptions): Promise<void> {
         results.push(...(await scenario.run(ctx)));
       } catch (err) {
         // One broken scenario must not cost the figures of the others: it gets a row saying why.
-        const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+        const message = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
         log(`${scenario.title} FAILED: ${err instanceof Error ? err.stack : message}`);
         results.push({
           id: 'failed',

@@ -1,5 +1,6 @@
 import type { SeedCustomer } from '../../src/emulator/index.ts';
 import type { BenchEmulator } from './bench-emulator.ts';
+import { itemAt } from './numbers.ts';
 
 const SEED_BATCH = 10_000;
 const PLANS = ['free', 'pro', 'team', 'enterprise'];
@@ -23,7 +24,7 @@ export function population(count: number, now: number): SeedCustomer[] {
       email: `user${i}@example.com`,
       name: `Customer ${i}`,
       created,
-      metadata: { plan: PLANS[i % 4]!, crm_id: `crm-${i}` },
+      metadata: { plan: itemAt(PLANS, i % PLANS.length), crm_id: `crm-${i}` },
       address: i % 3 === 0 ? { city: 'Paris', country: 'FR', line1: `${i} rue de Rivoli`, postal_code: '75001' } : null,
     });
   };

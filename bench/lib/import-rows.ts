@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { itemAt } from './numbers.ts';
 
 /** One row of a benchmark import file. */
 export interface BenchRow {
@@ -18,7 +19,7 @@ export function buildRows(count: number, tag: string): { rows: BenchRow[]; inStr
   const inStripe: string[] = [];
   for (let i = 0; i < count; i++) {
     if (i % 10 === 9) {
-      rows.push({ email: rows[i - 5]!.email, name: `Bench ${i + 1}` });
+      rows.push({ email: itemAt(rows, i - 5).email, name: `Bench ${i + 1}` });
       continue;
     }
     const email = `${tag}.user${i}@example.com`;

@@ -7,12 +7,17 @@ import { COUNT_FIELDS, emptyCounts, type ImportCounts, type ImportRecord } from 
 import { QUEUE_NAMES } from '../../src/queues/names.ts';
 import { emailKeys } from '../../src/redis-keys.ts';
 import { writeImportCsv, type BenchRow } from './import-rows.ts';
-import { sleep } from './numbers.ts';
+import { itemAt, sleep } from './numbers.ts';
 
 /** One import file to run: its rows, written as `email,name`. */
 export interface ImportFile {
   count: number;
-  rowAt(i: number): BenchRow;
+  rowAt: (i: number) => BenchRow;
+}
+
+/** The import file of rows already in memory. */
+export function importFileOf(rows: readonly BenchRow[]): ImportFile {
+  return { count: rows.length, rowAt: (i) => itemAt(rows, i) };
 }
 
 /** The outcome of running several imports at once on running worker processes. */

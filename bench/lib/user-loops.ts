@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import type { BenchRow } from './import-rows.ts';
-import { sleep } from './numbers.ts';
+import { itemAt, sleep } from './numbers.ts';
 
 /** What one of the loops users write instead measured. */
 export interface LoopRun {
@@ -54,7 +54,7 @@ export async function concurrentLoop(stripe: Stripe, rows: readonly BenchRow[], 
   let next = 0;
   const lane = async () => {
     while (next < rows.length) {
-      const row = rows[next++]!;
+      const row = itemAt(rows, next++);
       await importRow(stripe, row, tally);
     }
   };

@@ -80,6 +80,7 @@ export async function startWorkerPool(redis: Redis, count: number, env: NodeJS.P
   };
   const prefix = env.QUEUE_PREFIX ?? 'stripe-bulk';
   const queues = [new Queue(QUEUE_NAMES.import, { connection: redis, prefix }), new Queue(QUEUE_NAMES.export, { connection: redis, prefix })];
+  let pids: number[];
   try {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
@@ -90,13 +91,16 @@ export async function startWorkerPool(redis: Redis, count: number, env: NodeJS.P
       if (Date.now() > deadline) throw new Error(`worker processes not ready after ${READY_TIMEOUT_MS / 1000} s`);
       await sleep(100);
     }
+    pids = children.map((c) => {
+      if (c.pid === undefined) throw new Error('a worker process has no pid: it was never spawned');
+      return c.pid;
+    });
   } catch (err) {
     await stop();
     throw err;
   } finally {
     await Promise.all(queues.map((q) => q.close()));
   }
-  const pids = children.map((c) => c.pid!);
   return {
     pids,
     peakRssMb: () => pids.map(peakRssMb),

@@ -1,7 +1,7 @@
 import { startBenchEmulator } from '../lib/bench-emulator.ts';
 import { scope, type BenchContext } from '../lib/context.ts';
 import { buildRows } from '../lib/import-rows.ts';
-import { runImports } from '../lib/import-runner.ts';
+import { importFileOf, runImports } from '../lib/import-runner.ts';
 import { percent, round, thousands } from '../lib/numbers.ts';
 import type { ScenarioResult } from '../lib/report.ts';
 import { startWorkerPool, workerEnv } from '../lib/worker-processes.ts';
@@ -17,7 +17,7 @@ async function importAt(ctx: BenchContext, emulatorUrl: string, rps: number, row
   const env = workerEnv({ redisUrl: ctx.redisUrl, emulatorUrl, prefix, dataDir, readRps: rps, writeRps: rps });
   const pool = await startWorkerPool(ctx.redis, 1, env, logPath);
   try {
-    return await runImports(ctx.redis, { prefix, dataDir, files: [{ count: rows.length, rowAt: (i) => rows[i]! }], dryRun: false, timeoutMs: 600_000 });
+    return await runImports(ctx.redis, { prefix, dataDir, files: [importFileOf(rows)], dryRun: false, timeoutMs: 600_000 });
   } finally {
     await pool.stop();
   }

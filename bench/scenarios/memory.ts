@@ -2,7 +2,7 @@ import type { BenchContext } from '../lib/context.ts';
 import { seedUniform } from '../lib/customer-population.ts';
 import { runExport } from '../lib/export-runner.ts';
 import { runImports } from '../lib/import-runner.ts';
-import { percent, round, thousands } from '../lib/numbers.ts';
+import { itemAt, percent, round, thousands } from '../lib/numbers.ts';
 import { peakRssMb, rssMb } from '../lib/proc-stats.ts';
 import type { ScenarioResult } from '../lib/report.ts';
 import type { WorkerGroup } from '../lib/worker-group.ts';
@@ -24,6 +24,34 @@ function rssSampler(pid: number): { poll: () => void; samples: number[] } {
   };
 }
 
+/** A dry-run import of `count` generated rows by process `pid`, cancelled after `budgetMs`: its RSS over the job. */
+async function measureImport(ctx: BenchContext, group: WorkerGroup, pid: number, count: number, budgetMs: number) {
+  ctx.log(`  dry-run import of a ${thousands(count)}-row CSV (stopped after ${budgetMs / 1000} s if not done)`);
+  const idle = rssMb(pid);
+  const sampler = rssSampler(pid);
+  const run = await runImports(ctx.redis, {
+    prefix: group.prefix,
+    dataDir: group.dataDir,
+    files: [{ count, rowAt: (i) => ({ email: `mem.user${i}@example.com`, name: `Customer ${i}` }) }],
+    dryRun: true,
+    timeoutMs: budgetMs + 120_000,
+    stopAfterMs: budgetMs,
+    onPoll: sampler.poll,
+  });
+  return { run, idle, peak: peakRssMb(pid), samples: sampler.samples };
+}
+
+/** An export of `count` seeded customers by process `pid`, its peak reset first: its RSS over the job. */
+async function measureExport(ctx: BenchContext, group: WorkerGroup, pid: number, count: number) {
+  await seedUniform(group.emulator, count);
+  ctx.log(`  export of ${thousands(count)} customers`);
+  group.pool.resetPeakRss();
+  const idle = rssMb(pid);
+  const sampler = rssSampler(pid);
+  const run = await runExport(ctx.redis, { prefix: group.prefix, timeoutMs: 900_000, onPoll: sampler.poll });
+  return { run, idle, peak: peakRssMb(pid), samples: sampler.samples };
+}
+
 /**
  * Scenario 5: peak RSS (VmHWM, the kernel's own peak) of a fresh worker process importing a million-row CSV in
  * dry run against an empty emulator, then (peak reset to the current RSS) exporting a million customers. No
@@ -33,31 +61,18 @@ function rssSampler(pid: number): { poll: () => void; samples: number[] } {
  */
 export async function memoryScenario(ctx: BenchContext, group: WorkerGroup): Promise<ScenarioResult> {
   const count = ctx.quick ? 100_000 : 1_000_000;
-  const importBudgetMs = ctx.quick ? 10_000 : 45_000;
-  const { emulator, pool, prefix, dataDir } = group;
-  const pid = pool.pids[0]!;
-  ctx.log(`  dry-run import of a ${thousands(count)}-row CSV (stopped after ${importBudgetMs / 1000} s if not done)`);
-  const importIdle = rssMb(pid);
-  const importSampler = rssSampler(pid);
-  const importRun = await runImports(ctx.redis, {
-    prefix,
-    dataDir,
-    files: [{ count, rowAt: (i) => ({ email: `mem.user${i}@example.com`, name: `Customer ${i}` }) }],
-    dryRun: true,
-    timeoutMs: importBudgetMs + 120_000,
-    stopAfterMs: importBudgetMs,
-    onPoll: importSampler.poll,
-  });
-  const imported = { run: importRun, idle: importIdle, peak: peakRssMb(pid), samples: importSampler.samples };
+  const pid = itemAt(group.pool.pids, 0);
+  const imported = await measureImport(ctx, group, pid, count, ctx.quick ? 10_000 : 45_000);
+  const exported = await measureExport(ctx, group, pid, count);
+  return memoryResult(ctx, count, imported, exported);
+}
 
-  await seedUniform(emulator, count);
-  ctx.log(`  export of ${thousands(count)} customers`);
-  pool.resetPeakRss();
-  const exportIdle = rssMb(pid);
-  const exportSampler = rssSampler(pid);
-  const exportRun = await runExport(ctx.redis, { prefix, timeoutMs: 900_000, onPoll: exportSampler.poll });
-  const exported = { run: exportRun, idle: exportIdle, peak: peakRssMb(pid), samples: exportSampler.samples };
-
+function memoryResult(
+  ctx: BenchContext,
+  count: number,
+  imported: Awaited<ReturnType<typeof measureImport>>,
+  exported: Awaited<ReturnType<typeof measureExport>>,
+): ScenarioResult {
   const processed = imported.run.counts.processed;
   const importNote = imported.run.stopped
     ? `, stopped after ${round(imported.run.seconds, 0)} s at ${thousands(processed)} rows (whole file counted)`

@@ -3,7 +3,16 @@ import { ADDRESS_PARTS } from './customer-input.ts';
 import { METADATA_PREFIX } from './columns.ts';
 import { neutraliseFormula } from './formula.ts';
 
-type CellReader = (customer: Stripe.Customer) => string;
+/**
+ * A customer as the exporter renders it. A part-file line stores null for a field Stripe did not send (see
+ * jobs/export/customer-line.ts), so balance and metadata may be null although Stripe's type says they never are.
+ */
+export type RenderedCustomer = Omit<Stripe.Customer, 'balance' | 'metadata'> & {
+  balance: number | null;
+  metadata: Stripe.Metadata | null;
+};
+
+type CellReader = (customer: RenderedCustomer) => string;
 
 const text = (value: string | null | undefined): string => value ?? '';
 const bool = (value: boolean | null | undefined): string => (typeof value === 'boolean' ? String(value) : '');
@@ -39,7 +48,7 @@ const READERS: ReadonlyMap<string, CellReader> = new Map<string, CellReader>([
  * cell goes through neutraliseFormula. Throws on a column it does not know (callers validate user-chosen columns
  * with isExportColumn first).
  */
-export function customerToRow(customer: Stripe.Customer, columns: readonly string[]): string[] {
+export function customerToRow(customer: RenderedCustomer, columns: readonly string[]): string[] {
   return columns.map((column) => {
     if (column.startsWith(METADATA_PREFIX)) {
       return neutraliseFormula(text(customer.metadata?.[column.slice(METADATA_PREFIX.length)]));

@@ -73,7 +73,7 @@ export function diffCustomer(
   if (input.metadata !== undefined) {
     const changed: Record<string, string> = {};
     for (const [key, value] of Object.entries(input.metadata)) {
-      if (held(existing.metadata?.[key]) !== value) changed[key] = value;
+      if (held(existing.metadata[key]) !== value) changed[key] = value;
     }
     if (Object.keys(changed).length > 0) update.metadata = changed;
   }

@@ -5,7 +5,7 @@ import type { FaultInjector } from './faults.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
 import { parseFaultPatch } from './options.ts';
 import type { RateLimits } from './rate-limits.ts';
-import { seedCustomers, SeedError, type SeedRequest } from './seed.ts';
+import { parseSeedRequest, seedCustomers, SeedError } from './seed.ts';
 import { buildStats, type RequestCounter } from './stats.ts';
 
 /** State the admin surface reads and resets. */
@@ -41,8 +41,8 @@ function clockJson(clock: EmulatorClock): { offset_s: number; now: number } {
 
 /** `POST /__emulator/clock {"advanceSeconds": N}`: moves the emulator's clock N seconds forward. */
 function advanceClock(clock: EmulatorClock, rawBody: string): AdminResult {
-  const body = parseJson(rawBody) as { advanceSeconds?: unknown };
-  const seconds = body?.advanceSeconds;
+  const body = parseJson(rawBody);
+  const seconds = typeof body === 'object' && body !== null && 'advanceSeconds' in body ? body.advanceSeconds : undefined;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     throw new AdminBodyError(`advanceSeconds must be a number >= 0 (got ${JSON.stringify(seconds)})`);
   }
@@ -61,7 +61,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       state.clock.reset();
       return { status: 200, body: { ok: true } };
     case 'POST /__emulator/seed':
-      return { status: 200, body: seedCustomers(state.store, parseJson(rawBody) as SeedRequest, state.clock.now()) };
+      return { status: 200, body: seedCustomers(state.store, parseSeedRequest(parseJson(rawBody)), state.clock.now()) };
     case 'GET /__emulator/stats':
       return { status: 200, body: buildStats(state) };
     case 'POST /__emulator/stats/reset':
@@ -72,9 +72,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
     case 'GET /__emulator/customers': {
       // Newest first, like the list endpoint.
       const live = state.store.liveAscending();
-      const data: unknown[] = new Array(live.length);
-      for (let i = 0; i < live.length; i += 1) data[i] = customerJson(live[live.length - 1 - i]!);
-      return { status: 200, body: data };
+      return { status: 200, body: live.map((record) => customerJson(record)).reverse() };
     }
     case 'GET /__emulator/faults':
       return { status: 200, body: { ...state.faults.current(), injected: state.faults.injected } };

@@ -1,25 +1,17 @@
 import { Command, InvalidArgumentError } from 'commander';
-import type { EmulatorOptions } from './options.ts';
+import { DEFAULT_OPTIONS, type EmulatorOptions } from './options.ts';
 
 /**
  * Defaults of `npm run emulator`: Stripe's live-mode rate limits and a one-second search lag, so a
  * rehearsal meets the same walls as production (tests start the emulator with their own, faster defaults).
  */
-export const CLI_DEFAULTS = {
-  port: 12111,
-  host: '127.0.0.1',
-  latencyMs: 0,
-  jitterMs: 0,
-  readLimit: 100,
-  writeLimit: 100,
-  searchLimit: 20,
-  searchLagMs: 1000,
-  errorRate: 0,
-  errorAfterWriteRate: 0,
-  resetAfterCreateRate: 0,
-  resetAfterCreateCount: 0,
-  idempotencyTtlMs: 24 * 60 * 60 * 1000,
-} as const;
+export const CLI_DEFAULTS = { ...libraryDefaults(), port: 12111, searchLagMs: 1000 } as const;
+
+/** The library's defaults (options.ts) without the two that have none, so each default is defined once. */
+function libraryDefaults(): Required<Omit<EmulatorOptions, 'keys' | 'faultSeed'>> {
+  const { keys: _keys, faultSeed: _faultSeed, ...defaults } = DEFAULT_OPTIONS;
+  return defaults;
+}
 
 /** Environment variables read when the flag is absent, e.g. EMULATOR_PORT=12111. */
 const ENV_NAMES = {
@@ -56,17 +48,34 @@ const keyList = (text: string): string[] =>
     .map((k) => k.trim())
     .filter((k) => k !== '');
 
-/** Parses argv (without node and script) and the environment into emulator options; throws on bad input. */
-export function parseEmulatorArgs(argv: readonly string[], env: NodeJS.ProcessEnv): EmulatorOptions {
-  const fromEnv = (field: keyof typeof ENV_NAMES): string | undefined => {
-    const v = env[ENV_NAMES[field]];
-    return v === undefined || v === '' ? undefined : v;
-  };
+/** What commander parses: flag names, which differ from the option names (`--latency` sets latencyMs). */
+interface ParsedFlags {
+  port: number;
+  host: string;
+  latency: number;
+  jitter: number;
+  readLimit: number;
+  writeLimit: number;
+  searchLimit: number;
+  searchLag: number;
+  errorRate: number;
+  errorAfterWriteRate: number;
+  resetAfterCreateRate: number;
+  resetAfterCreateCount: number;
+  faultSeed?: number;
+  idempotencyTtl: number;
+  keys?: string[];
+}
+
+type EnvReader = (field: keyof typeof ENV_NAMES) => string | undefined;
+
+/** The flags, each defaulting to its environment variable, then to CLI_DEFAULTS. */
+function emulatorProgram(fromEnv: EnvReader): Command {
   const numeric = (field: Exclude<keyof typeof CLI_DEFAULTS, 'host'>): number => {
     const raw = fromEnv(field);
     return raw === undefined ? CLI_DEFAULTS[field] : number(ENV_NAMES[field])(raw);
   };
-  const program = new Command('emulator')
+  return new Command('emulator')
     .description('A stateful Stripe-compatible Customers API for rehearsals and tests.')
     .exitOverride()
     .configureOutput({ writeErr: () => {} })
@@ -100,24 +109,17 @@ export function parseEmulatorArgs(argv: readonly string[], env: NodeJS.ProcessEn
     .option('--fault-seed <n>', 'seed of the injected faults, so a run repeats them', number('--fault-seed'))
     .option('--idempotency-ttl <ms>', 'how long idempotency keys are remembered', number('--idempotency-ttl'), numeric('idempotencyTtlMs'))
     .option('--keys <list>', 'comma-separated API keys to accept (default: any sk_/rk_ test or live key)', keyList);
+}
+
+/** Parses argv (without node and script) and the environment into emulator options; throws on bad input. */
+export function parseEmulatorArgs(argv: readonly string[], env: NodeJS.ProcessEnv): EmulatorOptions {
+  const fromEnv: EnvReader = (field) => {
+    const v = env[ENV_NAMES[field]];
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const program = emulatorProgram(fromEnv);
   program.parse([...argv], { from: 'user' });
-  const o = program.opts<{
-    port: number;
-    host: string;
-    latency: number;
-    jitter: number;
-    readLimit: number;
-    writeLimit: number;
-    searchLimit: number;
-    searchLag: number;
-    errorRate: number;
-    errorAfterWriteRate: number;
-    resetAfterCreateRate: number;
-    resetAfterCreateCount: number;
-    faultSeed?: number;
-    idempotencyTtl: number;
-    keys?: string[];
-  }>();
+  const o = program.opts<ParsedFlags>();
   const envKeys = fromEnv('keys');
   const keys = o.keys ?? (envKeys === undefined ? undefined : keyList(envKeys));
   const envSeed = fromEnv('faultSeed');

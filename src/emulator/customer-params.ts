@@ -1,6 +1,5 @@
 import { invalidParameter, invalidRequest, noSuchObject } from './api-error.ts';
 import {
-  emptyInvoiceSettings,
   emptyMetadata,
   type AddressRecord,
   type CustomerFields,
@@ -173,13 +172,15 @@ function mergeInvoiceSettings(current: InvoiceSettingsRecord, o: Obj): InvoiceSe
 /** Stripe merges metadata on update: `metadata[k]=` removes one key, `metadata=` removes them all. */
 function mergeMetadata(current: Record<string, string>, patch: ParamValue | undefined): Record<string, string> {
   const next = emptyMetadata();
-  const o = asObj(patch ?? null);
   if (patch === null) return next;
-  for (const [k, v] of Object.entries(current)) next[k] = v;
-  for (const [k, v] of Object.entries(o ?? {})) {
-    if (v === null) delete next[k];
-    else next[k] = String(v);
+  // A Map keeps the key order an object would (kept keys in place, new ones last) and deletes without `delete`.
+  const merged = new Map(Object.entries(current));
+  for (const [k, v] of Object.entries(asObj(patch ?? null) ?? {})) {
+    // validateMetadata leaves a string to set or null to remove.
+    if (typeof v === 'string') merged.set(k, v);
+    else merged.delete(k);
   }
+  for (const [k, v] of merged) next[k] = v;
   if (Object.keys(next).length > METADATA_MAX_KEYS) {
     throw invalidParameter('metadata', `Invalid metadata: metadata can have at most ${METADATA_MAX_KEYS} keys`);
   }
@@ -244,7 +245,7 @@ export function applyCustomerParams(current: CustomerFields, params: Params): Cu
         next.invoice_prefix = v as string;
         break;
       case 'invoice_settings':
-        next.invoice_settings = mergeInvoiceSettings(current.invoice_settings ?? emptyInvoiceSettings(), asObj(v) ?? {});
+        next.invoice_settings = mergeInvoiceSettings(current.invoice_settings, asObj(v) ?? {});
         break;
       case 'metadata':
         next.metadata = mergeMetadata(current.metadata, v);

@@ -80,7 +80,7 @@ function randomString(alphabet: string, length: number): string {
   let out = '';
   while (out.length < length) {
     const byte = randomByte();
-    if (byte < ceiling) out += alphabet[byte % alphabet.length];
+    if (byte < ceiling) out += alphabet.charAt(byte % alphabet.length);
   }
   return out;
 }

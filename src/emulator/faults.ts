@@ -66,7 +66,7 @@ export class FaultInjector {
   }
 
   resetAfterCreate(): boolean {
-    let reset = false;
+    let reset: boolean;
     if (this.settings.resetAfterCreateCount > 0) {
       this.settings.resetAfterCreateCount -= 1;
       reset = true;

@@ -30,7 +30,7 @@ export function emptyFormObject(): FormObject {
 }
 
 export function isFormObject(value: FormValue | undefined): value is FormObject {
-  return typeof value === 'object' && value !== null;
+  return typeof value === 'object';
 }
 
 function decodeComponent(text: string): string {

@@ -51,9 +51,9 @@ class Scanner {
     let out = '';
     let i = this.at + 1;
     while (i < this.text.length) {
-      const ch = this.text[i] as string;
+      const ch = this.text.charAt(i);
       if (ch === '\\' && i + 1 < this.text.length) {
-        out += this.text[i + 1];
+        out += this.text.charAt(i + 1);
         i += 2;
         continue;
       }

@@ -1,52 +1,74 @@
+import { z } from 'zod';
 import {
   defaultFields,
   emptyMetadata,
   makeRecord,
   newCustomerId,
-  type AddressRecord,
   type CustomerRecord,
 } from './customer-record.ts';
 import type { CustomerStore } from './customer-store.ts';
 
+const seedText = z.string().nullable().optional();
+
+// Metadata keys are user data: a custom check keeps the parsed object, where z.record would drop `__proto__`.
+const stringRecord = z.custom<Record<string, string>>(
+  (value) =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === 'string'),
+  'must be an object of string values',
+);
+
+const seedCustomerSchema = z.object({
+  email: seedText,
+  name: seedText,
+  phone: seedText,
+  description: seedText,
+  created: z.number().optional(),
+  metadata: stringRecord.optional(),
+  address: z
+    .object({ city: seedText, country: seedText, line1: seedText, line2: seedText, postal_code: seedText, state: seedText })
+    .nullable()
+    .optional(),
+  balance: z.number().optional(),
+  tax_exempt: z.enum(['none', 'exempt', 'reverse']).optional(),
+  preferred_locales: z.array(z.string()).optional(),
+  livemode: z.boolean().optional(),
+});
+
+const seedRequestSchema = z.object({
+  customers: z.array(seedCustomerSchema).optional(),
+  count: z.number().optional(),
+  template: seedCustomerSchema.optional(),
+  createdStep: z.number().optional(),
+});
+
 /** One customer to seed: any subset of the customer's settable fields, plus `created` (unix seconds). */
-export interface SeedCustomer {
-  email?: string | null;
-  name?: string | null;
-  phone?: string | null;
-  description?: string | null;
-  created?: number;
-  metadata?: Record<string, string>;
-  address?: Partial<AddressRecord> | null;
-  balance?: number;
-  tax_exempt?: 'none' | 'exempt' | 'reverse';
-  preferred_locales?: string[];
-  livemode?: boolean;
-}
+export type SeedCustomer = z.infer<typeof seedCustomerSchema>;
 
 /**
  * The body of `POST /__emulator/seed`: explicit `customers`, and/or `count` copies of `template` where `{i}`
  * in any string becomes 0..count-1 and `created` grows by `createdStep` seconds per customer (default 0).
  */
-export interface SeedRequest {
-  customers?: SeedCustomer[];
-  count?: number;
-  template?: SeedCustomer;
-  createdStep?: number;
-}
+export type SeedRequest = z.infer<typeof seedRequestSchema>;
 
 /** Seeding bypasses validation and limits, but still refuses shapes that would corrupt the store. */
 export class SeedError extends Error {}
 
+/** The seed body checked against its schema; a SeedError names the first bad field. */
+export function parseSeedRequest(body: unknown): SeedRequest {
+  const parsed = seedRequestSchema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new SeedError(issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'malformed seed body');
+}
+
 const MAX_SEED_COUNT = 2_000_000;
 
-function text(value: unknown, field: string, i: number | undefined): string | null {
+function text(value: string | null | undefined, i: number | undefined): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new SeedError(`${field} must be a string`);
   return i === undefined ? value : value.replaceAll('{i}', String(i));
 }
 
 function toRecord(input: SeedCustomer, store: CustomerStore, nowMs: number, i?: number, createdOffset = 0): CustomerRecord {
-  if (typeof input !== 'object' || input === null) throw new SeedError('each customer must be an object');
   const created = (input.created ?? Math.floor(nowMs / 1000)) + createdOffset;
   if (!Number.isSafeInteger(created)) throw new SeedError('created must be an integer (unix seconds)');
   const base = defaultFields();
@@ -54,24 +76,24 @@ function toRecord(input: SeedCustomer, store: CustomerStore, nowMs: number, i?: 
   const entries = Object.entries(input.metadata ?? {});
   if (entries.length > 0) {
     metadata = emptyMetadata();
-    for (const [k, v] of entries) metadata[k] = text(v, `metadata.${k}`, i) ?? '';
+    for (const [k, v] of entries) metadata[k] = text(v, i) ?? '';
   }
   let id = newCustomerId();
   while (store.has(id)) id = newCustomerId();
   const address = input.address
     ? {
-        city: text(input.address.city, 'address.city', i),
-        country: text(input.address.country, 'address.country', i),
-        line1: text(input.address.line1, 'address.line1', i),
-        line2: text(input.address.line2, 'address.line2', i),
-        postal_code: text(input.address.postal_code, 'address.postal_code', i),
-        state: text(input.address.state, 'address.state', i),
+        city: text(input.address.city, i),
+        country: text(input.address.country, i),
+        line1: text(input.address.line1, i),
+        line2: text(input.address.line2, i),
+        postal_code: text(input.address.postal_code, i),
+        state: text(input.address.state, i),
       }
     : null;
-  base.email = text(input.email, 'email', i);
-  base.name = text(input.name, 'name', i);
-  base.phone = text(input.phone, 'phone', i);
-  base.description = text(input.description, 'description', i);
+  base.email = text(input.email, i);
+  base.name = text(input.name, i);
+  base.phone = text(input.phone, i);
+  base.description = text(input.description, i);
   base.address = address;
   base.balance = input.balance ?? 0;
   base.tax_exempt = input.tax_exempt ?? 'none';
@@ -85,7 +107,6 @@ function toRecord(input: SeedCustomer, store: CustomerStore, nowMs: number, i?: 
 export function seedCustomers(store: CustomerStore, request: SeedRequest, nowMs: number): { count: number; ids: string[] } {
   const records: CustomerRecord[] = [];
   const explicit = request.customers ?? [];
-  if (!Array.isArray(explicit)) throw new SeedError('customers must be an array');
   for (const c of explicit) records.push(toRecord(c, store, nowMs));
   const count = request.count ?? 0;
   if (!Number.isSafeInteger(count) || count < 0 || count > MAX_SEED_COUNT) {

@@ -43,6 +43,10 @@ export class RequestCounter {
   }
 }
 
+// Array.isArray narrows a readonly array to any[]: this guard keeps the element type.
+const isMany = (records: CustomerRecord | readonly CustomerRecord[]): records is readonly CustomerRecord[] =>
+  Array.isArray(records);
+
 /**
  * Groups live customers by normalised email (trimmed, lower-cased); only groups of two or more are
  * duplicates. Most emails are already normalised and unshared, so only shared exact emails and
@@ -56,11 +60,11 @@ export function duplicateEmails(store: CustomerStore): { email: string; ids: str
       ids = new Set();
       groups.set(normalised, ids);
     }
-    for (const r of Array.isArray(records) ? records : [records as CustomerRecord]) ids.add(r.id);
+    for (const r of isMany(records) ? records : [records]) ids.add(r.id);
   };
   for (const [email, records] of store.emailEntries()) {
     const normalised = email.trim().toLowerCase();
-    if (normalised !== email || Array.isArray(records)) add(normalised, records);
+    if (normalised !== email || isMany(records)) add(normalised, records);
   }
   for (const normalised of [...groups.keys()]) {
     const twin = store.withEmail(normalised);

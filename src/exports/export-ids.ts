@@ -1,14 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
-
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
-function randomToken(length: number): string {
-  const bytes = randomBytes(length);
-  let out = '';
-  // 62 does not divide 256: the tiny bias is irrelevant for identifiers that are not secrets.
-  for (const b of bytes) out += ALPHABET[b % ALPHABET.length];
-  return out;
-}
+import { createHash } from 'node:crypto';
+import { randomToken } from '../random-token.ts';
 
 /** A new export id: `exp_` and 20 random letters and digits. */
 export function newExportId(): string {

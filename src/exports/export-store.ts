@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { exportKeys } from '../redis-keys.ts';
+import { readRecords } from '../redis-records.ts';
 import { loadLuaScript, runLuaScript } from '../redis-scripts.ts';
 import type { ExportOptions } from './export-options.ts';
 import { newRecordFields, parseExportRecord, type ExportRecord } from './export-record.ts';
@@ -37,14 +38,8 @@ export class ExportStore {
     return parseExportRecord(await this.redis.hgetall(this.key(id)));
   }
 
-  async getMany(ids: string[]): Promise<ExportRecord[]> {
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.key(id));
-    const results = (await pipeline.exec()) ?? [];
-    return results
-      .map(([err, hash]) => (err ? null : parseExportRecord(hash as Record<string, string>)))
-      .filter((r): r is ExportRecord => r !== null);
+  getMany(ids: string[]): Promise<ExportRecord[]> {
+    return readRecords(this.redis, ids.map((id) => this.key(id)), parseExportRecord);
   }
 
   /** Sets fields unless the export was cancelled meanwhile; false when it was (or the record is gone). */

@@ -31,8 +31,11 @@ export type HandlerResult =
 /** Every route of the API: `(deps, request) => result`. Guards compose by wrapping one Handler in another. */
 export type Handler = (deps: AppDeps, req: HandlerRequest) => Promise<HandlerResult>;
 
-/** A handler behind a guard: it also gets what the guard found (e.g. the record named by the URL). */
-export type GuardedHandler<T> = (deps: AppDeps, req: HandlerRequest, found: T) => Promise<HandlerResult>;
+/**
+ * A handler behind a guard: it also gets what the guard found (e.g. the record named by the URL). One that only
+ * presents the record answers synchronously; the guard is async either way.
+ */
+export type GuardedHandler<T> = (deps: AppDeps, req: HandlerRequest, found: T) => HandlerResult | Promise<HandlerResult>;
 
 /** One line of a route table. */
 export interface RouteSpec {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { importIndexKey, importKeys } from '../redis-keys.ts';
+import { readRecords } from '../redis-records.ts';
 import { loadLuaScript, runLuaScript } from '../redis-scripts.ts';
 import { CANCEL_FLAG, isCancelFlag, parseCheckpoint, parseImportRecord, type Checkpoint } from './import-record.ts';
 import { COUNT_FIELDS, type ImportMode, type ImportRecord, type ImportStatus } from './import-types.ts';
@@ -61,13 +62,7 @@ export class ImportStore {
   /** The most recent imports, newest first. */
   async list(limit: number): Promise<ImportRecord[]> {
     const ids = await this.redis.zrevrange(importIndexKey(this.prefix), 0, Math.max(0, limit - 1));
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.key(id));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies
-      .map(([err, h]) => (err ? null : parseImportRecord(h as Record<string, string>)))
-      .filter((r): r is ImportRecord => r !== null);
+    return readRecords(this.redis, ids.map((id) => this.key(id)), parseImportRecord);
   }
 
   /** Sets the cancel flag; false when the import does not exist. */

@@ -37,62 +37,42 @@ export interface RedisMonitor {
 
 type State = 'pending' | 'ready' | 'lost';
 
-/** `url` is REDIS_URL; only its redacted form is ever logged. */
-export function createRedisMonitor(url: string, logger: Logger): RedisMonitor {
-  const where = `Redis at REDIS_URL=${redactRedisUrl(url)}`;
-  const watched = new Map<Redis, { name: string; state: State }>();
-  let lastError: Error | undefined;
-  let stopped = false;
-  let announcedConnected = false;
-  let announcedUnreachable = false;
-  let lostAt: number | undefined;
-  const changed = new Set<() => void>();
-  const reason = () => (lastError ? ` (${lastError.message})` : '');
-  const anyLost = () => [...watched.values()].some((w) => w.state === 'lost');
+type Watched = { name: string; state: State };
 
-  function watch(redis: Redis, name: string): void {
-    const entry = { name, state: (redis.status === 'ready' ? 'ready' : 'pending') as State };
-    watched.set(redis, entry);
-    redis.on('error', (err: Error) => {
-      lastError = err;
-      if (stopped || entry.state !== 'pending' || announcedUnreachable) return;
-      announcedUnreachable = true;
-      logger.warn({ connection: name }, `${where} cannot be reached${reason()}; retrying`);
-    });
-    redis.on('ready', () => {
-      const was = entry.state;
-      entry.state = 'ready';
-      for (const notify of changed) notify();
-      if (stopped) return;
-      if (was === 'pending' && !announcedConnected) {
-        announcedConnected = true;
-        logger.info({ connection: name }, `${where} connected`);
-      } else if (was === 'lost' && !anyLost()) {
-        const downMs = lostAt === undefined ? undefined : Date.now() - lostAt;
-        lostAt = undefined;
-        logger.info({ connection: name, downMs }, `${where} reconnected`);
-      }
-    });
-    redis.on('close', () => {
-      if (entry.state !== 'ready') return;
-      const first = !anyLost();
-      entry.state = 'lost';
-      if (stopped || !first) return;
-      lostAt = Date.now();
-      logger.warn(
-        { connection: name },
-        `${where} connection lost${reason()}; retrying. The API answers 503 redis_unavailable and workers wait until it is back`,
-      );
-    });
+/** One log line per change of state, whichever connection saw it first. */
+class ConnectionMonitor implements RedisMonitor {
+  private readonly where: string;
+  private readonly watched = new Map<Redis, Watched>();
+  /** Called on every `ready`, by waitUntilReady's pending promises. */
+  private readonly changed = new Set<() => void>();
+  private lastError: Error | undefined;
+  private stopped = false;
+  private announcedConnected = false;
+  private announcedUnreachable = false;
+  private lostAt: number | undefined;
+
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+  ) {
+    this.where = `Redis at REDIS_URL=${redactRedisUrl(url)}`;
   }
 
-  function waitUntilReady(timeoutMs: number): Promise<void> {
-    const allReady = () => [...watched.keys()].every((r) => r.status === 'ready');
+  watch(redis: Redis, name: string): void {
+    const entry: Watched = { name, state: redis.status === 'ready' ? 'ready' : 'pending' };
+    this.watched.set(redis, entry);
+    redis.on('error', (err: Error) => this.onError(entry, err));
+    redis.on('ready', () => this.onReady(entry));
+    redis.on('close', () => this.onClose(entry));
+  }
+
+  waitUntilReady(timeoutMs: number): Promise<void> {
+    const allReady = () => [...this.watched.keys()].every((r) => r.status === 'ready');
     if (allReady()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
-        changed.delete(check);
+        this.changed.delete(check);
       };
       const check = () => {
         if (!allReady()) return;
@@ -102,17 +82,60 @@ export function createRedisMonitor(url: string, logger: Logger): RedisMonitor {
       const timer = setTimeout(() => {
         done();
         const seconds = Math.round(timeoutMs / 1000);
-        reject(new Error(`${where} cannot be reached after ${seconds} s${reason()}: check REDIS_URL and that Redis is running`));
+        reject(new Error(`${this.where} cannot be reached after ${seconds} s${this.reason()}: check REDIS_URL and that Redis is running`));
       }, timeoutMs);
-      changed.add(check);
+      this.changed.add(check);
     });
   }
 
-  return {
-    watch,
-    waitUntilReady,
-    stop() {
-      stopped = true;
-    },
-  };
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private reason(): string {
+    return this.lastError ? ` (${this.lastError.message})` : '';
+  }
+
+  private anyLost(): boolean {
+    return [...this.watched.values()].some((w) => w.state === 'lost');
+  }
+
+  private onError(entry: Watched, err: Error): void {
+    this.lastError = err;
+    if (this.stopped || entry.state !== 'pending' || this.announcedUnreachable) return;
+    this.announcedUnreachable = true;
+    this.logger.warn({ connection: entry.name }, `${this.where} cannot be reached${this.reason()}; retrying`);
+  }
+
+  private onReady(entry: Watched): void {
+    const was = entry.state;
+    entry.state = 'ready';
+    for (const notify of this.changed) notify();
+    if (this.stopped) return;
+    if (was === 'pending' && !this.announcedConnected) {
+      this.announcedConnected = true;
+      this.logger.info({ connection: entry.name }, `${this.where} connected`);
+    } else if (was === 'lost' && !this.anyLost()) {
+      const downMs = this.lostAt === undefined ? undefined : Date.now() - this.lostAt;
+      this.lostAt = undefined;
+      this.logger.info({ connection: entry.name, downMs }, `${this.where} reconnected`);
+    }
+  }
+
+  private onClose(entry: Watched): void {
+    if (entry.state !== 'ready') return;
+    const first = !this.anyLost();
+    entry.state = 'lost';
+    if (this.stopped || !first) return;
+    this.lostAt = Date.now();
+    this.logger.warn(
+      { connection: entry.name },
+      `${this.where} connection lost${this.reason()}; retrying. The API answers 503 redis_unavailable and workers wait until it is back`,
+    );
+  }
+}
+
+/** `url` is REDIS_URL; only its redacted form is ever logged. */
+export function createRedisMonitor(url: string, logger: Logger): RedisMonitor {
+  return new ConnectionMonitor(url, logger);
 }

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../errors.ts';
 import { isRedisConnectionError } from '../../queues/redis-monitor.ts';
+import { httpErrorFields } from './http-error-fields.ts';
 
 /**
  * The answer to a `/v1` request while Redis is away. The URL is not shown: the server log has it, password hidden.
@@ -67,8 +68,9 @@ export function redisGate(redis: Redis): RequestHandler {
 
 /** Maps a Redis connection that died while the request ran (the gate had let it in) to the same 503. */
 export function redisErrors(redis: Redis): ErrorRequestHandler {
-  return (err, _req, _res, next) => {
-    const clientError = err instanceof AppError || (typeof err?.status === 'number' && err.status < 500);
+  return (err: unknown, _req, _res, next) => {
+    const status = httpErrorFields(err)?.status;
+    const clientError = err instanceof AppError || (status !== undefined && status < 500);
     if (isRedisConnectionError(err) || (!clientError && redis.status !== 'ready')) {
       next(redisUnavailable('interrupted'));
       return;

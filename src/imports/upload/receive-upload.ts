@@ -26,9 +26,9 @@ export function clientGone(cause?: unknown): AppError {
 }
 
 /** What a failed write means for the client: our own 4xx as it is, a storage failure as 507. */
-function asUploadError(err: unknown): unknown {
+function asUploadError(err: unknown): Error {
   if (err instanceof AppError) return err;
-  return storageError(err) ?? err;
+  return storageError(err) ?? (err instanceof Error ? err : new Error(String(err)));
 }
 
 /**
@@ -61,6 +61,92 @@ async function writeGuarded(source: Readable, path: string, maxBytes: number): P
 const multipartError = (err: unknown) =>
   new AppError('bad_multipart', `The multipart body cannot be read: ${(err as Error).message}`, 400);
 
+type Settle = { resolve: (upload: ReceivedUpload) => void; reject: (err: Error) => void };
+
+/**
+ * One multipart upload: busboy parses the body, the `file` part is written through the guard, and the first
+ * refusal (or the client leaving) tears everything down and settles once.
+ */
+class MultipartUpload {
+  private readonly marker: FilePartHeaders;
+  private readonly fields: Record<string, string> = {};
+  private part: Readable | undefined;
+  private written: Promise<number> | undefined;
+  private fileName: string | undefined;
+  private settled = false;
+  private readonly stopWatching: () => void;
+
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly parser: busboy.Busboy,
+    private readonly path: string,
+    private readonly maxBytes: number,
+    private readonly settle: Settle,
+  ) {
+    this.marker = new FilePartHeaders(multipartBoundary(req.headers['content-type']) ?? '', 'file');
+    this.stopWatching = finished(req, { writable: false }, (err) => {
+      if (err) this.fail(clientGone(err));
+    });
+    parser.on('field', (name, value) => {
+      this.fields[name] = value;
+    });
+    parser.on('filesLimit', () => {
+      this.fail(new AppError('multiple_files', 'The form holds more than one file part: send the CSV as a single "file" part.', 400));
+    });
+    parser.on('file', (name, stream, info) => this.onFile(name, stream, info.filename));
+    parser.on('error', (err) => this.fail(multipartError(err)));
+    parser.on('close', () => this.onClose());
+    req.pipe(this.marker).pipe(parser);
+  }
+
+  private readonly fail = (err: Error): void => {
+    if (this.settled) return;
+    this.settled = true;
+    this.stopWatching();
+    this.req.unpipe(this.marker);
+    this.req.resume();
+    this.marker.unpipe(this.parser);
+    this.parser.destroy();
+    // Without an error: once writeGuarded has settled nobody listens for one, and it would be uncaught.
+    this.part?.destroy();
+    // Answer once the file is closed, so the handler's clean-up removes a file nobody holds open.
+    void Promise.resolve(this.written)
+      .catch(() => undefined)
+      .finally(() => this.settle.reject(err));
+  };
+
+  private onFile(name: string, stream: Readable, fileName: string | undefined): void {
+    // Destroying the parser (on any refusal) destroys its current part with an error; unheard, that error would
+    // crash the process. writeGuarded learns of it through finished().
+    stream.on('error', () => undefined);
+    if (name !== 'file') {
+      stream.resume();
+      this.fail(new AppError('unexpected_file', `The form holds a file part named "${name}": send the CSV as the "file" part.`, 400));
+      return;
+    }
+    this.part = stream;
+    this.fileName = fileName;
+    // busboy stops at fileSize and reports it with 'limit'; the guard would never see the extra bytes.
+    stream.on('limit', () => this.fail(tooLarge(this.maxBytes)));
+    this.written = writeGuarded(stream, this.path, this.maxBytes);
+    this.written.catch(this.fail);
+  }
+
+  private onClose(): void {
+    if (this.settled) return;
+    if (!this.written) {
+      this.fail(new AppError('missing_file', 'The multipart body has no "file" part holding the CSV.', 400));
+      return;
+    }
+    this.written.then((bytes) => {
+      if (this.settled) return;
+      this.settled = true;
+      this.stopWatching();
+      this.settle.resolve({ fileName: this.fileName, bytes, fields: this.fields });
+    }, this.fail);
+  }
+}
+
 function receiveMultipart(req: IncomingMessage, path: string, maxBytes: number): Promise<ReceivedUpload> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -71,68 +157,7 @@ function receiveMultipart(req: IncomingMessage, path: string, maxBytes: number):
       reject(multipartError(err));
       return;
     }
-    const boundary = multipartBoundary(req.headers['content-type']) ?? '';
-    const marker = new FilePartHeaders(boundary, 'file');
-    const fields: Record<string, string> = {};
-    let part: Readable | undefined;
-    let written: Promise<number> | undefined;
-    let fileName: string | undefined;
-    let settled = false;
-    const stopWatching = finished(req, { writable: false }, (err) => {
-      if (err) fail(clientGone(err));
-    });
-    const fail = (err: unknown) => {
-      if (settled) return;
-      settled = true;
-      stopWatching();
-      req.unpipe(marker);
-      req.resume();
-      marker.unpipe(parser);
-      parser.destroy();
-      // Without an error: once writeGuarded has settled nobody listens for one, and it would be uncaught.
-      part?.destroy();
-      // Answer once the file is closed, so the handler's clean-up removes a file nobody holds open.
-      void Promise.resolve(written)
-        .catch(() => undefined)
-        .finally(() => reject(err));
-    };
-    parser.on('field', (name, value) => {
-      fields[name] = value;
-    });
-    parser.on('filesLimit', () => {
-      fail(new AppError('multiple_files', 'The form holds more than one file part: send the CSV as a single "file" part.', 400));
-    });
-    parser.on('file', (name, stream, info) => {
-      // Destroying the parser (on any refusal) destroys its current part with an error; unheard, that error would
-      // crash the process. writeGuarded learns of it through finished().
-      stream.on('error', () => undefined);
-      if (name !== 'file') {
-        stream.resume();
-        fail(new AppError('unexpected_file', `The form holds a file part named "${name}": send the CSV as the "file" part.`, 400));
-        return;
-      }
-      part = stream;
-      fileName = info.filename;
-      // busboy stops at fileSize and reports it with 'limit'; the guard would never see the extra bytes.
-      stream.on('limit', () => fail(tooLarge(maxBytes)));
-      written = writeGuarded(stream, path, maxBytes);
-      written.catch(fail);
-    });
-    parser.on('error', (err) => fail(multipartError(err)));
-    parser.on('close', () => {
-      if (settled) return;
-      if (!written) {
-        fail(new AppError('missing_file', 'The multipart body has no "file" part holding the CSV.', 400));
-        return;
-      }
-      written.then((bytes) => {
-        if (settled) return;
-        settled = true;
-        stopWatching();
-        resolve({ fileName, bytes, fields });
-      }, fail);
-    });
-    req.pipe(marker).pipe(parser);
+    new MultipartUpload(req, parser, path, maxBytes, { resolve, reject });
   });
 }
 

@@ -5,7 +5,7 @@ import type { Handler } from '../../handler-types.ts';
 import { withExport } from './lookup.ts';
 
 /** `GET /v1/exports/:id/file`: the CSV once complete (409 before, 410 once retention deleted it). */
-export const downloadExport: Handler = withExport(async (deps, _req, record) => {
+export const downloadExport: Handler = withExport((deps, _req, record) => {
   if (record.status === 'expired') {
     throw new AppError('export_expired', `Export ${record.id}'s file was deleted by its schedule's retention`, 410);
   }

@@ -3,4 +3,4 @@ import { withImport } from './lookup.ts';
 import { presentImport } from './present-import.ts';
 
 /** `GET /v1/imports/:id`. */
-export const getImport: Handler = withImport(async (_deps, _req, record) => ({ status: 200, body: presentImport(record) }));
+export const getImport: Handler = withImport((_deps, _req, record) => ({ status: 200, body: presentImport(record) }));
