@@ -3,31 +3,6 @@ import { EXPORT_COLUMNS, isExportColumn, METADATA_PREFIX } from '../csv/columns.
 import { AppError } from '../errors.ts';
 import { searchQueryProblem } from './search-syntax.ts';
 
-/** Unix seconds bounds on `created`, as Stripe's list filter takes them. */
-export interface CreatedFilter {
-  gt?: number;
-  gte?: number;
-  lt?: number;
-  lte?: number;
-}
-
-/**
- * What one export writes. Every field is optional: the default is every live customer, the default columns,
- * every metadata key present, uncompressed.
- */
-export interface ExportOptions {
-  created?: CreatedFilter;
-  /** Stripe's exact, case-sensitive email filter of `GET /v1/customers`. */
-  email?: string;
-  /** Stripe search syntax: switches to `GET /v1/customers/search` (no snapshot, results trail writes). */
-  query?: string;
-  /** A subset of EXPORT_COLUMNS and `metadata.<key>` columns, in file order. */
-  columns?: string[];
-  /** Metadata keys to flatten into `metadata.<key>` columns; default: every key present in the exported customers. */
-  metadata_columns?: string[];
-  gzip?: boolean;
-}
-
 const unixSeconds = z.number().int('must be an integer (unix seconds)').min(0, 'must be ≥ 0 (unix seconds)');
 
 const createdSchema = z.strictObject({
@@ -52,7 +27,16 @@ function unique(list: string[]): boolean {
   return new Set(list).size === list.length;
 }
 
-/** The export options of a request body: unknown fields and bad values are errors. */
+/** Unix seconds bounds on `created`, as Stripe's list filter takes them. */
+export type CreatedFilter = z.output<typeof createdSchema>;
+
+/**
+ * The export options of a request body: unknown fields and bad values are errors. Every field is optional: the
+ * default is every live customer, the default columns, every metadata key present, uncompressed. `email` is Stripe's
+ * exact, case-sensitive filter; `query` (Stripe search syntax) switches to `GET /v1/customers/search`; `columns` are
+ * a subset of EXPORT_COLUMNS and `metadata.<key>` columns, in file order; `metadata_columns` flattens those keys
+ * (default: every key present in the exported customers).
+ */
 export const exportOptionsSchema = z.strictObject({
   created: createdSchema.optional(),
   email: z.string().trim().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
@@ -80,6 +64,9 @@ export const exportOptionsSchema = z.strictObject({
     .optional(),
   gzip: z.boolean().optional(),
 });
+
+/** What one export writes: the validated options, their type derived from the schema that validates them. */
+export type ExportOptions = z.output<typeof exportOptionsSchema>;
 
 /** Rules that involve more than one field; each problem names its field. */
 export function crossFieldProblems(options: ExportOptions): string[] {

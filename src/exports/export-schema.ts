@@ -92,3 +92,9 @@ export type ExportMode = z.output<typeof exportModeSchema>;
 export type ExportJson = z.output<typeof exportSchema>;
 /** A schedule as sent. */
 export type ScheduleJson = z.output<typeof scheduleSchema>;
+/** `GET /v1/exports` as sent. */
+export type ExportListJson = z.output<typeof exportListSchema>;
+/** `GET /v1/export-schedules` as sent. */
+export type ScheduleListJson = z.output<typeof scheduleListSchema>;
+/** `DELETE /v1/export-schedules/{id}` as sent. */
+export type ScheduleDeletedJson = z.output<typeof scheduleDeletedSchema>;

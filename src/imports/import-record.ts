@@ -1,4 +1,5 @@
-import { COUNT_FIELDS, emptyCounts, IMPORT_MODES, type ImportCounts, type ImportMode, type ImportRecord, type ImportStatus } from './import-types.ts';
+import { importModeSchema, importStatusSchema } from './import-schema.ts';
+import { COUNT_FIELDS, emptyCounts, type ImportCounts, type ImportRecord } from './import-types.ts';
 
 /** How far a run has durably got: result lines written and the byte length of results.csv at that point. */
 export interface Checkpoint {
@@ -6,8 +7,6 @@ export interface Checkpoint {
   bytes: number;
   counts: ImportCounts;
 }
-
-const STATUSES: readonly ImportStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 
 /** The stored cancel flag. Versions before the stores shared one style wrote 'true'; both are read. */
 export const CANCEL_FLAG = '1';
@@ -36,15 +35,13 @@ function countsOf(h: Record<string, string>) {
 
 /** Parses the Redis hash of an import; null when it is empty or not an import (no id, unknown status or mode). */
 export function parseImportRecord(h: Record<string, string>): ImportRecord | null {
-  const status = h.status as ImportStatus | undefined;
-  const mode = h.mode as ImportMode | undefined;
-  if (!h.id || status === undefined || !STATUSES.includes(status) || mode === undefined || !IMPORT_MODES.includes(mode)) {
-    return null;
-  }
+  const status = importStatusSchema.safeParse(h.status);
+  const mode = importModeSchema.safeParse(h.mode);
+  if (!h.id || !status.success || !mode.success) return null;
   return {
     id: h.id,
-    status,
-    mode,
+    status: status.data,
+    mode: mode.data,
     dry_run: h.dry_run === 'true',
     file_name: h.file_name ?? '',
     size_bytes: int(h.size_bytes),

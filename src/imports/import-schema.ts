@@ -73,3 +73,6 @@ export type ImportJson = z.output<typeof importSchema>;
 
 /** `POST /v1/imports` as sent (202). */
 export type ImportCreatedJson = z.output<typeof importCreatedSchema>;
+
+/** `GET /v1/imports` as sent. */
+export type ImportListJson = z.output<typeof importListSchema>;

@@ -2,6 +2,7 @@ import { AppError } from '../../../errors.ts';
 import { exportKeys } from '../../../exports/export-keys.ts';
 import { isExportId, isScheduleId } from '../../../exports/export-ids.ts';
 import { exportToJson } from '../../../exports/export-record.ts';
+import type { ExportListJson } from '../../../exports/export-schema.ts';
 import { newestIdsPage, parseListParams } from '../../list-params.ts';
 import type { Handler } from '../../handler-types.ts';
 import { exportStore } from './lookup.ts';
@@ -16,5 +17,5 @@ export const listExports: Handler = async (deps, req) => {
   const prefix = deps.config.queuePrefix;
   const key = scheduleId === undefined ? exportKeys.recent(prefix) : exportKeys.scheduleRuns(prefix, scheduleId);
   const records = await exportStore(deps).getMany(await newestIdsPage(deps.redis, key, params));
-  return { status: 200, body: { object: 'list', data: records.map(exportToJson) } };
+  return { status: 200, body: { object: 'list', data: records.map(exportToJson) } satisfies ExportListJson };
 };

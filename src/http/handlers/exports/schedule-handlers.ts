@@ -1,3 +1,4 @@
+import type { ScheduleDeletedJson, ScheduleListJson } from '../../../exports/export-schema.ts';
 import { parseScheduleBody } from '../../../exports/schedule-options.ts';
 import { scheduleToJson } from '../../../exports/schedule-store.ts';
 import type { Handler } from '../../handler-types.ts';
@@ -18,7 +19,7 @@ export const listSchedules: Handler = async (deps) => {
   const data = await Promise.all(
     schedules.map(async (s) => scheduleToJson(s, await store.nextRunOf(s), deps.config.exportKeepFiles)),
   );
-  return { status: 200, body: { object: 'list', data } };
+  return { status: 200, body: { object: 'list', data } satisfies ScheduleListJson };
 };
 
 /** `GET /v1/export-schedules/:id`. */
@@ -30,5 +31,5 @@ export const getSchedule: Handler = withSchedule(async (deps, _req, schedule) =>
 /** `DELETE /v1/export-schedules/:id`: no more runs; the files of past runs stay. */
 export const deleteSchedule: Handler = withSchedule(async (deps, _req, schedule) => {
   await scheduleStore(deps).remove(schedule.id);
-  return { status: 200, body: { id: schedule.id, object: 'export_schedule', deleted: true } };
+  return { status: 200, body: { id: schedule.id, object: 'export_schedule', deleted: true } satisfies ScheduleDeletedJson };
 });

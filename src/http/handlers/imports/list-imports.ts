@@ -1,5 +1,6 @@
 import { importIndexKey } from '../../../imports/import-keys.ts';
 import { isImportId } from '../../../imports/import-paths.ts';
+import type { ImportListJson } from '../../../imports/import-schema.ts';
 import type { ImportRecord } from '../../../imports/import-types.ts';
 import { newestIdsPage, parseListParams } from '../../list-params.ts';
 import type { Handler } from '../../handler-types.ts';
@@ -12,5 +13,6 @@ export const listImports: Handler = async (deps, req) => {
   const store = importStore(deps);
   const ids = await newestIdsPage(deps.redis, importIndexKey(deps.config.queuePrefix), params);
   const records = await Promise.all(ids.map((id) => store.get(id)));
-  return { status: 200, body: { object: 'list', data: records.filter((r): r is ImportRecord => r !== null).map(presentImport) } };
+  const body: ImportListJson = { object: 'list', data: records.filter((r): r is ImportRecord => r !== null).map(presentImport) };
+  return { status: 200, body };
 };
