@@ -8,7 +8,7 @@ import type { KeyStatus } from '../http/routes/health-routes.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { startWorkers, type RunningWorkers } from './start-workers.ts';
 import { createApiServices, createServices, type ApiServices, type Services } from '../services.ts';
-import { checkDataDir } from './check-data-dir.ts';
+import { checkDataDir } from '../data-dir-probe.ts';
 import { checkStripeKey } from './check-stripe-key.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
-import { checkDataDir } from '../../startup/check-data-dir.ts';
+import { checkDataDir } from '../../data-dir-probe.ts';
 import { CONNECTING_WAIT_MS, readyWithin } from '../middleware/redis-gate.ts';
 
 /** The outcome of the start-up check of the Stripe key (see stripe/verify-stripe-key.ts). */
