@@ -54,24 +54,62 @@ export function emailLockKey(queuePrefix: string, accountId: string, email: stri
   return emailKeys.lock(queuePrefix, accountId, email);
 }
 
+interface LockSettings {
+  redis: Redis;
+  ttlMs: number;
+  maxWaitMs: number;
+}
+
+/** Takes the Redis lock, polling with a growing pause while another process holds it. */
+async function takeRedisLock(settings: LockSettings, key: string, token: string, signal: AbortSignal | undefined, waiting: () => void): Promise<void> {
+  const { redis, ttlMs, maxWaitMs } = settings;
+  const started = Date.now();
+  let pause = 20;
+  for (;;) {
+    if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') return;
+    waiting();
+    if (Date.now() - started > maxWaitMs) throw new EmailLockTimeoutError(Date.now() - started);
+    await sleep(pause + Math.random() * pause, signal);
+    pause = Math.min(pause * 2, 250);
+  }
+}
+
+/** The lock as its holder sees it: renewed every third of its TTL until released. */
+function heldLock(settings: LockSettings, key: string, token: string, unlinkLocal: () => void): HeldEmailLock {
+  const { redis, ttlMs } = settings;
+  let lost = false;
+  const renewal = setInterval(() => {
+    runLuaScript(redis, RENEW, [key], [token, ttlMs]).then(
+      (r) => {
+        if (r !== 1) lost = true;
+      },
+      () => undefined,
+    );
+  }, Math.max(50, Math.floor(ttlMs / 3)));
+  renewal.unref();
+  let released = false;
+  return {
+    get lost() {
+      return lost;
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      clearInterval(renewal);
+      try {
+        await runLuaScript(redis, RELEASE, [key], [token]);
+      } finally {
+        unlinkLocal();
+      }
+    },
+  };
+}
+
 export function createEmailLocks(options: EmailLockOptions): EmailLocks {
-  const { redis, queuePrefix, accountId } = options;
-  const ttlMs = options.ttlMs ?? 10_000;
-  const maxWaitMs = options.maxWaitMs ?? 300_000;
+  const { queuePrefix, accountId } = options;
+  const settings: LockSettings = { redis: options.redis, ttlMs: options.ttlMs ?? 10_000, maxWaitMs: options.maxWaitMs ?? 300_000 };
   // Tail of the in-process queue per key: local rows wait on each other without polling Redis.
   const tails = new Map<string, Promise<void>>();
-
-  async function takeRedisLock(key: string, token: string, signal: AbortSignal | undefined, waiting: () => void) {
-    const started = Date.now();
-    let pause = 20;
-    for (;;) {
-      if ((await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK') return;
-      waiting();
-      if (Date.now() - started > maxWaitMs) throw new EmailLockTimeoutError(Date.now() - started);
-      await sleep(pause + Math.random() * pause, signal);
-      pause = Math.min(pause * 2, 250);
-    }
-  }
 
   return {
     async acquire(email, { signal, onWait } = {}) {
@@ -99,40 +137,14 @@ export function createEmailLocks(options: EmailLockOptions): EmailLocks {
           waiting();
           await untilAborted(previous, signal);
         }
-        await takeRedisLock(key, token, signal, waiting);
+        await takeRedisLock(settings, key, token, signal, waiting);
       } catch (err) {
         // Keep the local queue in order: whoever waits behind us goes once our predecessor is done.
         if (previous) void previous.then(unlinkLocal);
         else unlinkLocal();
         throw err;
       }
-
-      let lost = false;
-      const renewal = setInterval(() => {
-        runLuaScript(redis, RENEW, [key], [token, ttlMs]).then(
-          (r) => {
-            if (r !== 1) lost = true;
-          },
-          () => undefined,
-        );
-      }, Math.max(50, Math.floor(ttlMs / 3)));
-      renewal.unref();
-      let released = false;
-      return {
-        get lost() {
-          return lost;
-        },
-        async release() {
-          if (released) return;
-          released = true;
-          clearInterval(renewal);
-          try {
-            await runLuaScript(redis, RELEASE, [key], [token]);
-          } finally {
-            unlinkLocal();
-          }
-        },
-      };
+      return heldLock(settings, key, token, unlinkLocal);
     },
   };
 }

@@ -96,7 +96,8 @@ function createPipeline(input: RunInput, counts: ImportCounts, crash: CrashHook)
  */
 class RunControl {
   private readonly inner = new AbortController();
-  failure: unknown;
+  /** The first failure of a row, a flush or a cancel poll: it stops the run and the job. */
+  failure: Error | undefined;
   cancelled = false;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly cancelPoll: NodeJS.Timeout;
@@ -125,8 +126,8 @@ class RunControl {
   private readonly onOuterAbort = (): void => this.inner.abort(this.input.signal?.reason);
 
   readonly noteFailure = (err: unknown): void => {
-    this.failure ??= err;
-    this.inner.abort(err);
+    this.failure ??= err instanceof Error ? err : new Error(`the import run failed: ${String(err)}`);
+    this.inner.abort(this.failure);
   };
 
   readonly isCancelled = async (): Promise<boolean> => {
