@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { CreatedEmails, PendingCreate } from './created-emails.ts';
+import type { CreatedEmails, PendingCreate, RegistryEntry } from './created-emails.ts';
 import { normaliseEmail } from '../../src/imports/normalise-email.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 
@@ -22,7 +22,17 @@ export interface FindOptions {
   resolvePending: boolean;
   /** Called as each look-up answers (a crash point for tests). */
   onLookup?: () => void;
+  /**
+   * One live customer is all the caller needs (create mode skips the row whatever else shares the email): when the
+   * registry names a customer stripe-bulk created for this email, it is retrieved first, and if it is live and still
+   * has this email the look-ups are not made. One read instead of one or two look-ups plus a retrieve whenever a case
+   * variant created the customer; the price is that a customer created outside stripe-bulk with the same email is not
+   * named (the row says `exists`, not `ambiguous`).
+   */
+  oneSuffices?: boolean;
 }
+
+const NO_ENTRY: RegistryEntry = { created: new Map<string, string>(), pending: [] };
 
 // Stripe's clock and ours differ; a customer created up to this long "before" an announcement can still be its create.
 const CLOCK_SLACK_S = 5;
@@ -38,6 +48,33 @@ export async function findCustomersByEmail(
   email: string,
   options: FindOptions,
 ): Promise<EmailMatches> {
+  const lower = normaliseEmail(email);
+  if (!options.oneSuffices || !registry) return search(gateway, registry, email, options, registry ? registry.read(lower) : Promise.resolve(NO_ENTRY), new Set());
+  const entry = await registry.read(lower);
+  const dead = new Set<string>();
+  // A pending create is resolved by the full search (it may need a replay); so is an email with no known customer.
+  if (entry.pending.length === 0) {
+    for (const [id, key] of entry.created) {
+      const c = await gateway.retrieve(id, options.signal);
+      if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) return { customers: [c], creators: new Map([[id, key]]) };
+      dead.add(id);
+    }
+  }
+  return search(gateway, registry, email, options, Promise.resolve(entry), dead);
+}
+
+/**
+ * The look-ups of the email as written and lower-cased (and any casing a pending create was sent with), merged with
+ * what the registry knows; `dead` are registry ids already retrieved and found gone or changed.
+ */
+async function search(
+  gateway: CustomerGateway,
+  registry: CreatedEmails | null,
+  email: string,
+  options: FindOptions,
+  registryEntry: Promise<RegistryEntry>,
+  dead: ReadonlySet<string>,
+): Promise<EmailMatches> {
   const { signal } = options;
   const written = email.trim();
   const lower = normaliseEmail(email);
@@ -46,10 +83,7 @@ export async function findCustomersByEmail(
       options.onLookup?.();
       return list;
     });
-  const [lists, entry] = await Promise.all([
-    Promise.all(written === lower ? [lookUp(written)] : [lookUp(written), lookUp(lower)]),
-    registry ? registry.read(lower) : Promise.resolve({ created: new Map<string, string>(), pending: [] as PendingCreate[] }),
-  ]);
+  const [lists, entry] = await Promise.all([Promise.all(written === lower ? [lookUp(written)] : [lookUp(written), lookUp(lower)]), registryEntry]);
   const byId = new Map<string, Stripe.Customer>();
   const keep = (c: Stripe.Customer) => {
     if (normaliseEmail(c.email ?? '') === lower) byId.set(c.id, c);
@@ -60,7 +94,7 @@ export async function findCustomersByEmail(
   for (const list of await Promise.all([...casings].map(lookUp))) for (const c of list) keep(c);
   // Only ids the look-ups missed cost a request, i.e. only when another casing was created earlier.
   for (const id of entry.created.keys()) {
-    if (byId.has(id)) continue;
+    if (byId.has(id) || dead.has(id)) continue;
     const c = await gateway.retrieve(id, signal);
     if (c && !c.deleted) keep(c);
   }

@@ -93,7 +93,12 @@ const createKey = (ctx: RowContext, row: number) => `${ctx.importId}:${row}`;
 async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput, email: string, outcome: Outcome, row: number) {
   const ownKey = createKey(ctx, row);
   const find = (resolvePending: boolean) =>
-    findCustomersByEmail(ctx.gateway, ctx.registry, email, { signal: ctx.signal, resolvePending, onLookup: () => ctx.crash('after-lookup', row) });
+    findCustomersByEmail(ctx.gateway, ctx.registry, email, {
+      signal: ctx.signal,
+      resolvePending,
+      oneSuffices: ctx.mode === 'create',
+      onLookup: () => ctx.crash('after-lookup', row),
+    });
   let found: EmailMatches;
   if (ctx.dryRun) {
     found = await find(false);
