@@ -9,6 +9,8 @@ export interface EmailMatches {
   customers: Stripe.Customer[];
   /** Customer id → the idempotency key of the stripe-bulk create that made it ('' when unknown). */
   creators: Map<string, string>;
+  /** The casings looked up with `?email=` (none when a customer stripe-bulk created answered alone). */
+  lookedUp: readonly string[];
 }
 
 /** Options of {@link findCustomersByEmail}. */
@@ -56,7 +58,7 @@ export async function findCustomersByEmail(
   if (entry.pending.length === 0) {
     for (const [id, key] of entry.created) {
       const c = await gateway.retrieve(id, options.signal);
-      if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) return { customers: [c], creators: new Map([[id, key]]) };
+      if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) return { customers: [c], creators: new Map([[id, key]]), lookedUp: [] };
       dead.add(id);
     }
   }
@@ -83,7 +85,8 @@ async function search(
       options.onLookup?.();
       return list;
     });
-  const [lists, entry] = await Promise.all([Promise.all(written === lower ? [lookUp(written)] : [lookUp(written), lookUp(lower)]), registryEntry]);
+  const lookedUp = written === lower ? [written] : [written, lower];
+  const [lists, entry] = await Promise.all([Promise.all(lookedUp.map(lookUp)), registryEntry]);
   const byId = new Map<string, Stripe.Customer>();
   const keep = (c: Stripe.Customer) => {
     if (normaliseEmail(c.email ?? '') === lower) byId.set(c.id, c);
@@ -92,6 +95,7 @@ async function search(
   // A pending create's email as it was sent: only a casing not looked up yet costs a request.
   const casings = new Set(entry.pending.map((p) => p.email.trim()).filter((e) => e !== written && e !== lower));
   for (const list of await Promise.all([...casings].map(lookUp))) for (const c of list) keep(c);
+  lookedUp.push(...casings);
   // Only ids the look-ups missed cost a request, i.e. only when another casing was created earlier.
   for (const id of entry.created.keys()) {
     if (byId.has(id) || dead.has(id)) continue;
@@ -102,7 +106,7 @@ async function search(
   if (registry && options.resolvePending && entry.pending.length > 0) {
     await resolvePending(gateway, registry, lower, entry.pending, byId, creators, signal);
   }
-  return { customers: [...byId.values()], creators };
+  return { customers: [...byId.values()], creators, lookedUp };
 }
 
 /**

@@ -53,4 +53,35 @@ describe('reads per row', () => {
     expect(row?.customer_id).not.toBe(created?.customer_id);
     expect((await h.emulator.admin.stats()).customers).toBe(1);
   });
+
+  it('create mode: repeats of an email in one file take the lock and what it found from the row before: one look-up in all', async () => {
+    h = await createImportHarness({ env: { IMPORT_ROWS_IN_FLIGHT: '8' } });
+    h.startWorker();
+    const file = ['rep@example.com', 'other@example.com', 'rep@example.com', 'rep@example.com', 'REP@example.com', 'rep@example.com'];
+    const id = await h.importCsv(csv('email', file));
+    const done = await h.waitFor(id, ['completed']);
+    expect(done.counts).toMatchObject({ processed: 6, created: 2, skipped: 4, failed: 0 });
+    const rows = await h.results(id);
+    const rep = rows.filter((r) => r.email.toLowerCase() === 'rep@example.com');
+    expect(new Set(rep.map((r) => r.customer_id)).size).toBe(1);
+    expect(rep.filter((r) => r.action === 'created')).toHaveLength(1);
+    const stats = await h.emulator.admin.stats();
+    expect(stats.customers).toBe(2);
+    expect(stats.duplicate_emails).toEqual([]);
+    // One look-up per distinct email; before, every repeat looked up again (and the upper-case one twice).
+    expect(stats.requests['read:200'] ?? 0).toBe(2);
+  });
+
+  it('upsert mode: every repeat looks up again, since the row before it may have changed the customer', async () => {
+    h = await createImportHarness({ env: { IMPORT_ROWS_IN_FLIGHT: '8' } });
+    h.startWorker();
+    const id = await h.importCsv(csv('email,name', ['up@example.com,One', 'up@example.com,Two', 'up@example.com,Three']), { mode: 'upsert' });
+    await h.waitFor(id, ['completed']);
+    const rows = await h.results(id);
+    expect(rows.map((r) => r.action)).toEqual(['created', 'updated', 'updated']);
+    const stats = await h.emulator.admin.stats();
+    expect(stats.requests['read:200'] ?? 0).toBe(3);
+    expect(stats.customers).toBe(1);
+  });
 });
+
