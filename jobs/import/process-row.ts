@@ -154,7 +154,9 @@ async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput,
       }
       if (ctx.mode === 'create') note = knowledgeOf(found);
     } finally {
-      await lock.release(note);
+      // Not awaited: the row's outcome is settled and nothing it did depends on Redis's answer. A release that fails
+      // leaves the lock to expire within its TTL, as after a crash, rather than failing a row whose customer exists.
+      void lock.release(note).catch(() => undefined);
     }
   }
   // A resumed row (or a row whose create another row replayed) recognises its own customer by its key.
