@@ -119,7 +119,9 @@ async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput,
     findCustomersByEmail(ctx.gateway, ctx.registry, email, {
       signal: ctx.signal,
       resolvePending,
-      oneSuffices: ctx.mode === 'create',
+      // A live import is bound by the read budget: the registry first saves look-ups. A dry run is not (no writes,
+      // no locks): it keeps the registry read beside the look-ups rather than before them.
+      oneSuffices: ctx.mode === 'create' && !ctx.dryRun,
       onLookup: () => ctx.crash('after-lookup', row),
     });
   let found: EmailMatches;
