@@ -3,9 +3,10 @@ import { UnrecoverableError, type Job, type Processor, type WorkerOptions } from
 import type { WorkerDeps } from '../src/deps.ts';
 import type { ImportJobData } from '../src/imports/import-job-data.ts';
 import { inputPath, resultsPath } from '../src/imports/import-paths.ts';
-import { ImportStore } from '../src/imports/import-store.ts';
+import { ImportStore, type RunStart } from '../src/imports/import-store.ts';
 import { emptyCounts, type ImportStatus, type ImportSummary } from '../src/imports/import-types.ts';
 import { openResultsFile } from '../src/imports/results-file.ts';
+import type { Logger } from '../src/logger.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
 import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queues/submission.ts';
@@ -39,6 +40,69 @@ async function giveUp(store: ImportStore, importId: string, run: number, message
   throw new UnrecoverableError(message);
 }
 
+/** A run that may go ahead: its start, the input file and its rows. */
+interface ReadyRun {
+  start: RunStart;
+  input: string;
+  scan: RowScan;
+  resumed: boolean;
+}
+
+/**
+ * Everything before the rows: the submission was accepted, this run owns the import, the import was not cancelled
+ * and the file is there and countable. Returns the summary of an import that ends here instead.
+ */
+async function prepareRun(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, logger: Logger, signal: AbortSignal | undefined): Promise<ReadyRun | ImportSummary> {
+  const { importId } = job.data;
+  const startedAt = Date.now();
+  const submission = submissionKey(deps.config.queuePrefix, 'import', importId);
+  if ((await settleSubmission(deps.redis, submission, signal)) === 'refused') {
+    logger.warn('import not run: its submission was never accepted (the client was answered 503)');
+    await store.finish(importId, null, 'failed', REFUSED_SUBMISSION);
+    const record = await store.get(importId);
+    return summary(importId, 'failed', record?.counts ?? emptyCounts(), startedAt, 0, false);
+  }
+  const start = await store.startRun(importId);
+  if (!start) {
+    const record = await store.get(importId);
+    if (!record) throw new UnrecoverableError(`import ${importId} has no record`);
+    logger.info({ status: record.status }, 'import already ended');
+    return summary(importId, record.status, record.counts, startedAt, 0, false);
+  }
+  const { run, checkpoint } = start;
+  const resumed = checkpoint.rows > 0 || run > 1;
+  if (start.record.cancel_requested) {
+    await store.finish(importId, run, 'cancelled');
+    return summary(importId, 'cancelled', checkpoint.counts, startedAt, 0, resumed);
+  }
+  const input = inputPath(deps.config.dataDir, importId);
+  if (!(await access(input).then(() => true, () => false))) {
+    return giveUp(store, importId, run, 'the uploaded file is missing from DATA_DIR');
+  }
+  try {
+    return { start, input, scan: await countRows(input), resumed };
+  } catch (err) {
+    return giveUp(store, importId, run, `the uploaded file cannot be read from DATA_DIR: ${(err as Error).message}`);
+  }
+}
+
+/** Runs the rows into results.csv; a failure on the job's last attempt is recorded on the import. */
+async function runIntoResults(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, ready: ReadyRun, logger: Logger, signal: AbortSignal | undefined) {
+  const { start, input, scan } = ready;
+  const file = await openResultsFile(resultsPath(deps.config.dataDir, job.data.importId), start.checkpoint.bytes);
+  try {
+    return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal });
+  } catch (err) {
+    if (err instanceof SupersededRunError) throw err;
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    logger.error({ err, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 }, 'import run failed');
+    if (last) await store.finish(job.data.importId, start.run, 'failed', `the import stopped: ${(err as Error).message}`);
+    throw err;
+  } finally {
+    await file.close();
+  }
+}
+
 /**
  * The processor of the `import-customers` queue: one CSV file into Stripe Customers, every row reported once in
  * results.csv, resumable from its checkpoint after a crash or a shutdown. Bad rows are failed rows, never a
@@ -52,56 +116,16 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
     const { importId } = job.data;
     const startedAt = Date.now();
     const logger = deps.logger.child({ queue: QUEUE_NAMES.import, jobId: job.id, importId });
-    const submission = submissionKey(deps.config.queuePrefix, 'import', importId);
-    if ((await settleSubmission(deps.redis, submission, signal)) === 'refused') {
-      logger.warn('import not run: its submission was never accepted (the client was answered 503)');
-      await store.finish(importId, null, 'failed', REFUSED_SUBMISSION);
-      const record = await store.get(importId);
-      return summary(importId, 'failed', record?.counts ?? emptyCounts(), startedAt, 0, false);
-    }
-    const start = await store.startRun(importId);
-    if (!start) {
-      const record = await store.get(importId);
-      if (!record) throw new UnrecoverableError(`import ${importId} has no record`);
-      logger.info({ status: record.status }, 'import already ended');
-      return summary(importId, record.status, record.counts, startedAt, 0, false);
-    }
-    const { run, checkpoint } = start;
-    const resumed = checkpoint.rows > 0 || run > 1;
-    if (start.record.cancel_requested) {
-      await store.finish(importId, run, 'cancelled');
-      return summary(importId, 'cancelled', checkpoint.counts, startedAt, 0, resumed);
-    }
-    const input = inputPath(deps.config.dataDir, importId);
-    if (!(await access(input).then(() => true, () => false))) {
-      return giveUp(store, importId, run, 'the uploaded file is missing from DATA_DIR');
-    }
-    let scan: RowScan;
-    try {
-      scan = await countRows(input);
-    } catch (err) {
-      return giveUp(store, importId, run, `the uploaded file cannot be read from DATA_DIR: ${(err as Error).message}`);
-    }
+    const ready = await prepareRun(deps, store, job, logger, signal);
+    if (!('start' in ready)) return ready;
+    const { start: { run, checkpoint }, scan, resumed } = ready;
     // A malformed record ends the file: the rows before it run and get their result lines, then the job fails
     // naming the record (and is not retried: the file will never parse).
     const total = scan.rows;
     logger.info({ total, resumeAfterRow: checkpoint.rows, run, dryRun: job.data.dryRun, mode: job.data.mode }, resumed ? 'import resumed' : 'import started');
     await store.saveCheckpoint(importId, run, { ...checkpoint, counts: { ...checkpoint.counts, total } });
 
-    const file = await openResultsFile(resultsPath(deps.config.dataDir, importId), checkpoint.bytes);
-    let result;
-    try {
-      result = await runRows({ job, deps, store, start, total, file, inputPath: input, logger, signal });
-    } catch (err) {
-      if (err instanceof SupersededRunError) throw err;
-      const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      logger.error({ err, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 }, 'import run failed');
-      if (last) await store.finish(importId, run, 'failed', `the import stopped: ${(err as Error).message}`);
-      throw err;
-    } finally {
-      await file.close();
-    }
-    const { end, counts, rowsThisRun } = result;
+    const { end, counts, rowsThisRun } = await runIntoResults(deps, store, job, ready, logger, signal);
     if (end === 'aborted') {
       logger.info({ written: counts.processed, total }, 'import checkpointed for another worker');
       if (isShutdown(signal)) return requeueOnShutdown(job, token);

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { CreatedEmails, PendingCreate } from './created-emails.ts';
+import type { CreatedEmails, PendingCreate, RegistryEntry } from './created-emails.ts';
 import { normaliseEmail } from '../../src/imports/normalise-email.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 
@@ -9,6 +9,8 @@ export interface EmailMatches {
   customers: Stripe.Customer[];
   /** Customer id → the idempotency key of the stripe-bulk create that made it ('' when unknown). */
   creators: Map<string, string>;
+  /** The casings looked up with `?email=` (none when a customer stripe-bulk created answered alone). */
+  lookedUp: readonly string[];
 }
 
 /** Options of {@link findCustomersByEmail}. */
@@ -22,7 +24,17 @@ export interface FindOptions {
   resolvePending: boolean;
   /** Called as each look-up answers (a crash point for tests). */
   onLookup?: () => void;
+  /**
+   * One live customer is all the caller needs (create mode skips the row whatever else shares the email): when the
+   * registry names a customer stripe-bulk created for this email, it is retrieved first, and if it is live and still
+   * has this email the look-ups are not made. One read instead of one or two look-ups plus a retrieve whenever a case
+   * variant created the customer; the price is that a customer created outside stripe-bulk with the same email is not
+   * named (the row says `exists`, not `ambiguous`).
+   */
+  oneSuffices?: boolean;
 }
+
+const NO_ENTRY: RegistryEntry = { created: new Map<string, string>(), pending: [] };
 
 // Stripe's clock and ours differ; a customer created up to this long "before" an announcement can still be its create.
 const CLOCK_SLACK_S = 5;
@@ -38,6 +50,33 @@ export async function findCustomersByEmail(
   email: string,
   options: FindOptions,
 ): Promise<EmailMatches> {
+  const lower = normaliseEmail(email);
+  if (!options.oneSuffices || !registry) return search(gateway, registry, email, options, registry ? registry.read(lower) : Promise.resolve(NO_ENTRY), new Set());
+  const entry = await registry.read(lower);
+  const dead = new Set<string>();
+  // A pending create is resolved by the full search (it may need a replay); so is an email with no known customer.
+  if (entry.pending.length === 0) {
+    for (const [id, key] of entry.created) {
+      const c = await gateway.retrieve(id, options.signal);
+      if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) return { customers: [c], creators: new Map([[id, key]]), lookedUp: [] };
+      dead.add(id);
+    }
+  }
+  return search(gateway, registry, email, options, Promise.resolve(entry), dead);
+}
+
+/**
+ * The look-ups of the email as written and lower-cased (and any casing a pending create was sent with), merged with
+ * what the registry knows; `dead` are registry ids already retrieved and found gone or changed.
+ */
+async function search(
+  gateway: CustomerGateway,
+  registry: CreatedEmails | null,
+  email: string,
+  options: FindOptions,
+  registryEntry: Promise<RegistryEntry>,
+  dead: ReadonlySet<string>,
+): Promise<EmailMatches> {
   const { signal } = options;
   const written = email.trim();
   const lower = normaliseEmail(email);
@@ -46,10 +85,8 @@ export async function findCustomersByEmail(
       options.onLookup?.();
       return list;
     });
-  const [lists, entry] = await Promise.all([
-    Promise.all(written === lower ? [lookUp(written)] : [lookUp(written), lookUp(lower)]),
-    registry ? registry.read(lower) : Promise.resolve({ created: new Map<string, string>(), pending: [] as PendingCreate[] }),
-  ]);
+  const lookedUp = written === lower ? [written] : [written, lower];
+  const [lists, entry] = await Promise.all([Promise.all(lookedUp.map(lookUp)), registryEntry]);
   const byId = new Map<string, Stripe.Customer>();
   const keep = (c: Stripe.Customer) => {
     if (normaliseEmail(c.email ?? '') === lower) byId.set(c.id, c);
@@ -58,9 +95,10 @@ export async function findCustomersByEmail(
   // A pending create's email as it was sent: only a casing not looked up yet costs a request.
   const casings = new Set(entry.pending.map((p) => p.email.trim()).filter((e) => e !== written && e !== lower));
   for (const list of await Promise.all([...casings].map(lookUp))) for (const c of list) keep(c);
+  lookedUp.push(...casings);
   // Only ids the look-ups missed cost a request, i.e. only when another casing was created earlier.
   for (const id of entry.created.keys()) {
-    if (byId.has(id)) continue;
+    if (byId.has(id) || dead.has(id)) continue;
     const c = await gateway.retrieve(id, signal);
     if (c && !c.deleted) keep(c);
   }
@@ -68,7 +106,7 @@ export async function findCustomersByEmail(
   if (registry && options.resolvePending && entry.pending.length > 0) {
     await resolvePending(gateway, registry, lower, entry.pending, byId, creators, signal);
   }
-  return { customers: [...byId.values()], creators };
+  return { customers: [...byId.values()], creators, lookedUp };
 }
 
 /**

@@ -17,7 +17,8 @@ export interface RowContext {
   dryRun: boolean;
   header: ImportHeader;
   gateway: CustomerGateway;
-  locks: EmailLocks;
+  /** Email locks; in create mode a row hands what it learnt to the next row of this run waiting for the email. */
+  locks: EmailLocks<EmailKnowledge>;
   registry: CreatedEmails;
   /** Test-only crash points (a no-op in production). */
   crash: CrashHook;
@@ -25,6 +26,28 @@ export interface RowContext {
   isCancelled(): Promise<boolean>;
   /** Aborted on worker shutdown or cancel: waits and retries stop. */
   signal: AbortSignal;
+}
+
+/**
+ * What a row holding an email's lock knows when it lets go: every customer the email matches (the one it created
+ * included). Handed over with the lock inside the process, so no other process can have written the email since.
+ */
+export interface EmailKnowledge {
+  matches: EmailMatches;
+  /** The casings whose look-up it reflects; 'any' when a customer stripe-bulk created answers for every casing. */
+  casings: ReadonlySet<string> | 'any';
+}
+
+function knowledgeOf(matches: EmailMatches): EmailKnowledge {
+  return { matches, casings: matches.lookedUp.length === 0 || matches.creators.size > 0 ? 'any' : new Set(matches.lookedUp) };
+}
+
+/** The matches handed over with the lock, when they answer this row's look-ups (create mode: one match suffices). */
+function handedOverFor(note: EmailKnowledge | undefined, email: string): EmailMatches | undefined {
+  if (note === undefined) return undefined;
+  if (note.casings === 'any') return note.matches;
+  const { casings } = note;
+  return casings.has(email.trim()) && casings.has(normaliseEmail(email)) ? note.matches : undefined;
 }
 
 /** A row stopped by shutdown before it finished: it gets no line now and is redone when the job resumes. */
@@ -93,7 +116,14 @@ const createKey = (ctx: RowContext, row: number) => `${ctx.importId}:${row}`;
 async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput, email: string, outcome: Outcome, row: number) {
   const ownKey = createKey(ctx, row);
   const find = (resolvePending: boolean) =>
-    findCustomersByEmail(ctx.gateway, ctx.registry, email, { signal: ctx.signal, resolvePending, onLookup: () => ctx.crash('after-lookup', row) });
+    findCustomersByEmail(ctx.gateway, ctx.registry, email, {
+      signal: ctx.signal,
+      resolvePending,
+      // A live import is bound by the read budget: the registry first saves look-ups. A dry run is not (no writes,
+      // no locks): it keeps the registry read beside the look-ups rather than before them.
+      oneSuffices: ctx.mode === 'create' && !ctx.dryRun,
+      onLookup: () => ctx.crash('after-lookup', row),
+    });
   let found: EmailMatches;
   if (ctx.dryRun) {
     found = await find(false);
@@ -101,10 +131,12 @@ async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput,
   } else {
     // From look-up to create no other row of any import may create this email: the second one then finds ours.
     const lock = await ctx.locks.acquire(email, { signal: ctx.signal, onWait: () => permit.park() });
+    // Only create mode hands over: its rows write nothing after letting go, so what was found stays true.
+    let note: EmailKnowledge | undefined;
     try {
       ctx.crash('after-lock', row);
       await permit.unpark();
-      found = await find(true);
+      found = (ctx.mode === 'create' ? handedOverFor(lock.handedOver, email) : undefined) ?? (await find(true));
       ctx.crash('after-find', row);
       if (found.customers.length === 0) {
         if (await ctx.isCancelled()) return outcome('skipped', '', CANCELLED_MESSAGE);
@@ -119,10 +151,14 @@ async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput,
         ctx.crash('after-create', row);
         await ctx.registry.settle(normalised, ownKey, customer.id);
         ctx.crash('after-settle', row);
+        if (ctx.mode === 'create') note = knowledgeOf({ customers: [customer], creators: new Map([[customer.id, ownKey]]), lookedUp: [] });
         return outcome('created', customer.id, replayed ? 'created by an earlier attempt (idempotent replay)' : '');
       }
+      if (ctx.mode === 'create') note = knowledgeOf(found);
     } finally {
-      await lock.release();
+      // Not awaited: the row's outcome is settled and nothing it did depends on Redis's answer. A release that fails
+      // leaves the lock to expire within its TTL, as after a crash, rather than failing a row whose customer exists.
+      void lock.release(note).catch(() => undefined);
     }
   }
   // A resumed row (or a row whose create another row replayed) recognises its own customer by its key.

@@ -10,6 +10,7 @@ import type { ImportCounts, RowOutcome } from '../../src/imports/import-types.ts
 import type { ResultsFile } from '../../src/imports/results-file.ts';
 import type { Logger } from '../../src/logger.ts';
 import { crashHookFor, type CrashHook } from './crash-points.ts';
+import { freshRead } from './fresh-read.ts';
 import { openCsvRecords } from './csv-records.ts';
 import { processRow, type RowContext } from './process-row.ts';
 import { ResultsPipeline } from './results-pipeline.ts';
@@ -96,7 +97,8 @@ function createPipeline(input: RunInput, counts: ImportCounts, crash: CrashHook)
  */
 class RunControl {
   private readonly inner = new AbortController();
-  failure: unknown;
+  /** The first failure of a row, a flush or a cancel poll: it stops the run and the job. */
+  failure: Error | undefined;
   cancelled = false;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly cancelPoll: NodeJS.Timeout;
@@ -125,12 +127,15 @@ class RunControl {
   private readonly onOuterAbort = (): void => this.inner.abort(this.input.signal?.reason);
 
   readonly noteFailure = (err: unknown): void => {
-    this.failure ??= err;
-    this.inner.abort(err);
+    this.failure ??= err instanceof Error ? err : new Error(`the import run failed: ${String(err)}`);
+    this.inner.abort(this.failure);
   };
 
+  // Every row asks before each write: rows asking together share one read of the flag (each answer is read after its question).
+  private readonly readCancelFlag = freshRead(() => this.input.store.isCancelRequested(this.input.job.data.importId));
+
   readonly isCancelled = async (): Promise<boolean> => {
-    if (!this.cancelled && (await this.input.store.isCancelRequested(this.input.job.data.importId))) this.cancelled = true;
+    if (!this.cancelled && (await this.readCancelFlag())) this.cancelled = true;
     return this.cancelled;
   };
 

@@ -77,4 +77,41 @@ describe('per-email locks (real Redis)', () => {
     const ok = await locks.acquire('busy@example.com');
     await ok.release();
   });
+
+  it('hands the lock and a note to the next caller of this process without leaving Redis; a waiter of another process gets it after', async () => {
+    const a = createEmailLocks<string>({ redis, queuePrefix: prefix, accountId: 'acct' });
+    const b = createEmailLocks<string>({ redis: other, queuePrefix: prefix, accountId: 'acct' });
+    const key = emailLockKey(prefix, 'acct', 'hot@example.com');
+    const first = await a.acquire('hot@example.com');
+    expect(first.handedOver).toBeUndefined();
+    const token = await redis.get(key);
+    const remote = b.acquire('hot@example.com');
+    const local = a.acquire('HOT@example.com');
+    await new Promise((r) => setTimeout(r, 50));
+    await first.release('customer cus_1 exists');
+    const second = await local;
+    expect(second.handedOver).toBe('customer cus_1 exists');
+    // Never released in between: the other process could not have slipped in.
+    expect(await redis.get(key)).toBe(token);
+    // Nobody local waits: released to Redis, and the other process gets it, with nothing handed over.
+    await second.release('ignored');
+    const third = await remote;
+    expect(third.handedOver).toBeUndefined();
+    expect(await redis.get(key)).not.toBe(token);
+    await third.release();
+    expect(await redis.exists(key)).toBe(0);
+  });
+
+  it('without a note the lock goes back to Redis and the next local caller takes it anew', async () => {
+    const locks = createEmailLocks<string>({ redis, queuePrefix: prefix, accountId: 'acct' });
+    const key = emailLockKey(prefix, 'acct', 'plain@example.com');
+    const first = await locks.acquire('plain@example.com');
+    const token = await redis.get(key);
+    const next = locks.acquire('plain@example.com');
+    await first.release();
+    const second = await next;
+    expect(second.handedOver).toBeUndefined();
+    expect(await redis.get(key)).not.toBe(token);
+    await second.release();
+  });
 });
