@@ -41,7 +41,15 @@ export interface SliceState {
   pages: number;
   /** Durable byte length of the slice's part file (the resume point). */
   bytes: number;
+  /** Default-columns exports: where the rows of the part file change width (see PartSegment). */
+  segments?: PartSegment[];
 }
+
+/**
+ * `[fromByte, keyCount]`: from this byte of a part file on, its CSV rows carry the metadata columns of the first
+ * `keyCount` keys the export found (in discovery order), until the next segment.
+ */
+export type PartSegment = [number, number];
 
 /** A page of `GET /v1/customers` reduced to what planning needs. */
 export interface PageSummary {
@@ -102,14 +110,13 @@ export function initialSlices(gte: number, lte: number, snapshotSecond: number, 
   const oldestCut = lte - OLDEST_CUT + 1;
   const target = pieces - (snapshotSlice === undefined ? 0 : 1);
   while (ranges.length < target) {
-    let widest = -1;
-    ranges.forEach(([bottom, rangeTop], i) => {
-      if (bottom < oldestCut || rangeTop <= bottom) return;
-      if (widest < 0 || rangeTop - bottom > ranges[widest]![1] - ranges[widest]![0]) widest = i;
-    });
-    if (widest < 0) break;
-    const [bottom, rangeTop] = ranges[widest]!;
-    ranges.splice(widest, 1, ...cutRange(bottom, rangeTop, 2));
+    let widest: { at: number; bottom: number; top: number } | undefined;
+    for (const [at, [bottom, rangeTop]] of ranges.entries()) {
+      if (bottom < oldestCut || rangeTop <= bottom) continue;
+      if (widest === undefined || rangeTop - bottom > widest.top - widest.bottom) widest = { at, bottom, top: rangeTop };
+    }
+    if (widest === undefined) break;
+    ranges.splice(widest.at, 1, ...cutRange(widest.bottom, widest.top, 2));
   }
   const slices = snapshotSlice === undefined ? [] : [snapshotSlice];
   for (const [bottom, rangeTop] of ranges) slices.push(newSlice(slices.length, bottom, rangeTop));
