@@ -152,9 +152,7 @@ class SliceScheduler {
 
   /** Applies one page to the plan, then subdivides (synchronously, so the plan is never seen half-changed). */
   private apply(sliceId: number, page: ListPage): { customers: Stripe.Customer[]; changed: number[] } {
-    const slice = this.all.get(sliceId);
-    if (slice === undefined) throw new Error(`slice ${sliceId} vanished`);
-    const taken = takePage(slice, page);
+    const taken = takePage(this.slice(sliceId), page);
     this.all.set(sliceId, taken.slice);
     const minSplit = this.options.minSplitCustomers ?? MIN_SPLIT_CUSTOMERS;
     const split = subdivide([...this.all.values()], this.options.inFlight, this.nextId, minSplit);
@@ -163,13 +161,20 @@ class SliceScheduler {
     return { customers: taken.customers, changed: [sliceId, ...split.changed.map((s) => s.id)] };
   }
 
+  /** The state of a slice of the plan; slices are never removed, so a missing one is a bug. */
+  private slice(id: number): SliceState {
+    const slice = this.all.get(id);
+    if (slice === undefined) throw new Error(`slice ${id} vanished`);
+    return slice;
+  }
+
   private async commitBatch(batch: Arrival[]): Promise<void> {
     const applied = batch.map(({ sliceId, page }) => ({ sliceId, ...this.apply(sliceId, page) }));
     const written = await Promise.all(applied.map((a) => this.options.sink.write(a.sliceId, a.customers)));
     const delta = { customers: 0, pages: applied.length, bytes: 0 };
     const changed = new Set<number>();
     applied.forEach((a, i) => {
-      const slice = this.all.get(a.sliceId)!;
+      const slice = this.slice(a.sliceId);
       const bytes = written[i] ?? 0;
       this.all.set(a.sliceId, { ...slice, bytes: slice.bytes + bytes });
       delta.customers += a.customers.length;
@@ -177,7 +182,7 @@ class SliceScheduler {
       for (const id of a.changed) changed.add(id);
     });
     await this.options.sink.checkpoint(
-      [...changed].map((id) => this.all.get(id)!),
+      [...changed].map((id) => this.slice(id)),
       delta,
     );
   }
