@@ -150,15 +150,9 @@ class FileAssembler implements FileRenderer {
   /** Copies a slice's part into the file, widening rows written with fewer metadata keys; answers whether any was. */
   private async appendSlice(file: OutputFile, slice: SliceState, keyCount: number): Promise<boolean> {
     const path = partPath(this.opts.dataDir, this.opts.exportId, slice.id);
-    const segments = this.opts.plan.kind === 'fixed' ? [] : (slice.segments ?? []);
-    if (segments.length === 0) {
-      await file.append({ path, start: 0, end: slice.bytes });
-      return false;
-    }
     let widened = false;
-    for (const [i, [start, count]] of segments.entries()) {
-      const end = segments[i + 1]?.[0] ?? slice.bytes;
-      if (count === keyCount) {
+    for (const { start, end, count } of partRanges(slice, this.opts.plan.kind === 'fixed')) {
+      if (count === undefined || count === keyCount) {
         await file.append({ path, start, end });
       } else {
         await file.append({ path, start, end }, this.opts.keys.columnsFor(count));
@@ -167,4 +161,22 @@ class FileAssembler implements FileRenderer {
     }
     return widened;
   }
+}
+
+/**
+ * The byte ranges of a slice's part in file order, each with the metadata key count its rows were written with
+ * (undefined: the file's own columns). An upward slice's pages are copied last page first.
+ */
+export function partRanges(slice: SliceState, fixedColumns: boolean): Array<{ start: number; end: number; count?: number }> {
+  const segments = fixedColumns ? [] : (slice.segments ?? []);
+  const countAt = (offset: number): number | undefined => {
+    let count: number | undefined;
+    for (const [from, keys] of segments) if (from <= offset) count = keys;
+    return count;
+  };
+  const starts = slice.upward === undefined ? segments.map(([from]) => from) : [...slice.upward.pageStarts];
+  if (starts.length === 0 || starts[0] !== 0) starts.unshift(0);
+  const ranges = starts.map((start, i) => ({ start, end: starts[i + 1] ?? slice.bytes, count: countAt(start) }));
+  const nonEmpty = ranges.filter((r) => r.end > r.start);
+  return slice.upward === undefined ? nonEmpty : nonEmpty.reverse();
 }

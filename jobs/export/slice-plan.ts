@@ -43,6 +43,14 @@ export interface SliceState {
   bytes: number;
   /** Default-columns exports: where the rows of the part file change width (see PartSegment). */
   segments?: PartSegment[];
+  /**
+   * Both ends of a burst (see splitBurst): set on the slice reading the burst's second upwards (`ending_before`
+   * its `cursor`), whose pages start at these byte offsets of its part (they arrive oldest first; the file wants
+   * them newest first).
+   */
+  upward?: { pageStarts: number[] };
+  /** The slice reading the same burst second from the other end: the two stop where they meet. */
+  partner?: number;
 }
 
 /**
@@ -191,16 +199,39 @@ export function splitSlice(
   };
 }
 
+/**
+ * Reads a burst from both ends. `slice` has just read its second full page inside one second S (`lastCreated`): the
+ * rest of S can only be read page after page, so the next pages of S come from both ends at once. The slice keeps
+ * `[S, lte]` and its cursor (reading S downwards); a new slice reads S upwards with `ending_before` a customer
+ * created before S (`below`: with `created` bounded to S, the first page is the oldest customers of S); the part of
+ * the range older than S, if any, becomes a fresh slice. null when the slice cannot be cut so.
+ */
+export function splitBurst(
+  slice: SliceState,
+  below: { id: string; created: number },
+  firstId: number,
+): { kept: SliceState; created: SliceState[] } | null {
+  const second = slice.lastCreated;
+  if (second === null || slice.done || slice.partner !== undefined || slice.upward !== undefined || below.created >= second) return null;
+  const up: SliceState = { ...newSlice(firstId, second, second), cursor: below.id, lastCreated: second, burst: true, upward: { pageStarts: [] }, partner: slice.id };
+  const created = [up];
+  if (slice.gte < second) created.push(newSlice(firstId + 1, slice.gte, second - 1));
+  return { kept: { ...slice, gte: second, partner: up.id }, created };
+}
+
 /** `GET /v1/customers` parameters for the next page of a slice. */
 export function pageParams(
   slice: SliceState,
   email: string | undefined,
-): { limit: number; created: { gte: number; lte: number }; starting_after?: string; email?: string } {
-  const params: { limit: number; created: { gte: number; lte: number }; starting_after?: string; email?: string } = {
+): { limit: number; created: { gte: number; lte: number }; starting_after?: string; ending_before?: string; email?: string } {
+  const params: { limit: number; created: { gte: number; lte: number }; starting_after?: string; ending_before?: string; email?: string } = {
     limit: 100,
     created: { gte: slice.gte, lte: slice.lte },
   };
-  if (slice.cursor !== null) params.starting_after = slice.cursor;
+  if (slice.cursor !== null) {
+    if (slice.upward === undefined) params.starting_after = slice.cursor;
+    else params.ending_before = slice.cursor;
+  }
   if (email !== undefined) params.email = email;
   return params;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { runSlices, type ListPage, type PageSink } from '../../../../jobs/export/slice-runner.ts';
 import { fileOrder, initialSlices, pageParams, type SliceState } from '../../../../jobs/export/slice-plan.ts';
+import { partRanges } from '../../../../jobs/export/render-while-fetching.ts';
 
 /**
  * An in-memory list with the semantics of `GET /v1/customers` that matter here: newest first (created desc, then
@@ -28,6 +29,14 @@ class FakeList {
     this.requests += 1;
     await new Promise((r) => setTimeout(r, Math.floor(this.random() * 3)));
     signal.throwIfAborted();
+    const inRange = (c: { created: number }) => c.created <= params.created.lte && c.created >= params.created.gte;
+    if (params.ending_before !== undefined) {
+      // The `limit` customers just newer than the cursor (which may lie outside the created bounds), newest first.
+      const end = this.position.get(params.ending_before);
+      if (end === undefined) throw new Error(`unknown cursor ${params.ending_before}`);
+      const newer = this.sorted.slice(0, end).filter(inRange);
+      return { data: newer.slice(-params.limit) as unknown as Stripe.Customer[], has_more: newer.length > params.limit };
+    }
     const start = params.starting_after === undefined ? 0 : (this.position.get(params.starting_after) ?? -2) + 1;
     if (start < 0) throw new Error(`unknown cursor ${params.starting_after}`);
     const out: Array<{ id: string; created: number }> = [];
@@ -77,18 +86,19 @@ async function exportAll(
   // crash always leaves uncommitted bytes (whatever batches the timing of the pages made).
   let unsaved = 0;
   const sink: PageSink = {
-    async write(sliceId, customers) {
+    write(sliceId, customers) {
       const part = durable.parts.get(sliceId) ?? [];
       part.push(...customers.map((c) => c.id));
       durable.parts.set(sliceId, part);
       unsaved += customers.length;
-      return customers.length;
+      return Promise.resolve(customers.length);
     },
-    async checkpoint(slices) {
+    checkpoint(slices) {
       if (unsaved > 0) checkpoints += 1;
       unsaved = 0;
-      if (checkpoints === crashAtCheckpoint) throw new Error('crash');
+      if (checkpoints === crashAtCheckpoint) return Promise.reject(new Error('crash'));
       for (const s of slices) durable.saved.set(s.id, s);
+      return Promise.resolve();
     },
   };
   const final = await runSlices({
@@ -99,7 +109,8 @@ async function exportAll(
     fetchPage: (slice, signal) => list.page(pageParams(slice, undefined), signal),
     sink,
   });
-  return final.flatMap((s) => durable.parts.get(s.id) ?? []);
+  // The file: each part's ranges in file order, as the renderer copies them (one "byte" per customer).
+  return final.flatMap((s) => partRanges(s, true).flatMap(({ start, end }) => (durable.parts.get(s.id) ?? []).slice(start, end)));
 }
 
 const fresh = (slices: SliceState[]): Durable => ({ saved: new Map(slices.map((s) => [s.id, s])), parts: new Map() });
@@ -136,6 +147,23 @@ describe('runSlices', () => {
     }
   });
 
+  it('reads a burst from both ends: an upward slice meets the downward one, every customer once, in order', async () => {
+    for (const [seed, burst] of [[21, 1000], [22, 1250], [23, 333]] as const) {
+      // Sparse customers below and above one second holding `burst` customers.
+      const createds = [...Array.from({ length: 400 }, (_, i) => i * 10), ...Array.from({ length: burst }, () => 2_000), ...Array.from({ length: 50 }, (_, i) => 3_000 + i)];
+      const list = new FakeList(createds, seeded(seed));
+      const durable = fresh(initialSlices(0, 5_000, 10_000));
+      expect(await exportAll(list, 4, durable)).toEqual(list.ids);
+      const upward = [...durable.saved.values()].filter((s) => s.upward !== undefined);
+      expect(upward.length).toBeGreaterThan(0);
+      const partner = durable.saved.get(upward[0]!.partner!);
+      expect(partner?.partner).toBe(upward[0]!.id);
+      // Both ends read part of the burst: its chain of pages was shared.
+      expect(upward[0]!.customers).toBeGreaterThan(0);
+      expect(partner!.customers).toBeGreaterThan(200);
+    }
+  });
+
   it('splits dense ranges so up to inFlight slices read at once', async () => {
     const list = new FakeList(Array.from({ length: 5000 }, (_, i) => 1000 + (i % 2000)), seeded(9));
     const durable = fresh(initialSlices(0, 5000, 10_000));
@@ -162,10 +190,11 @@ describe('runSlices', () => {
       inFlight,
       fetchPage: (slice, signal) => list.page(pageParams(slice, undefined), signal),
       sink: {
-        write: async (_id, customers) => customers.length,
-        checkpoint: async (slices) => {
+        write: (_id, customers) => Promise.resolve(customers.length),
+        checkpoint: (slices) => {
           for (const s of slices) states.set(s.id, s);
           openAfterCheckpoint.push([...states.values()].filter((s) => !s.done).length);
+          return Promise.resolve();
         },
       },
     });
@@ -201,7 +230,7 @@ describe('runSlices', () => {
           if (calls === 3) throw error;
           return list.page(pageParams(slice, undefined), signal);
         },
-        sink: { write: async () => 0, checkpoint: async () => undefined },
+        sink: { write: () => Promise.resolve(0), checkpoint: () => Promise.resolve() },
       }),
     ).rejects.toBe(error);
   });
@@ -221,11 +250,11 @@ describe('runSlices', () => {
         return list.page(pageParams(slice, undefined), signal);
       },
       sink: {
-        write: async (sliceId, customers) => {
+        write: (sliceId, customers) => {
           durable.parts.set(sliceId, [...(durable.parts.get(sliceId) ?? []), ...customers.map((c) => c.id)]);
-          return customers.length;
+          return Promise.resolve(customers.length);
         },
-        checkpoint: async () => undefined,
+        checkpoint: () => Promise.resolve(),
       },
     });
     expect(fetchedAt.get(0)).toBeGreaterThanOrEqual(readyAt);
