@@ -1,6 +1,5 @@
-import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -48,20 +47,29 @@ async function* widenedRows(range: PartRange, from: readonly string[], to: reado
   }
 }
 
-/** The bytes of a range, or a PartFileError when the part is shorter than its checkpoint says (lost writes). */
-async function* partBytes(range: PartRange): AsyncGenerator<Buffer> {
+/**
+ * The bytes of a range, read into `buffer` (reused: each chunk must be consumed before the next is asked for), or a
+ * PartFileError when the part is shorter than its checkpoint says (lost writes). Reusing one buffer per file keeps a
+ * million-customer export from churning through its whole size in fresh buffers at the end.
+ */
+async function* partBytes(range: PartRange, buffer: Buffer): AsyncGenerator<Buffer> {
   if (range.end <= range.start) return;
-  let read = 0;
+  const short = (at: number) => new PartFileError(`part file ${range.path} holds ${at} bytes but ${range.end} were checkpointed`);
+  let handle: FileHandle;
   try {
-    for await (const chunk of createReadStream(range.path, { start: range.start, end: range.end - 1, highWaterMark: READ_CHUNK_BYTES })) {
-      read += (chunk as Buffer).length;
-      yield chunk as Buffer;
-    }
+    handle = await open(range.path, 'r');
   } catch (err) {
-    if (!isMissing(err)) throw err;
+    throw isMissing(err) ? short(0) : err;
   }
-  if (read < range.end - range.start) {
-    throw new PartFileError(`part file ${range.path} holds ${range.start + read} bytes but ${range.end} were checkpointed`);
+  try {
+    for (let at = range.start; at < range.end; ) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, range.end - at), at);
+      if (bytesRead === 0) throw short(at);
+      at += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
   }
 }
 
@@ -91,15 +99,21 @@ export function openOutputFile(opts: { outPath: string; gzip: boolean; columns: 
   const done = gzip === undefined ? finished(file) : pipeline(gzip, file);
   // A write error also surfaces through `done`: keep it from being reported as unhandled before close() awaits it.
   done.catch(() => undefined);
-  const write = async (chunk: Buffer) => {
-    if (!head.write(chunk)) await once(head, 'drain');
-  };
+  // Resolves once the chunk is consumed (written, or taken in by gzip), so its buffer may be reused.
+  const write = (chunk: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      head.write(chunk, (err) => {
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
   let headerWritten: Promise<void> | undefined = write(Buffer.from(encodeCsvLine(opts.columns), 'utf8'));
   return {
     async append(range, from) {
       await headerWritten;
       headerWritten = undefined;
-      const chunks = from === undefined ? partBytes(range) : widenedRows(range, from, opts.columns);
+      const chunks = from === undefined ? partBytes(range, buffer) : widenedRows(range, from, opts.columns);
       for await (const chunk of chunks) await write(chunk);
     },
     async close() {
