@@ -13,7 +13,8 @@ import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown
 import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queues/submission.ts';
 import { describeStripeError } from '../src/stripe/stripe-errors.ts';
 import { unrecoverableExportError } from './export/export-failure.ts';
-import { runExport } from './export/export-run.ts';
+import { runExport, type ExportRunResult } from './export/export-run.ts';
+import type { Logger } from '../src/logger.ts';
 
 export { EXPORT_WORKER_OPTIONS, type ExportJobData } from '../src/exports/export-job-data.ts';
 
@@ -60,6 +61,89 @@ async function discard(deps: WorkerDeps, id: string, keepNothing: boolean): Prom
   await rm(keepNothing ? exportDir(deps.config.dataDir, id) : partsDir(deps.config.dataDir, id), { recursive: true, force: true });
 }
 
+/** Records a completed run's file (unless the export was cancelled meanwhile) and drops the working files. */
+async function settleRun(deps: WorkerDeps, store: ExportStore, id: string, result: ExportRunResult): Promise<void> {
+  if (result.status !== 'completed') {
+    await discard(deps, id, true);
+    return;
+  }
+  const done = await store.setUnlessCancelled(id, {
+    status: 'completed',
+    finished_at: Date.now(),
+    file_name: result.file.name,
+    file_bytes: result.file.bytes,
+    bytes: result.file.bytes,
+    error: '',
+  });
+  await discard(deps, id, !done);
+  if (done) {
+    // Counted once, when the file is final: a retried or resumed attempt's pages are not counted twice.
+    deps.metrics?.exportCustomers.inc(result.file.rows);
+    deps.metrics?.exportBytes.inc(result.file.bytes);
+  }
+}
+
+/** An attempt that threw: the error to end the job with, after recording it (the last attempt drops the files). */
+async function failAttempt(
+  deps: WorkerDeps,
+  store: ExportStore,
+  attempt: { id: string; job: Job<ExportJobData>; label: string; startedAt: number; logger: Logger },
+  caught: unknown,
+): Promise<unknown> {
+  const { id, job, logger } = attempt;
+  const err = unrecoverableExportError(caught, deps.config.dataDir) ?? caught;
+  const message = err instanceof UnrecoverableError ? err.message : describeStripeError(err);
+  const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+  logger.warn({ attempt: attempt.label, ms: Date.now() - attempt.startedAt, err: { message } }, last ? 'export failed' : 'export attempt failed');
+  if (last) {
+    await store.setUnlessCancelled(id, { status: 'failed', finished_at: Date.now(), error: message });
+    // A broken DATA_DIR may refuse the clean-up too: the job must still fail with the first error, not retry.
+    await discard(deps, id, true).catch((e: unknown) => logger.warn({ err: { message: String(e) } }, 'could not delete the working files'));
+  } else {
+    await store.setUnlessCancelled(id, { error: `${attempt.label} failed, will retry from the checkpoint: ${message}` });
+  }
+  return err;
+}
+
+/** Deletes the older files of the schedule a completed run belongs to, as many as its `keep` asks. */
+async function retainScheduleFiles(deps: WorkerDeps, final: ExportRecord, data: ExportJobData, logger: Logger): Promise<void> {
+  if (final.status !== 'completed' || final.scheduleId === null || !('keep' in data)) return;
+  const expired = await applyRetention({
+    redis: deps.redis,
+    prefix: deps.config.queuePrefix,
+    dataDir: deps.config.dataDir,
+    scheduleId: final.scheduleId,
+    keep: data.keep,
+  });
+  if (expired.length > 0) logger.info({ expired }, 'retention deleted older files of the schedule');
+}
+
+/**
+ * Why a job does not run its export: already over, a submission the client was refused, or a corrupt record.
+ * Answers the summary to return, or null to run it.
+ */
+async function refuseToRun(deps: WorkerDeps, store: ExportStore, record: ExportRecord, logger: Logger, signal?: AbortSignal): Promise<ExportSummary | null> {
+  if (TERMINAL.includes(record.status)) return summaryOf(record);
+  if ((await settleSubmission(deps.redis, submissionKey(deps.config.queuePrefix, 'export', record.id), signal)) === 'refused') {
+    logger.warn('export not run: its submission was never accepted (the client was answered 503)');
+    await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: REFUSED_SUBMISSION });
+    return summaryOf((await store.get(record.id)) ?? record);
+  }
+  if (record.corrupt !== null) {
+    // Running it with `{}` would be a full, unfiltered export of every customer: never.
+    const message = `export ${record.id} cannot run: ${record.corrupt}; create the export again`;
+    logger.error({ err: { message } }, 'export failed');
+    await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: message });
+    await discard(deps, record.id, true).catch(() => undefined);
+    throw new UnrecoverableError(message);
+  }
+  if (!(await store.markRunning(record.id))) {
+    await discard(deps, record.id, true);
+    return summaryOf((await store.get(record.id)) ?? record);
+  }
+  return null;
+}
+
 /**
  * The `export-customers` processor. Safe to run again for the same job at any point (retry, stalled job taken over
  * after a kill -9, requeue on shutdown): it resumes from the checkpointed slices and part files.
@@ -69,28 +153,12 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
   return async (job, token, signal) => {
     let record = await recordFor(store, job);
     const logger = deps.logger.child({ queue: QUEUE_NAMES.export, jobId: job.id, exportId: record.id });
-    if (TERMINAL.includes(record.status)) return summaryOf(record);
-    if ((await settleSubmission(deps.redis, submissionKey(deps.config.queuePrefix, 'export', record.id), signal)) === 'refused') {
-      logger.warn('export not run: its submission was never accepted (the client was answered 503)');
-      await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: REFUSED_SUBMISSION });
-      return summaryOf((await store.get(record.id)) ?? record);
-    }
-    if (record.corrupt !== null) {
-      // Running it with `{}` would be a full, unfiltered export of every customer: never.
-      const message = `export ${record.id} cannot run: ${record.corrupt}; create the export again`;
-      logger.error({ err: { message } }, 'export failed');
-      await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: message });
-      await discard(deps, record.id, true).catch(() => undefined);
-      throw new UnrecoverableError(message);
-    }
-    if (!(await store.markRunning(record.id))) {
-      await discard(deps, record.id, true);
-      return summaryOf((await store.get(record.id)) ?? record);
-    }
+    const refused = await refuseToRun(deps, store, record, logger, signal);
+    if (refused !== null) return refused;
     record = (await store.get(record.id)) ?? record;
     const startedAt = Date.now();
-    const attempt = `attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}`;
-    logger.info({ mode: record.mode, attempt }, 'export started');
+    const label = `attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}`;
+    logger.info({ mode: record.mode, attempt: label }, 'export started');
     try {
       const result = await runExport({
         record,
@@ -104,54 +172,17 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
         ...(signal === undefined ? {} : { signal }),
         reportProgress: (progress) => job.updateProgress(progress),
       });
-      if (result.status === 'completed') {
-        const done = await store.setUnlessCancelled(record.id, {
-          status: 'completed',
-          finished_at: Date.now(),
-          file_name: result.file.name,
-          file_bytes: result.file.bytes,
-          bytes: result.file.bytes,
-          error: '',
-        });
-        await discard(deps, record.id, !done);
-        if (done) {
-          // Counted once, when the file is final: a retried or resumed attempt's pages are not counted twice.
-          deps.metrics?.exportCustomers.inc(result.file.rows);
-          deps.metrics?.exportBytes.inc(result.file.bytes);
-        }
-      } else {
-        await discard(deps, record.id, true);
-      }
+      await settleRun(deps, store, record.id, result);
     } catch (caught) {
       if (isShutdown(signal)) {
         logger.info('worker shutting down: export checkpointed and handed back to the queue');
         return requeueOnShutdown(job, token);
       }
-      const err = unrecoverableExportError(caught, deps.config.dataDir) ?? caught;
-      const message = err instanceof UnrecoverableError ? err.message : describeStripeError(err);
-      const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      logger.warn({ attempt, ms: Date.now() - startedAt, err: { message } }, last ? 'export failed' : 'export attempt failed');
-      if (last) {
-        await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: message });
-        // A broken DATA_DIR may refuse the clean-up too: the job must still fail with the first error, not retry.
-        await discard(deps, record.id, true).catch((e: unknown) => logger.warn({ err: { message: String(e) } }, 'could not delete the working files'));
-      } else {
-        await store.setUnlessCancelled(record.id, { error: `${attempt} failed, will retry from the checkpoint: ${message}` });
-      }
-      throw err;
+      throw await failAttempt(deps, store, { id: record.id, job, label, startedAt, logger }, caught);
     }
     const final = (await store.get(record.id)) ?? record;
     logger.info({ status: final.status, customers: final.counts.customers, ms: Date.now() - startedAt }, 'export finished');
-    if (final.status === 'completed' && final.scheduleId !== null && 'keep' in job.data) {
-      const expired = await applyRetention({
-        redis: deps.redis,
-        prefix: deps.config.queuePrefix,
-        dataDir: deps.config.dataDir,
-        scheduleId: final.scheduleId,
-        keep: job.data.keep,
-      });
-      if (expired.length > 0) logger.info({ expired }, 'retention deleted older files of the schedule');
-    }
+    await retainScheduleFiles(deps, final, job.data, logger);
     return summaryOf(final);
   };
 }

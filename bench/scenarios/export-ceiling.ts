@@ -8,7 +8,8 @@ import type { WorkerGroup } from '../lib/worker-group.ts';
 
 /** 100 list pages per second (the live read limit) of 100 customers each. */
 const EXPORT_CEILING = 100 * 100;
-const TARGET = 0.9;
+/** Issue 13: 92% of the ceiling (the README explains where the rest goes). */
+const TARGET = 0.92;
 
 /**
  * Scenario 3: export every customer (a realistic two-year population with bursts) on one worker process at the

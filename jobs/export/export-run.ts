@@ -1,19 +1,20 @@
 import { setMaxListeners } from 'node:events';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../src/logger.ts';
-import { customerToLine } from './customer-line.ts';
 import { planColumns } from './export-columns.ts';
 import { normaliseCreated } from '../../src/exports/export-options.ts';
-import { exportDir, exportFileName, partPath } from '../../src/exports/export-paths.ts';
+import { exportDir, exportFileName, partPath, partsDir } from '../../src/exports/export-paths.ts';
 import type { ExportRecord } from '../../src/exports/export-record.ts';
 import type { ExportStore } from '../../src/exports/export-store.ts';
-import { appendPart, restorePart } from './part-files.ts';
-import { SliceCheckpoint } from './slice-checkpoint.ts';
-import { fileOrder, initialSlices, pageParams, type SliceState } from './slice-plan.ts';
+import { restorePart } from './part-files.ts';
+import { MetadataKeys, PartWriter } from './part-writer.ts';
+import { SliceCheckpoint, type CountsDelta } from './slice-checkpoint.ts';
+import { initialSlices, pageParams, type SliceState } from './slice-plan.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 import { createProgressReporter, type ExportProgress } from './progress-reporter.ts';
-import { createFileRenderer } from './render-while-fetching.ts';
+import { createFileRenderer, type FileRenderer } from './render-while-fetching.ts';
 import type { RenderedFile } from './csv-output.ts';
 import { runSearchPages } from './search-pages.ts';
 import { runSlices, type PageSink } from './slice-runner.ts';
@@ -53,98 +54,121 @@ async function planSlices(ctx: ExportRunContext, now: () => number): Promise<{ s
   return { slices: initialSlices(range.gte, lte, snapshot, { pieces: ctx.pagesInFlight }), snapshot };
 }
 
+/** The plan to run: the checkpointed one, or a first plan (also when the checkpoint's part files are unreadable). */
+async function loadOrPlan(
+  ctx: ExportRunContext,
+  checkpoint: SliceCheckpoint,
+  now: () => number,
+): Promise<{ slices: SliceState[]; snapshot: number | null; metadataKeys: string[]; restarted: boolean }> {
+  const loaded = await checkpoint.load();
+  if (loaded.stale) {
+    // Part files of an earlier version (JSON lines) cannot be copied into the file: start over, once.
+    ctx.logger.warn({ slices: loaded.slices.length }, 'export checkpointed by an earlier version: starting it over');
+    await checkpoint.restart();
+    await rm(partsDir(ctx.dataDir, ctx.record.id), { recursive: true, force: true });
+  } else if (loaded.slices.length > 0) {
+    const done = loaded.slices.filter((s) => s.done).length;
+    ctx.logger.info({ slices: loaded.slices.length, done }, 'resuming export from its checkpoint');
+    return { slices: loaded.slices, snapshot: ctx.record.snapshotLte, metadataKeys: loaded.metadataKeys, restarted: false };
+  }
+  const first = await planSlices(ctx, now);
+  await checkpoint.saveInitial(first.slices);
+  return { ...first, metadataKeys: [], restarted: loaded.stale };
+}
+
+/** Where pages become durable: rows into the part files, then slice states and counters into Redis. */
+function createSink(
+  checkpoint: SliceCheckpoint,
+  writer: PartWriter,
+  keys: MetadataKeys,
+  onCommitted: (changed: SliceState[], delta: CountsDelta, cancelRequested: boolean) => Promise<void>,
+): PageSink {
+  return {
+    write: (sliceId, customers) => writer.write(sliceId, customers),
+    async checkpoint(changed, delta) {
+      const annotated = changed.map((slice) => writer.annotate(slice));
+      const { cancelRequested } = await checkpoint.commit(annotated, delta, keys.takeChanged() ? keys.all : undefined);
+      await onCommitted(annotated, delta, cancelRequested);
+    },
+  };
+}
+
 /**
  * Runs (or resumes) one export to its final file: plan or load the slices, cut every part file back to its
- * checkpoint, fetch the remaining pages (parallel slices, or sequential search pages), then render the file.
+ * checkpoint, fetch the remaining pages (parallel slices, or sequential search pages) writing their CSV rows, and
+ * copy the parts into the file (mostly while the fetch goes on).
  */
 export async function runExport(ctx: ExportRunContext): Promise<ExportRunResult> {
   const now = ctx.now ?? Date.now;
   const { record } = ctx;
   const checkpoint = new SliceCheckpoint(ctx.redis, ctx.prefix, record.id);
-  let slices = await checkpoint.load();
-  let snapshot = record.snapshotLte;
-  if (slices.length === 0) {
-    ({ slices, snapshot } = await planSlices(ctx, now));
-    await checkpoint.saveInitial(slices);
-  } else {
-    ctx.logger.info({ slices: slices.length, done: slices.filter((s) => s.done).length }, 'resuming export from its checkpoint');
-  }
-  for (const slice of slices) await restorePart(partPath(ctx.dataDir, record.id, slice.id), slice.bytes);
+  const plan = await loadOrPlan(ctx, checkpoint, now);
+  for (const slice of plan.slices) await restorePart(partPath(ctx.dataDir, record.id, slice.id), slice.bytes);
 
   const cancel = new AbortController();
   const signal = ctx.signal === undefined ? cancel.signal : AbortSignal.any([ctx.signal, cancel.signal]);
-  // The search loop and the render listen to this signal besides the slice runner's requests.
+  // The search loop and the file's appends listen to this signal besides the slice runner's requests.
   setMaxListeners(0, signal);
-  const totals = { ...record.counts };
-  const progress = createProgressReporter(ctx.reportProgress, totals.customers);
+  const totals = plan.restarted ? { customers: 0, pages: 0, bytes: 0 } : { ...record.counts };
+  const progress = createProgressReporter((p) => ctx.reportProgress(p), totals.customers);
 
-  // A default-columns export needs every metadata key present for its header: collected while fetching (and kept
-  // in Redis with each checkpoint); the renderer uses the keys seen so far and redoes a part if more turn up.
-  const plan = planColumns(record.options);
-  const metadataKeys = new Set(plan.kind === 'all_metadata' ? await checkpoint.loadMetadataKeys() : []);
-  let newKeys: string[] = [];
-  const fileDate = snapshot === null ? (record.startedAt ?? now()) : snapshot * 1000;
+  const columns = planColumns(record.options);
+  const keys = new MetadataKeys(columns, plan.metadataKeys);
+  const writer = new PartWriter({ dataDir: ctx.dataDir, exportId: record.id, keys, trackWidths: columns.kind === 'all_metadata' }, plan.slices);
+  const fileDate = plan.snapshot === null ? (record.startedAt ?? now()) : plan.snapshot * 1000;
   const name = exportFileName(record.id, fileDate, record.options.gzip === true);
-  // Finished slices become CSV while the rest is fetched (those of an earlier attempt are rendered again).
-  const renderer = createFileRenderer({
-    dataDir: ctx.dataDir,
-    exportId: record.id,
-    plan,
-    metadataKeys,
-    outPath: join(exportDir(ctx.dataDir, record.id), name),
-    gzip: record.options.gzip === true,
-    signal,
+  const outPath = join(exportDir(ctx.dataDir, record.id), name);
+  const renderer = createFileRenderer({ dataDir: ctx.dataDir, exportId: record.id, plan: columns, keys, outPath, gzip: record.options.gzip === true, signal });
+  for (const slice of plan.slices) renderer.update(slice);
+  const sink = createSink(checkpoint, writer, keys, async (changed, delta, cancelRequested) => {
+    for (const slice of changed) renderer.update(slice);
+    totals.customers += delta.customers;
+    totals.pages += delta.pages;
+    totals.bytes += delta.bytes;
+    await progress.update(totals);
+    if (cancelRequested) cancel.abort(USER_CANCEL_REASON);
   });
-  for (const slice of slices) renderer.update(slice);
-  const sink: PageSink = {
-    write(sliceId, customers) {
-      if (plan.kind === 'all_metadata') {
-        for (const customer of customers) {
-          for (const key of Object.keys(customer.metadata ?? {})) {
-            if (!metadataKeys.has(key)) {
-              metadataKeys.add(key);
-              newKeys.push(key);
-            }
-          }
-        }
-      }
-      return appendPart(partPath(ctx.dataDir, record.id, sliceId), customers.map(customerToLine).join(''));
-    },
-    async checkpoint(changed, delta) {
-      const keys = newKeys;
-      newKeys = [];
-      const { cancelRequested } = await checkpoint.commit(changed, delta, keys);
-      for (const slice of changed) renderer.update(slice);
-      totals.customers += delta.customers;
-      totals.pages += delta.pages;
-      totals.bytes += delta.bytes;
-      await progress.update(totals);
-      if (cancelRequested) cancel.abort(USER_CANCEL_REASON);
-    },
-  };
-
-  const fetchStartedAt = now();
   try {
-    try {
-      slices = await fetchPages(ctx, slices, sink, signal, now);
-    } catch (err) {
-      if (cancel.signal.aborted || (await ctx.store.isCancelRequested(record.id))) return { status: 'cancelled' };
-      throw err;
-    }
-    if (await ctx.store.isCancelRequested(record.id)) return { status: 'cancelled' };
-    const fetchMs = now() - fetchStartedAt;
-    ctx.logger.info({ ...totals, slices: slices.length, ms: fetchMs }, 'every page fetched; writing the file');
-
-    for (const slice of slices) renderer.update(slice);
-    const { queueMs, lateParts, lateAppends, restarted, ...file } = await renderer.finish();
-    const ms = now() - fetchStartedAt - fetchMs;
-    ctx.logger.info({ rows: file.rows, bytes: file.bytes, ms, queueMs, lateParts, lateAppends, restarted }, 'file written');
-    await progress.update({ ...totals, bytes: file.bytes }, true);
-    return { status: 'completed', file: { ...file, name } };
+    return await fetchAndFinish({ ctx, slices: plan.slices, sink, signal, cancel, now, renderer, writer, totals, progress, name });
   } finally {
     // Nothing may still write into the export's directory once this attempt is over (it may be deleted next).
     await renderer.close();
   }
+}
+
+/** The fetch, then the end of the file. */
+async function fetchAndFinish(run: {
+  ctx: ExportRunContext;
+  slices: SliceState[];
+  sink: PageSink;
+  signal: AbortSignal;
+  cancel: AbortController;
+  now: () => number;
+  renderer: FileRenderer;
+  writer: PartWriter;
+  totals: CountsDelta;
+  progress: ReturnType<typeof createProgressReporter>;
+  name: string;
+}): Promise<ExportRunResult> {
+  const { ctx, now, totals } = run;
+  const fetchStartedAt = now();
+  let slices: SliceState[];
+  try {
+    slices = await fetchPages(ctx, run.slices, run.sink, run.signal, now);
+  } catch (err) {
+    if (run.cancel.signal.aborted || (await ctx.store.isCancelRequested(ctx.record.id))) return { status: 'cancelled' };
+    throw err;
+  }
+  if (await ctx.store.isCancelRequested(ctx.record.id)) return { status: 'cancelled' };
+  const fetchMs = now() - fetchStartedAt;
+  ctx.logger.info({ ...totals, slices: slices.length, ms: fetchMs }, 'every page fetched; writing the file');
+
+  for (const slice of slices) run.renderer.update(run.writer.annotate(slice));
+  const { queueMs, widenedParts, lateAppends, restarted, ...file } = await run.renderer.finish();
+  const ms = now() - fetchStartedAt - fetchMs;
+  ctx.logger.info({ rows: file.rows, bytes: file.bytes, ms, queueMs, widenedParts, lateAppends, restarted }, 'file written');
+  await run.progress.update({ ...totals, bytes: file.bytes }, true);
+  return { status: 'completed', file: { ...file, name: run.name } };
 }
 
 /** Fetches every remaining page: parallel slices, or the sequential pages of a search. */

@@ -9,15 +9,30 @@ export interface CountsDelta {
   bytes: number;
 }
 
+/** What the part files hold: CSV rows of the final file. Earlier versions wrote JSON lines (no format field). */
+const PART_FORMAT = 'csv';
+const FORMAT_FIELD = 'format';
+/** The metadata keys found so far, as a JSON array in discovery order (PartSegment counts refer to it). */
+const KEYS_FIELD = 'metadata-keys';
+
+/** A loaded checkpoint. `stale` when it was written by a version whose part files this one cannot read. */
+export interface LoadedCheckpoint {
+  slices: SliceState[];
+  metadataKeys: string[];
+  stale: boolean;
+}
+
 /**
- * The durable slice plan of one export (hash `${prefix}:export:<id>:slices`, slice id → JSON). Saved after every
- * page write, in one MULTI with the record's counters, so the counters always match the part files' checkpointed
- * lengths: a worker killed between the file write and this MULTI leaves extra bytes that resume truncates.
+ * The durable slice plan of one export (hash `${prefix}:export:<id>:slices`: slice id → JSON, plus the part format
+ * and the metadata keys). Saved after every page write, in one MULTI with the record's counters, so the counters
+ * always match the part files' checkpointed lengths: a worker killed between the file write and this MULTI leaves
+ * extra bytes that resume truncates.
  */
 export class SliceCheckpoint {
   private readonly slicesKey: string;
   private readonly recordKey: string;
-  private readonly keysKey: string;
+  /** Where earlier versions kept the metadata keys (a set); only deleted now. */
+  private readonly legacyKeysKey: string;
 
   constructor(
     private readonly redis: Redis,
@@ -26,33 +41,33 @@ export class SliceCheckpoint {
   ) {
     this.slicesKey = exportKeys.slices(prefix, exportId);
     this.recordKey = exportKeys.record(prefix, exportId);
-    this.keysKey = exportKeys.metadataKeys(prefix, exportId);
+    this.legacyKeysKey = exportKeys.metadataKeys(prefix, exportId);
   }
 
-  /** The metadata keys seen in the checkpointed pages. */
-  async loadMetadataKeys(): Promise<string[]> {
-    return this.redis.smembers(this.keysKey);
-  }
-
-  async load(): Promise<SliceState[]> {
-    const hash = await this.redis.hgetall(this.slicesKey);
-    return Object.values(hash).map((text) => JSON.parse(text) as SliceState);
+  async load(): Promise<LoadedCheckpoint> {
+    const { [FORMAT_FIELD]: format, [KEYS_FIELD]: keys, ...hash } = await this.redis.hgetall(this.slicesKey);
+    const slices = Object.values(hash).map((text) => JSON.parse(text) as SliceState);
+    return {
+      slices,
+      metadataKeys: keys === undefined ? [] : (JSON.parse(keys) as string[]),
+      stale: slices.length > 0 && format !== PART_FORMAT,
+    };
   }
 
   /** Saves the first plan (no counters change). */
   async saveInitial(slices: SliceState[]): Promise<void> {
-    if (slices.length === 0) return;
-    await this.redis.hset(this.slicesKey, ...slices.flatMap((s) => [String(s.id), JSON.stringify(s)]));
+    await this.redis.hset(this.slicesKey, FORMAT_FIELD, PART_FORMAT, ...slices.flatMap((s) => [String(s.id), JSON.stringify(s)]));
   }
 
   /**
-   * Saves the slices pages changed, adds their counts and the metadata keys they brought; answers whether a cancel was requested meanwhile
-   * (read in the same round trip, so checking costs nothing).
+   * Saves the slices pages changed, adds their counts and (when it grew) the metadata key list; answers whether a
+   * cancel was requested meanwhile (read in the same round trip, so checking costs nothing).
    */
-  async commit(slices: SliceState[], delta: CountsDelta, newMetadataKeys: string[] = []): Promise<{ cancelRequested: boolean }> {
+  async commit(slices: SliceState[], delta: CountsDelta, metadataKeys?: readonly string[]): Promise<{ cancelRequested: boolean }> {
     const multi = this.redis.multi();
-    if (newMetadataKeys.length > 0) multi.sadd(this.keysKey, ...newMetadataKeys);
-    if (slices.length > 0) multi.hset(this.slicesKey, ...slices.flatMap((s) => [String(s.id), JSON.stringify(s)]));
+    const fields = slices.flatMap((s) => [String(s.id), JSON.stringify(s)]);
+    if (metadataKeys !== undefined) fields.push(KEYS_FIELD, JSON.stringify(metadataKeys));
+    if (fields.length > 0) multi.hset(this.slicesKey, ...fields);
     if (delta.customers !== 0) multi.hincrby(this.recordKey, 'customers', delta.customers);
     if (delta.pages !== 0) multi.hincrby(this.recordKey, 'pages', delta.pages);
     if (delta.bytes !== 0) multi.hincrby(this.recordKey, 'bytes', delta.bytes);
@@ -63,7 +78,12 @@ export class SliceCheckpoint {
     return { cancelRequested: last?.[1] === '1' };
   }
 
+  /** Drops the plan and zeroes the record's counters: the export starts over (its part files must go too). */
+  async restart(): Promise<void> {
+    await this.redis.multi().del(this.slicesKey, this.legacyKeysKey).hset(this.recordKey, 'customers', 0, 'pages', 0, 'bytes', 0).exec();
+  }
+
   async clear(): Promise<void> {
-    await this.redis.del(this.slicesKey, this.keysKey);
+    await this.redis.del(this.slicesKey, this.legacyKeysKey);
   }
 }

@@ -41,7 +41,23 @@ export interface SliceState {
   pages: number;
   /** Durable byte length of the slice's part file (the resume point). */
   bytes: number;
+  /** Default-columns exports: where the rows of the part file change width (see PartSegment). */
+  segments?: PartSegment[];
+  /**
+   * Both ends of a burst (see splitBurst): set on the slice reading the burst's second upwards (`ending_before`
+   * its `cursor`), whose pages start at these byte offsets of its part (they arrive oldest first; the file wants
+   * them newest first).
+   */
+  upward?: { pageStarts: number[] };
+  /** The slice reading the same burst second from the other end: the two stop where they meet. */
+  partner?: number;
 }
+
+/**
+ * `[fromByte, keyCount]`: from this byte of a part file on, its CSV rows carry the metadata columns of the first
+ * `keyCount` keys the export found (in discovery order), until the next segment.
+ */
+export type PartSegment = [number, number];
 
 /** A page of `GET /v1/customers` reduced to what planning needs. */
 export interface PageSummary {
@@ -102,14 +118,13 @@ export function initialSlices(gte: number, lte: number, snapshotSecond: number, 
   const oldestCut = lte - OLDEST_CUT + 1;
   const target = pieces - (snapshotSlice === undefined ? 0 : 1);
   while (ranges.length < target) {
-    let widest = -1;
-    ranges.forEach(([bottom, rangeTop], i) => {
-      if (bottom < oldestCut || rangeTop <= bottom) return;
-      if (widest < 0 || rangeTop - bottom > ranges[widest]![1] - ranges[widest]![0]) widest = i;
-    });
-    if (widest < 0) break;
-    const [bottom, rangeTop] = ranges[widest]!;
-    ranges.splice(widest, 1, ...cutRange(bottom, rangeTop, 2));
+    let widest: { at: number; bottom: number; top: number } | undefined;
+    for (const [at, [bottom, rangeTop]] of ranges.entries()) {
+      if (bottom < oldestCut || rangeTop <= bottom) continue;
+      if (widest === undefined || rangeTop - bottom > widest.top - widest.bottom) widest = { at, bottom, top: rangeTop };
+    }
+    if (widest === undefined) break;
+    ranges.splice(widest.at, 1, ...cutRange(widest.bottom, widest.top, 2));
   }
   const slices = snapshotSlice === undefined ? [] : [snapshotSlice];
   for (const [bottom, rangeTop] of ranges) slices.push(newSlice(slices.length, bottom, rangeTop));
@@ -184,16 +199,39 @@ export function splitSlice(
   };
 }
 
+/**
+ * Reads a burst from both ends. `slice` has just read its second full page inside one second S (`lastCreated`): the
+ * rest of S can only be read page after page, so the next pages of S come from both ends at once. The slice keeps
+ * `[S, lte]` and its cursor (reading S downwards); a new slice reads S upwards with `ending_before` a customer
+ * created before S (`below`: with `created` bounded to S, the first page is the oldest customers of S); the part of
+ * the range older than S, if any, becomes a fresh slice. null when the slice cannot be cut so.
+ */
+export function splitBurst(
+  slice: SliceState,
+  below: { id: string; created: number },
+  firstId: number,
+): { kept: SliceState; created: SliceState[] } | null {
+  const second = slice.lastCreated;
+  if (second === null || slice.done || slice.partner !== undefined || slice.upward !== undefined || below.created >= second) return null;
+  const up: SliceState = { ...newSlice(firstId, second, second), cursor: below.id, lastCreated: second, burst: true, upward: { pageStarts: [] }, partner: slice.id };
+  const created = [up];
+  if (slice.gte < second) created.push(newSlice(firstId + 1, slice.gte, second - 1));
+  return { kept: { ...slice, gte: second, partner: up.id }, created };
+}
+
 /** `GET /v1/customers` parameters for the next page of a slice. */
 export function pageParams(
   slice: SliceState,
   email: string | undefined,
-): { limit: number; created: { gte: number; lte: number }; starting_after?: string; email?: string } {
-  const params: { limit: number; created: { gte: number; lte: number }; starting_after?: string; email?: string } = {
+): { limit: number; created: { gte: number; lte: number }; starting_after?: string; ending_before?: string; email?: string } {
+  const params: { limit: number; created: { gte: number; lte: number }; starting_after?: string; ending_before?: string; email?: string } = {
     limit: 100,
     created: { gte: slice.gte, lte: slice.lte },
   };
-  if (slice.cursor !== null) params.starting_after = slice.cursor;
+  if (slice.cursor !== null) {
+    if (slice.upward === undefined) params.starting_after = slice.cursor;
+    else params.ending_before = slice.cursor;
+  }
   if (email !== undefined) params.email = email;
   return params;
 }

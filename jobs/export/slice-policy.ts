@@ -88,6 +88,39 @@ export function takePage<C extends { id: string; created: number }>(
 }
 
 /**
+ * Applies a page to one of the two slices reading a burst second from both ends (splitBurst). Each stops where it
+ * meets its partner's frontier (the last customer the partner read); the customers from there on were read by the
+ * partner. `met` says the burst is read whole: both slices are done. A page of a slice already ended by its partner
+ * brings nothing.
+ */
+export function takeMeetingPage<C extends { id: string; created: number }>(
+  slice: SliceState,
+  partner: SliceState,
+  page: { data: C[]; has_more: boolean },
+): { slice: SliceState; customers: C[]; met: boolean } {
+  if (slice.done) return { slice: { ...slice, pages: slice.pages + 1 }, customers: [], met: true };
+  const inRange = page.data.filter((c) => c.created >= slice.gte && c.created <= slice.lte);
+  // An upward slice's cursor before its first page is a customer below the burst: no page of the burst holds it.
+  const at = partner.done ? -1 : inRange.findIndex((c) => c.id === partner.cursor);
+  if (slice.upward === undefined) {
+    const customers = at === -1 ? inRange : inRange.slice(0, at);
+    const taken = takePage(slice, { data: customers, has_more: page.has_more && at === -1 && customers.length === page.data.length });
+    return { slice: taken.slice, customers, met: at !== -1 || taken.slice.done };
+  }
+  // Upward pages come newest first too: the partner's frontier, when met, is above the customers still ours.
+  const customers = at === -1 ? inRange : inRange.slice(at + 1);
+  const done = at !== -1 || !page.has_more || inRange.length < page.data.length || inRange.length === 0;
+  const next: SliceState = {
+    ...slice,
+    pages: slice.pages + 1,
+    customers: slice.customers + customers.length,
+    cursor: inRange[0]?.id ?? slice.cursor,
+    done,
+  };
+  return { slice: next, customers, met: done };
+}
+
+/**
  * The order in which slices get the free page permits: longest known chain of pages first, so the export does not
  * end waiting on one slice read page after page. Slices in a burst first (their rest is a sequence nothing can
  * split), then slices never read (fresh pieces of a split, each worth at least a few pages), then by estimated

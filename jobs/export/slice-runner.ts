@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type Stripe from 'stripe';
-import { fileOrder, type SliceState } from './slice-plan.ts';
-import { MIN_SPLIT_CUSTOMERS, slicesToFetch, subdivide, takePage } from './slice-policy.ts';
+import { fileOrder, splitBurst, type SliceState } from './slice-plan.ts';
+import { MIN_SPLIT_CUSTOMERS, slicesToFetch, subdivide, takeMeetingPage, takePage } from './slice-policy.ts';
 import type { CountsDelta } from './slice-checkpoint.ts';
 
 /** One page as the list endpoint answers it. */
@@ -56,6 +56,8 @@ class SliceScheduler {
   private readonly all: Map<number, SliceState>;
   private nextId: number;
   private readonly fetching = new Set<number>();
+  /** The oldest customer of every page so far: where a burst's upward slice starts from (ending_before). */
+  private readonly seen: Array<{ id: string; created: number }> = [];
   private readonly controller = new AbortController();
   private failure: { error: unknown } | undefined;
   private arrived: Arrival[] = [];
@@ -152,15 +154,62 @@ class SliceScheduler {
 
   /** Applies one page to the plan, then subdivides (synchronously, so the plan is never seen half-changed). */
   private apply(sliceId: number, page: ListPage): { customers: Stripe.Customer[]; changed: number[] } {
-    const slice = this.all.get(sliceId);
-    if (slice === undefined) throw new Error(`slice ${sliceId} vanished`);
-    const taken = takePage(slice, page);
-    this.all.set(sliceId, taken.slice);
+    const before = this.slice(sliceId);
+    const changed = [sliceId];
+    let customers: Stripe.Customer[];
+    if (before.partner === undefined) {
+      const taken = takePage(before, page);
+      this.all.set(sliceId, taken.slice);
+      customers = taken.customers;
+      changed.push(...this.readBurstFromBothEnds(before, taken.slice));
+    } else {
+      const partner = this.slice(before.partner);
+      const taken = takeMeetingPage(before, partner, page);
+      this.all.set(sliceId, taken.slice);
+      customers = taken.customers;
+      if (taken.met && !partner.done) {
+        this.all.set(partner.id, { ...partner, done: true });
+        changed.push(partner.id);
+      }
+    }
+    this.remember(customers);
     const minSplit = this.options.minSplitCustomers ?? MIN_SPLIT_CUSTOMERS;
     const split = subdivide([...this.all.values()], this.options.inFlight, this.nextId, minSplit);
     this.nextId = split.nextId;
-    for (const changed of split.changed) this.all.set(changed.id, changed);
-    return { customers: taken.customers, changed: [sliceId, ...split.changed.map((s) => s.id)] };
+    for (const slice of split.changed) this.all.set(slice.id, slice);
+    return { customers, changed: [...changed, ...split.changed.map((s) => s.id)] };
+  }
+
+  /** Keeps the oldest customer of a page: a possible `ending_before` below a burst found later. */
+  private remember(customers: readonly Stripe.Customer[]): void {
+    const oldest = customers[customers.length - 1];
+    if (oldest !== undefined) this.seen.push({ id: oldest.id, created: oldest.created });
+  }
+
+  /**
+   * A second full page in the same second (a burst of more than two pages): its rest is read from both ends
+   * (splitBurst), below from the newest customer known to be older than it, unless the plan already holds
+   * 2 × inFlight unfinished slices. Answers the slices it created.
+   */
+  private readBurstFromBothEnds(before: SliceState, after: SliceState): number[] {
+    if (after.burst !== true || before.burst !== true || before.lastCreated !== after.lastCreated || after.lastCreated === null) return [];
+    // Within subdivision's bound on unfinished slices (each costs a partial page at its end).
+    if (this.unfinished().length + 2 > 2 * this.options.inFlight) return [];
+    const second = after.lastCreated;
+    let below: { id: string; created: number } | undefined;
+    for (const c of this.seen) if (c.created < second && (below === undefined || c.created > below.created)) below = c;
+    const parts = below && splitBurst(after, below, this.nextId);
+    if (!parts) return [];
+    this.nextId += parts.created.length;
+    for (const slice of [parts.kept, ...parts.created]) this.all.set(slice.id, slice);
+    return parts.created.map((slice) => slice.id);
+  }
+
+  /** The state of a slice of the plan; slices are never removed, so a missing one is a bug. */
+  private slice(id: number): SliceState {
+    const slice = this.all.get(id);
+    if (slice === undefined) throw new Error(`slice ${id} vanished`);
+    return slice;
   }
 
   private async commitBatch(batch: Arrival[]): Promise<void> {
@@ -169,15 +218,17 @@ class SliceScheduler {
     const delta = { customers: 0, pages: applied.length, bytes: 0 };
     const changed = new Set<number>();
     applied.forEach((a, i) => {
-      const slice = this.all.get(a.sliceId)!;
+      const slice = this.slice(a.sliceId);
       const bytes = written[i] ?? 0;
-      this.all.set(a.sliceId, { ...slice, bytes: slice.bytes + bytes });
+      // An upward slice's part holds its pages oldest first: the file copies them back newest first.
+      const upward = slice.upward && bytes > 0 ? { upward: { pageStarts: [...slice.upward.pageStarts, slice.bytes] } } : {};
+      this.all.set(a.sliceId, { ...slice, ...upward, bytes: slice.bytes + bytes });
       delta.customers += a.customers.length;
       delta.bytes += bytes;
       for (const id of a.changed) changed.add(id);
     });
     await this.options.sink.checkpoint(
-      [...changed].map((id) => this.all.get(id)!),
+      [...changed].map((id) => this.slice(id)),
       delta,
     );
   }

@@ -10,13 +10,11 @@ export function partsDir(dataDir: string, exportId: string): string {
   return join(exportDir(dataDir, exportId), 'parts');
 }
 
-/** The durable part of a slice: one JSON line per customer (the resume point is its checkpointed length). */
+/**
+ * The durable part of a slice: its customers as CSV rows of the final file, no header (the resume point is its
+ * checkpointed length).
+ */
 export function partPath(dataDir: string, exportId: string, sliceId: number): string {
-  return join(partsDir(dataDir, exportId), `${String(sliceId).padStart(6, '0')}.ndjson`);
-}
-
-/** A finished slice rendered as CSV rows (no header), made from its part while other slices are still fetched. */
-export function csvPartPath(dataDir: string, exportId: string, sliceId: number): string {
   return join(partsDir(dataDir, exportId), `${String(sliceId).padStart(6, '0')}.csv`);
 }
 

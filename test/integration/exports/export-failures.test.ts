@@ -95,7 +95,7 @@ describe('exports that cannot succeed', () => {
     // Every slice's next append goes to a device that is always full: a real ENOSPC from the kernel, without root.
     // Each part is swapped by a rename, atomically: no append can find the file missing in between.
     for (let slice = 0; slice < 500; slice++) {
-      const part = join(parts, `${String(slice).padStart(6, '0')}.ndjson`);
+      const part = join(parts, `${String(slice).padStart(6, '0')}.csv`);
       symlinkSync('/dev/full', `${part}.swap`);
       renameSync(`${part}.swap`, part);
     }

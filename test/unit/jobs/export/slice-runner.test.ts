@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
 import { runSlices, type ListPage, type PageSink } from '../../../../jobs/export/slice-runner.ts';
 import { fileOrder, initialSlices, pageParams, type SliceState } from '../../../../jobs/export/slice-plan.ts';
+import { partRanges } from '../../../../jobs/export/render-while-fetching.ts';
 
 /**
  * An in-memory list with the semantics of `GET /v1/customers` that matter here: newest first (created desc, then
@@ -28,6 +29,14 @@ class FakeList {
     this.requests += 1;
     await new Promise((r) => setTimeout(r, Math.floor(this.random() * 3)));
     signal.throwIfAborted();
+    const inRange = (c: { created: number }) => c.created <= params.created.lte && c.created >= params.created.gte;
+    if (params.ending_before !== undefined) {
+      // The `limit` customers just newer than the cursor (which may lie outside the created bounds), newest first.
+      const end = this.position.get(params.ending_before);
+      if (end === undefined) throw new Error(`unknown cursor ${params.ending_before}`);
+      const newer = this.sorted.slice(0, end).filter(inRange);
+      return { data: newer.slice(-params.limit) as unknown as Stripe.Customer[], has_more: newer.length > params.limit };
+    }
     const start = params.starting_after === undefined ? 0 : (this.position.get(params.starting_after) ?? -2) + 1;
     if (start < 0) throw new Error(`unknown cursor ${params.starting_after}`);
     const out: Array<{ id: string; created: number }> = [];
@@ -100,7 +109,8 @@ async function exportAll(
     fetchPage: (slice, signal) => list.page(pageParams(slice, undefined), signal),
     sink,
   });
-  return final.flatMap((s) => durable.parts.get(s.id) ?? []);
+  // The file: each part's ranges in file order, as the renderer copies them (one "byte" per customer).
+  return final.flatMap((s) => partRanges(s, true).flatMap(({ start, end }) => (durable.parts.get(s.id) ?? []).slice(start, end)));
 }
 
 const fresh = (slices: SliceState[]): Durable => ({ saved: new Map(slices.map((s) => [s.id, s])), parts: new Map() });
@@ -134,6 +144,23 @@ describe('runSlices', () => {
     for (const n of [99, 100, 101, 250, 1000]) {
       const list = new FakeList(Array.from({ length: n }, () => 42), seeded(n));
       expect(await exportAll(list, 32, fresh(initialSlices(0, 100, 200)))).toEqual(list.ids);
+    }
+  });
+
+  it('reads a burst from both ends: an upward slice meets the downward one, every customer once, in order', async () => {
+    for (const [seed, burst] of [[21, 1000], [22, 1250], [23, 333]] as const) {
+      // Sparse customers below and above one second holding `burst` customers.
+      const createds = [...Array.from({ length: 400 }, (_, i) => i * 10), ...Array.from({ length: burst }, () => 2_000), ...Array.from({ length: 50 }, (_, i) => 3_000 + i)];
+      const list = new FakeList(createds, seeded(seed));
+      const durable = fresh(initialSlices(0, 5_000, 10_000));
+      expect(await exportAll(list, 4, durable)).toEqual(list.ids);
+      const upward = [...durable.saved.values()].filter((s) => s.upward !== undefined);
+      expect(upward.length).toBeGreaterThan(0);
+      const partner = durable.saved.get(upward[0]!.partner!);
+      expect(partner?.partner).toBe(upward[0]!.id);
+      // Both ends read part of the burst: its chain of pages was shared.
+      expect(upward[0]!.customers).toBeGreaterThan(0);
+      expect(partner!.customers).toBeGreaterThan(200);
     }
   });
 
