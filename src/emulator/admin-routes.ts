@@ -4,7 +4,7 @@ import type { CustomerStore } from './customer-store.ts';
 import type { FaultInjector } from './faults.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
 import { parseFaultPatch } from './options.ts';
-import type { RateLimits } from './rate-limits.ts';
+import { parseLimitsPatch, type RateLimits } from './rate-limits.ts';
 import { seedCustomers, SeedError, type SeedRequest } from './seed.ts';
 import { buildStats, type RequestCounter } from './stats.ts';
 
@@ -41,8 +41,8 @@ function clockJson(clock: EmulatorClock): { offset_s: number; now: number } {
 
 /** `POST /__emulator/clock {"advanceSeconds": N}`: moves the emulator's clock N seconds forward. */
 function advanceClock(clock: EmulatorClock, rawBody: string): AdminResult {
-  const body = parseJson(rawBody) as { advanceSeconds?: unknown };
-  const seconds = body?.advanceSeconds;
+  const body = parseJson(rawBody);
+  const seconds = typeof body === 'object' && body !== null ? (body as { advanceSeconds?: unknown }).advanceSeconds : undefined;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
     throw new AdminBodyError(`advanceSeconds must be a number >= 0 (got ${JSON.stringify(seconds)})`);
   }
@@ -57,6 +57,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       state.idempotency.clear();
       state.counter.reset();
       state.limits.resetPeaks(performance.now());
+      state.limits.restore();
       state.faults.reset();
       state.clock.reset();
       return { status: 200, body: { ok: true } };
@@ -73,7 +74,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       // Newest first, like the list endpoint.
       const live = state.store.liveAscending();
       const data: unknown[] = new Array(live.length);
-      for (let i = 0; i < live.length; i += 1) data[i] = customerJson(live[live.length - 1 - i]!);
+      for (const [i, customer] of live.entries()) data[live.length - 1 - i] = customerJson(customer);
       return { status: 200, body: data };
     }
     case 'GET /__emulator/faults':
@@ -81,6 +82,11 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
     case 'POST /__emulator/faults':
       state.faults.configure(parseFaultPatch(parseJson(rawBody)));
       return { status: 200, body: { ...state.faults.current(), injected: state.faults.injected } };
+    case 'GET /__emulator/limits':
+      return { status: 200, body: state.limits.current() };
+    case 'POST /__emulator/limits':
+      state.limits.configure(parseLimitsPatch(parseJson(rawBody)));
+      return { status: 200, body: state.limits.current() };
     case 'GET /__emulator/clock':
       return { status: 200, body: clockJson(state.clock) };
     case 'POST /__emulator/clock':
