@@ -6,6 +6,7 @@ import { endpointDefaultScenario } from './endpoint-default.ts';
 import { exportCeilingScenario } from './export-ceiling.ts';
 import { headroomScenario, UNLIMITED_RPS } from './headroom.ts';
 import { IMPORT_CEILING, importCeilingScenario, PROCESS_COUNTS } from './import-ceiling.ts';
+import { learnedBudgetScenario } from './learned-budget.ts';
 import { memoryScenario } from './memory.ts';
 import { userLoopsScenario } from './user-loops.ts';
 
@@ -39,7 +40,7 @@ function unlimitedGroup(ctx: BenchContext, name: 'headroom' | 'memory'): Promise
 }
 
 /** The scenario groups `--only` selects; `run` gets the whole selection so groups that share processes stay together. */
-export const SCENARIO_IDS = ['import', 'export', 'headroom', 'memory', 'endpoint'] as const;
+export const SCENARIO_IDS = ['import', 'export', 'headroom', 'memory', 'endpoint', 'learned'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** Runs of the selection, in order: each entry is one group with its own emulator and worker processes. */
@@ -56,6 +57,7 @@ export function planRuns(only: readonly ScenarioId[]): { title: string; run: (ct
   }
   if (has('headroom')) plan.push({ title: 'Scenario 4: headroom', run: (ctx) => unlimitedGroup(ctx, 'headroom') });
   if (has('memory')) plan.push({ title: 'Scenario 5: memory', run: (ctx) => unlimitedGroup(ctx, 'memory') });
+  if (has('learned')) plan.push({ title: 'Scenario 7: Stripe allows less than configured', run: async (ctx) => [await learnedBudgetScenario(ctx)] });
   if (has('endpoint')) plan.push({ title: "Scenario 6: Stripe's per-endpoint default", run: async (ctx) => [await endpointDefaultScenario(ctx)] });
   return plan;
 }

@@ -3,26 +3,30 @@ import type { LearnedBudgets, RequestKind } from './rate-limiter.ts';
 /**
  * How the shared limiter learns what Stripe allows (lower-budget-5.lua lowers, reserve-slot-6.lua grows back).
  *
- * Decrease: to the rate Stripe admitted from us in the second before the first refused request, rather than by a
- * fixed factor. A sliding-second limit refuses exactly when that second holds the limit, so the count is the limit
- * (or our share of it, when other systems use the account), and one 429 brings 100/s down to 25/s instead of the
- * six halvings AIMD would need, each with its own 429s. A count of B − 1 or more (what evenly spaced grants at the
- * full budget B always show) cannot tell a limit just below B from a request that reached Stripe late: then the
- * budget is multiplied by 0.95 instead, a multiplicative decrease gentle enough for jitter and repeated until a
- * real limit just below B is found. And one 429 never more than halves the budget: a count from a second in which
- * we barely sent (another system's burst) says little, and when the limit really is lower the next 429 follows
- * within milliseconds (Stripe refuses at once) and cuts again: 100/s → 50/s → 25/s.
+ * Decrease: to the rate Stripe admitted from us in the second before the first refused request. A sliding-second
+ * limit refuses exactly when that second holds the limit, so the count is the limit (or our share of it, when other
+ * systems use the account): the budget lands on the limit, where halving (AIMD) lands anywhere between half of it
+ * and all of it (20/s: 100 → 50 → 25 → 12.5) and then averages three quarters of it. Two guards:
+ * - one 429 never more than halves the budget: a count from a second in which we barely sent (another system's
+ *   burst) says little, and when the limit really is lower the next 429 follows within milliseconds (Stripe
+ *   refuses at once) and cuts again: 100/s → 50/s → 25/s;
+ * - a count of B − 1 or more (what evenly spaced grants at the full budget B always show) cannot tell a limit just
+ *   below B from a request that reached Stripe late (a cold connection, a slow event loop): then the budget is
+ *   only multiplied by 0.95, gentle enough for jitter and repeated until a real limit just below B is found.
  *
  * Increase: the budget grows by `rps × GROWTH_FIRST_STEP × (2^(t / GROWTH_DOUBLING_MS) − 1)` after the last 429,
  * slowly near the rate that drew it and faster the longer Stripe stays quiet. With these constants the first 4%
- * (the limiter's 40 ms window margin: where 429s start again) takes ~5 s, so a steady limit costs one probe and one
- * or two 429s per ~5 s; ×3.8 (25/s back to 95/s) takes ~21 s, so a restored limit is in use within 30 s.
+ * (the limiter's 40 ms window margin: where 429s start again) takes ~4 s, so a steady limit costs one probe and one
+ * or two 429s per ~4 s; ×3.8 (25/s back to 95/s) takes ~18 s, so a restored limit is in use well within 30 s (a
+ * first run with a 3 s doubling took 29 s in the benchmark: too close). Additive increase (AIMD) has one step for
+ * both: 3 rps a second recovers 25/s → 95/s in 23 s, but passes 4% above a steady 25/s limit a third of a second
+ * after each 429, so it would probe (and draw 429s) about ten times as often.
  */
 export const LEARNING = {
   /** The first step of the growth, as a share of the learned rps. */
   growthFirstStep: 0.02,
   /** The growth step doubles this often (ms). */
-  growthDoublingMs: 3_000,
+  growthDoublingMs: 2_500,
   /** The budget never goes below this (rps): a request a second keeps learning whether Stripe recovered. */
   minRps: 1,
   /** The decrease when the 429 may be a late arrival rather than a lower limit. */
