@@ -25,6 +25,8 @@ const TIMING = {
   retry: { minMs: 25, jitterMs: 50 },
   minLateToleranceMs: 5,
   maxReservationsGivenUp: 3,
+  /** A slot granted under a budget this much above the one now learnt is given back (see grantedTooDense). */
+  denseGrantRatio: 0.8,
 } as const;
 
 /** Options of createRedisRateLimiter. */
@@ -144,6 +146,16 @@ function requestFor(s: Settings, kind: RequestKind, endpoint: string): Request {
   };
 }
 
+/**
+ * True when the slot was granted before a lowering this process has heard of, and under a budget so much larger
+ * that sending at its density would draw 429s (100/s granted, 25/s learnt): then its caller reserves again. A slot
+ * given back at its own time serves nobody, so after a small lowering (a probe's 26/s back to 25/s) the slot is
+ * used: giving back the ~2.5 s of slots 64 rows hold ahead would stall every row for that long.
+ */
+function grantedTooDense(view: BudgetView, kind: RequestKind, slot: SlotReservation): boolean {
+  return view.epoch(kind) > slot.epoch && view.budgets()[kind] * 100 < slot.budgetHundredths * TIMING.denseGrantRatio;
+}
+
 /** After a refusal: waits until the slot comes within reach, or a short while when the search gave up. */
 async function waitToAskAgain(s: Settings, slot: SlotReservation, refusals: number, signal?: AbortSignal): Promise<void> {
   if (slot.at < 0) {
@@ -218,7 +230,7 @@ export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimit
     // An abort while sleeping simply wastes the slot: we cannot tell whether the request went out.
     await sleep(wakeAt - clock.local(), signal);
     const late = clock.local() - wakeAt > s.lateToleranceMs;
-    return !late && view.epoch(req.kind) <= slot.epoch;
+    return !late && !grantedTooDense(view, req.kind, slot);
   }
 
   async function acquire(kind: RequestKind, endpoint: string, signal?: AbortSignal): Promise<SlotGrant> {
