@@ -200,7 +200,7 @@ async function reportRefusal(redis: Redis, s: Settings, view: BudgetView, grant:
  * sent in bursts. A caller that wakes too late for its slot hands it back and reserves again, so a stalled
  * event loop does not push a request into the next window's second. A 429 lowers the class budget for everyone
  * to what Stripe admitted, and the budget grows back while Stripe stays quiet (learned-budget.ts); a caller whose
- * slot was granted before a lowering this process has heard of reserves again under the lower budget.
+ * slot was granted under a much larger budget than the one this process has since heard of reserves again.
  */
 export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimiter {
   const { redis } = opts;
