@@ -24,6 +24,11 @@ const envSchema = z.object({
     .regex(/^(\s*[a-z_.]+\s*=\s*\d+\s*)(,\s*[a-z_.]+\s*=\s*\d+\s*)*$/, 'must look like customers.list=25,customers.create=25')
     .optional(),
   STRIPE_TIMEOUT_MS: positiveInt.default(30_000),
+  STRIPE_BUDGET_FRACTION: z.coerce
+    .number({ error: 'must be a number greater than 0 and at most 1, e.g. 0.5' })
+    .gt(0, 'must be greater than 0 and at most 1 (the share of the Stripe limits bulk jobs may use), e.g. 0.5')
+    .max(1, 'must be at most 1 (the share of the Stripe limits bulk jobs may use), e.g. 0.5')
+    .default(1),
   RATE_WINDOW_MARGIN_MS: z.coerce.number().int().min(0).max(1000).default(40),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   // Loopback by default: a fresh `npm start` must not expose the API (and an open board) to the network.
@@ -67,7 +72,8 @@ export interface Config {
     accountId: string;
     timeoutMs: number;
   };
-  rate: RateBudget & { windowMarginMs: number };
+  /** budgetFraction: the share (0 < f ≤ 1) of every budget bulk jobs use, so other traffic on the account keeps the rest. */
+  rate: RateBudget & { windowMarginMs: number; budgetFraction: number };
   port: number;
   /** The interface the HTTP API (and a worker's /metrics) binds; 127.0.0.1 unless HOST says otherwise. */
   host: string;
@@ -144,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       search: e.STRIPE_SEARCH_RPS,
       endpoints: parseEndpointBudgets(e.STRIPE_ENDPOINT_RPS),
       windowMarginMs: e.RATE_WINDOW_MARGIN_MS,
+      budgetFraction: e.STRIPE_BUDGET_FRACTION,
     },
     port: e.PORT,
     host: e.HOST,

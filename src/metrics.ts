@@ -7,6 +7,7 @@ export interface Metrics {
   stripeRateLimited: Counter<'kind'>;
   stripeRequestSeconds: Histogram<'kind'>;
   tokenWaitSeconds: Counter<'kind'>;
+  learnedBudget: Gauge<'kind'>;
   rows: Counter<'outcome'>;
   activeJobs: Gauge<'queue'>;
   exportBytes: Counter;
@@ -40,6 +41,12 @@ export function createMetrics(): Metrics {
     tokenWaitSeconds: new Counter({
       name: 'stripe_bulk_token_wait_seconds_total',
       help: 'Time spent waiting for a send slot from the shared Redis rate limiter',
+      labelNames: ['kind'],
+      registers: [registry],
+    }),
+    learnedBudget: new Gauge({
+      name: 'stripe_bulk_rate_learned_budget',
+      help: 'Requests per second the shared limiter grants per kind: the configured share, lowered after 429s until it grows back',
       labelNames: ['kind'],
       registers: [registry],
     }),

@@ -80,8 +80,10 @@ export interface RateLimitKeys {
   classLog(kind: RequestKind): string;
   /** Sorted set of granted send times for one endpoint, e.g. 'customers.list'. */
   endpointLog(endpoint: string): string;
-  /** The "known full up to" hint of a log (see reserve-slot-5.lua). */
+  /** The "known full up to" hint of a log (see reserve-slot-6.lua). */
   hint(log: string): string;
+  /** Hash: the budget learned from 429s for one class of request (see learned-budget.ts). */
+  learnedBudget(kind: RequestKind): string;
 }
 
 /**
@@ -95,6 +97,7 @@ export function rateLimitKeys(keyPrefix: string, accountId: string): RateLimitKe
     classLog: (kind) => `${base}:${kind}`,
     endpointLog: (endpoint) => `${base}:endpoint:${checkedPart('endpoint', endpoint)}`,
     hint: (log) => `${log}:hint`,
+    learnedBudget: (kind) => `${base}:learned:${kind}`,
   };
 }
 

@@ -54,6 +54,8 @@ export function createServices(config: Config, logger: Logger = createLogger(con
   const metrics = createMetrics();
   const limiter = createRedisRateLimiter({
     onWait: (kind, _endpoint, ms) => metrics.tokenWaitSeconds.inc({ kind }, ms / 1000),
+    onBudget: (kind, rps) => metrics.learnedBudget.set({ kind }, rps),
+    budgetFraction: config.rate.budgetFraction,
     redis,
     accountId: config.stripe.accountId,
     budget: config.rate,

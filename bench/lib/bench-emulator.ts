@@ -13,6 +13,8 @@ export interface BenchEmulator {
   seed(request: SeedRequest): Promise<number>;
   stats(): Promise<EmulatorStats>;
   resetStats(): Promise<void>;
+  /** Changes the limits it enforces from now on (`POST /__emulator/limits`), as Stripe does during an incident. */
+  setLimits(limits: { readLimit?: number; writeLimit?: number; searchLimit?: number }): Promise<void>;
   /** A stripe-node client as a user would make one: no retries unless asked, so every 429 is seen. */
   client(maxNetworkRetries?: number): Stripe;
   close(): Promise<void>;
@@ -51,6 +53,9 @@ export async function startBenchEmulator(options: EmulatorOptions): Promise<Benc
     stats: () => admin<EmulatorStats>(url, 'stats'),
     async resetStats() {
       await admin(url, 'stats/reset', {});
+    },
+    async setLimits(limits) {
+      await admin(url, 'limits', limits);
     },
     client(maxNetworkRetries = 0) {
       const parsed = new URL(url);

@@ -9,6 +9,7 @@ import { headroomScenario, UNLIMITED_RPS } from './headroom.ts';
 import { IMPORT_CEILING, importCeilingScenario, PROCESS_COUNTS } from './import-ceiling.ts';
 import { importHeadroomScenario } from './import-headroom.ts';
 import { importOverlapScenario, OVERLAP_PROCESSES } from './import-overlap.ts';
+import { learnedBudgetScenario } from './learned-budget.ts';
 import { memoryScenario } from './memory.ts';
 import { userLoopsScenario } from './user-loops.ts';
 
@@ -42,7 +43,7 @@ function unlimitedGroup(ctx: BenchContext, name: 'headroom' | 'memory'): Promise
 }
 
 /** The scenario groups `--only` selects; `run` gets the whole selection so groups that share processes stay together. */
-export const SCENARIO_IDS = ['import', 'export', 'headroom', 'memory', 'endpoint', 'overlap', 'import-headroom', 'export-capacity'] as const;
+export const SCENARIO_IDS = ['import', 'export', 'headroom', 'memory', 'endpoint', 'overlap', 'import-headroom', 'export-capacity', 'learned'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** Runs of the selection, in order: each entry is one group with its own emulator and worker processes. */
@@ -62,6 +63,7 @@ export function planRuns(only: readonly ScenarioId[]): { title: string; run: (ct
   if (has('overlap')) plan.push({ title: 'Scenario 1b: import against the data-derived ceiling', run: (ctx) => withWorkerGroup(ctx, 'overlap', { emulator: LIVE_LIMITS, processes: OVERLAP_PROCESSES, readRps: 100, writeRps: 100 }, async (g) => [await importOverlapScenario(ctx, g)]) });
   if (has('import-headroom')) plan.push({ title: 'Scenario 4b: import headroom', run: (ctx) => withWorkerGroup(ctx, 'import-headroom', { emulator: NO_LIMITS, processes: 1, readRps: UNLIMITED_RPS, writeRps: UNLIMITED_RPS }, async (g) => [await importHeadroomScenario(ctx, g)]) });
   if (has('export-capacity')) plan.push({ title: 'Scenarios 4-5, export side: headroom and memory', run: async (ctx) => [await exportCapacityScenario(ctx)] });
+  if (has('learned')) plan.push({ title: 'Scenario 7: Stripe allows less than configured', run: async (ctx) => [await learnedBudgetScenario(ctx)] });
   if (has('endpoint')) plan.push({ title: "Scenario 6: Stripe's per-endpoint default", run: async (ctx) => [await endpointDefaultScenario(ctx)] });
   return plan;
 }

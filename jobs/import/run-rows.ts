@@ -52,6 +52,7 @@ export async function runRows(input: RunInput): Promise<{ end: RunEnd; counts: I
   const control = new RunControl(input, pipeline);
   await dispatchRows(input, pipeline, control, rowContextBase(input, crash, control));
   await control.stop();
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- the first row failure is rethrown as it was thrown (an Error or an abort reason)
   if (control.failure !== undefined) throw control.failure;
 
   const rowsThisRun = pipeline.rowsWritten - start.checkpoint.rows;
@@ -85,7 +86,7 @@ function createPipeline(input: RunInput, counts: ImportCounts, crash: CrashHook)
         lastProgressAt = at;
         const seconds = (at - startedAt) / 1000;
         const rate = seconds > 0 ? Math.round(((now.processed - firstRow + 1) / seconds) * 10) / 10 : 0;
-        await job.updateProgress({ ...now, rate_per_s: rate });
+        await job.updateProgress({ ...now, rate_per_s: rate, learned_budget: deps.gateway.learnedBudgets() });
       }
     },
   });

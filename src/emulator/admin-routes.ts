@@ -4,7 +4,7 @@ import type { CustomerStore } from './customer-store.ts';
 import type { FaultInjector } from './faults.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
 import { parseFaultPatch } from './options.ts';
-import type { RateLimits } from './rate-limits.ts';
+import { parseLimitsPatch, type RateLimits } from './rate-limits.ts';
 import { parseSeedRequest, seedCustomers, SeedError } from './seed.ts';
 import { buildStats, type RequestCounter } from './stats.ts';
 
@@ -57,6 +57,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       state.idempotency.clear();
       state.counter.reset();
       state.limits.resetPeaks(performance.now());
+      state.limits.restore();
       state.faults.reset();
       state.clock.reset();
       return { status: 200, body: { ok: true } };
@@ -79,6 +80,11 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
     case 'POST /__emulator/faults':
       state.faults.configure(parseFaultPatch(parseJson(rawBody)));
       return { status: 200, body: { ...state.faults.current(), injected: state.faults.injected } };
+    case 'GET /__emulator/limits':
+      return { status: 200, body: state.limits.current() };
+    case 'POST /__emulator/limits':
+      state.limits.configure(parseLimitsPatch(parseJson(rawBody)));
+      return { status: 200, body: state.limits.current() };
     case 'GET /__emulator/clock':
       return { status: 200, body: clockJson(state.clock) };
     case 'POST /__emulator/clock':

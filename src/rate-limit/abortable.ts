@@ -3,14 +3,30 @@ function reasonOf(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
+type Reject = (reason?: unknown) => void;
+
+/**
+ * Rejects with `reason` exactly as it was given. An abort reason need not be an Error (the import aborts its rows
+ * with 'cancelled' and matches it), and an awaited promise's failure is passed on untouched.
+ */
+function passOn(reject: Reject, reason: unknown): void {
+  reject(reason);
+}
+
+function rejected<T>(reason: unknown): Promise<T> {
+  return new Promise<T>((_resolve, reject) => {
+    passOn(reject, reason);
+  });
+}
+
 /** Waits `ms`; rejects with the signal's reason as soon as it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(reasonOf(signal));
+  if (signal?.aborted) return rejected(reasonOf(signal));
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(reasonOf(signal as AbortSignal));
+      if (signal) passOn(reject, reasonOf(signal));
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -25,10 +41,12 @@ export function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Prom
   if (!signal) return promise;
   if (signal.aborted) {
     promise.catch(() => {});
-    return Promise.reject(reasonOf(signal));
+    return rejected(reasonOf(signal));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(reasonOf(signal));
+    const onAbort = (): void => {
+      passOn(reject, reasonOf(signal));
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
@@ -37,7 +55,7 @@ export function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Prom
       },
       (err: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(err);
+        passOn(reject, err);
       },
     );
   });

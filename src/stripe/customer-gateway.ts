@@ -1,8 +1,9 @@
 import type Stripe from 'stripe';
+import type { LearnedBudgets } from '../rate-limit/rate-limiter.ts';
 
 /**
  * Every Customers call the jobs make, each one throttled by the shared RateLimiter and retried
- * (429 with a shared cool-down, 5xx and network errors a bounded number of times, always with the same
+ * (429 after lowering the shared budget, 5xx and network errors a bounded number of times, always with the same
  * idempotency key). Implemented by createCustomerGateway (throttled-customer-gateway.ts).
  * A call that still fails after its retries throws the stripe-node error (Stripe.errors.StripeError).
  */
@@ -32,4 +33,6 @@ export interface CustomerGateway {
     page: string | undefined,
     signal?: AbortSignal,
   ): Promise<Stripe.ApiSearchResult<Stripe.Customer>>;
+  /** Requests per second per class the shared limiter grants now (lowered after 429s): for job progress. */
+  learnedBudgets(): LearnedBudgets;
 }

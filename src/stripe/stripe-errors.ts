@@ -39,6 +39,12 @@ export function stripeErrorStatus(err: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** How long Stripe asked us to wait (`Retry-After`, in seconds) before sending again, in ms; 0 when it did not say. */
+export function retryAfterMs(err: unknown): number {
+  const seconds = Number(header(fields(err), 'retry-after') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
+}
+
 /** True for Stripe's 404 `resource_missing` (the object does not exist, or not in this mode). */
 export function isResourceMissing(err: unknown): boolean {
   const e = fields(err);

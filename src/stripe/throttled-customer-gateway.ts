@@ -4,7 +4,7 @@ import { sleep, throwIfAborted } from '../rate-limit/abortable.ts';
 import type { RateLimiter, RequestKind } from '../rate-limit/rate-limiter.ts';
 import { createBackoff } from './backoff.ts';
 import type { CustomerGateway } from './customer-gateway.ts';
-import { classifyStripeError, describeStripeError, isResourceMissing, stripeErrorStatus } from './stripe-errors.ts';
+import { classifyStripeError, describeStripeError, isResourceMissing, retryAfterMs, stripeErrorStatus } from './stripe-errors.ts';
 
 /** One request that reached (or tried to reach) Stripe, for metrics. */
 export interface StripeRequestEvent {
@@ -26,15 +26,16 @@ export interface CustomerGatewayOptions {
   maxRetries?: number;
   /** Retries after 429. Default 10. */
   maxRateLimitRetries?: number;
-  /** Back-off after 5xx/network errors, and the cool-down after 429: full jitter, base ~250 ms, cap ~8 s. */
+  /**
+   * Back-off after 5xx/network errors, and before resending a request refused twice or more with 429: full jitter,
+   * base ~250 ms, cap ~8 s.
+   */
   backoff?: { baseMs?: number; capMs?: number; random?: () => number };
   onRequest?: (e: StripeRequestEvent) => void;
 }
 
-const DEFAULT_MAX_RETRIES = 5;
-const DEFAULT_MAX_RATE_LIMIT_RETRIES = 10;
-const DEFAULT_BACKOFF_BASE_MS = 250;
-const DEFAULT_BACKOFF_CAP_MS = 8_000;
+/** Retry bounds and back-off of the gateway (each overridable in CustomerGatewayOptions). */
+const RETRY_DEFAULTS = { maxRetries: 5, maxRateLimitRetries: 10, backoffBaseMs: 250, backoffCapMs: 8_000 } as const;
 /** Stripe's largest page. */
 const PAGE_SIZE = 100;
 /** 100 pages of 100: past that an email is shared by so many customers that the import cannot pick one. */
@@ -46,36 +47,30 @@ interface CallSpec {
   signal: AbortSignal | undefined;
 }
 
-function retryAfterMs(err: unknown): number {
-  const headers = (err as { headers?: Record<string, unknown> } | null)?.headers;
-  const value = headers?.['retry-after'];
-  const seconds = typeof value === 'string' ? Number(value) : Number.NaN;
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
-}
+type Send = <T>(spec: CallSpec, call: () => Promise<T>) => Promise<T>;
 
 /**
- * The CustomerGateway every job uses: each attempt first takes a slot from the shared limiter, then calls
- * stripe-node. stripe-node itself does not retry a 429 (only when Stripe sends `Stripe-Should-Retry: true`)
- * and is configured not to retry at all, so all retries happen here, inside the budget, with the same
- * idempotency key.
+ * Sends one call through the limiter, retrying it with the same idempotency key: after a 429 the limiter lowers the
+ * budget of every worker (so no shared pause is needed: the lower budget spaces everyone out) and the request is
+ * sent again in the next slot, after its own back-off if it was refused before; after a retryable failure, after
+ * a back-off.
  */
-export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGateway {
-  const { stripe, limiter, logger } = opts;
-  const maxRetries = opts.maxRetries ?? DEFAULT_MAX_RETRIES;
-  const maxRateLimitRetries = opts.maxRateLimitRetries ?? DEFAULT_MAX_RATE_LIMIT_RETRIES;
+function createSend(opts: CustomerGatewayOptions): Send {
+  const { limiter, logger } = opts;
+  const maxRetries = opts.maxRetries ?? RETRY_DEFAULTS.maxRetries;
+  const maxRateLimitRetries = opts.maxRateLimitRetries ?? RETRY_DEFAULTS.maxRateLimitRetries;
   const backoff = createBackoff({
-    baseMs: opts.backoff?.baseMs ?? DEFAULT_BACKOFF_BASE_MS,
-    capMs: opts.backoff?.capMs ?? DEFAULT_BACKOFF_CAP_MS,
+    baseMs: opts.backoff?.baseMs ?? RETRY_DEFAULTS.backoffBaseMs,
+    capMs: opts.backoff?.capMs ?? RETRY_DEFAULTS.backoffCapMs,
     ...(opts.backoff?.random ? { random: opts.backoff.random } : {}),
   });
-
-  async function send<T>(spec: CallSpec, call: () => Promise<T>): Promise<T> {
+  return async function send<T>(spec: CallSpec, call: () => Promise<T>): Promise<T> {
     const { kind, endpoint, signal } = spec;
     let failures = 0;
     let rateLimited = 0;
     for (;;) {
       throwIfAborted(signal);
-      await limiter.acquire(kind, endpoint, signal);
+      const grant = await limiter.acquire(kind, endpoint, signal);
       // stripe-node takes no AbortSignal per request: the last chance to stop is before sending.
       throwIfAborted(signal);
       const started = performance.now();
@@ -85,18 +80,17 @@ export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGat
         opts.onRequest?.({ kind, endpoint, status, ms: performance.now() - started });
         return result;
       } catch (err) {
-        const ms = performance.now() - started;
-        opts.onRequest?.({ kind, endpoint, status: stripeErrorStatus(err) ?? 'network', ms });
+        opts.onRequest?.({ kind, endpoint, status: stripeErrorStatus(err) ?? 'network', ms: performance.now() - started });
         const verdict = classifyStripeError(err);
         if (verdict === 'rate_limited' && rateLimited < maxRateLimitRetries) {
           rateLimited += 1;
-          // The shared cool-down makes every worker of the account hold off, and the next acquire() honours it.
-          const coolMs = Math.max(backoff.delay(rateLimited), retryAfterMs(err));
+          await limiter.rateLimited(grant, retryAfterMs(err));
+          const delayMs = rateLimited > 1 ? backoff.delay(rateLimited - 1) : 0;
           logger.debug(
-            { endpoint, attempt: rateLimited + 1, maxAttempts: maxRateLimitRetries + 1, coolDownMs: coolMs },
-            `${endpoint} rate limited (429): cooling down ${coolMs} ms, attempt ${rateLimited + 1} of ${maxRateLimitRetries + 1}`,
+            { endpoint, attempt: rateLimited + 1, maxAttempts: maxRateLimitRetries + 1, delayMs, budget: limiter.budgets()[kind] },
+            `${endpoint} rate limited (429): ${kind} budget now ${limiter.budgets()[kind]}/s, attempt ${rateLimited + 1} of ${maxRateLimitRetries + 1}`,
           );
-          await limiter.coolDown(coolMs);
+          await sleep(delayMs, signal);
           continue;
         }
         if (verdict === 'retryable' && failures < maxRetries) {
@@ -112,31 +106,42 @@ export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGat
         throw err;
       }
     }
-  }
+  };
+}
 
+/** Every page of customers with exactly this email (Stripe's filter is exact and case-sensitive). */
+async function listAllByEmail(send: Send, stripe: Stripe, email: string, signal?: AbortSignal): Promise<Stripe.Customer[]> {
+  const found: Stripe.Customer[] = [];
+  let startingAfter: string | undefined;
+  for (let page = 0; page < MAX_EMAIL_PAGES; page++) {
+    const params: Stripe.CustomerListParams = { email, limit: PAGE_SIZE };
+    if (startingAfter !== undefined) params.starting_after = startingAfter;
+    const list = await send({ kind: 'read', endpoint: 'customers.list', signal }, () => stripe.customers.list(params));
+    found.push(...list.data);
+    const last = list.data.at(-1);
+    if (!list.has_more || last === undefined) return found;
+    startingAfter = last.id;
+  }
+  throw new Error(`more than ${MAX_EMAIL_PAGES * PAGE_SIZE} customers share one email: refusing to guess`);
+}
+
+/**
+ * The CustomerGateway every job uses: each attempt first takes a slot from the shared limiter, then calls
+ * stripe-node. stripe-node itself does not retry a 429 (only when Stripe sends `Stripe-Should-Retry: true`)
+ * and is configured not to retry at all, so all retries happen here, inside the budget, with the same
+ * idempotency key.
+ */
+export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGateway {
+  const { stripe, limiter } = opts;
+  const send = createSend(opts);
   return {
-    async listByEmail(email, signal) {
-      const found: Stripe.Customer[] = [];
-      let startingAfter: string | undefined;
-      for (let page = 0; page < MAX_EMAIL_PAGES; page++) {
-        const params: Stripe.CustomerListParams = { email, limit: PAGE_SIZE };
-        if (startingAfter !== undefined) params.starting_after = startingAfter;
-        const list = await send({ kind: 'read', endpoint: 'customers.list', signal }, () =>
-          stripe.customers.list(params),
-        );
-        found.push(...list.data);
-        const last = list.data.at(-1);
-        if (!list.has_more || last === undefined) return found;
-        startingAfter = last.id;
-      }
-      throw new Error(`more than ${MAX_EMAIL_PAGES * PAGE_SIZE} customers share one email: refusing to guess`);
-    },
+    listByEmail: (email, signal) => listAllByEmail(send, stripe, email, signal),
 
     async create(params, idempotencyKey, signal) {
       const customer = await send({ kind: 'write', endpoint: 'customers.create', signal }, () =>
         stripe.customers.create(params, { idempotencyKey }),
       );
-      return { customer, replayed: customer.lastResponse?.headers?.['idempotent-replayed'] === 'true' };
+      return { customer, replayed: customer.lastResponse.headers['idempotent-replayed'] === 'true' };
     },
 
     update(id, params, idempotencyKey, signal) {
@@ -147,9 +152,7 @@ export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGat
 
     async retrieve(id, signal) {
       try {
-        return await send({ kind: 'read', endpoint: 'customers.retrieve', signal }, () =>
-          stripe.customers.retrieve(id),
-        );
+        return await send({ kind: 'read', endpoint: 'customers.retrieve', signal }, () => stripe.customers.retrieve(id));
       } catch (err) {
         if (isResourceMissing(err)) return null;
         throw err;
@@ -165,5 +168,7 @@ export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGat
       if (page !== undefined) params.page = page;
       return send({ kind: 'search', endpoint: 'customers.search', signal }, () => stripe.customers.search(params));
     },
+
+    learnedBudgets: () => limiter.budgets(),
   };
 }

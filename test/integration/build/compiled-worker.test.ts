@@ -20,7 +20,7 @@ describe('the compiled worker (npm run build)', () => {
   }, 180_000);
 
   it('builds the entry points with their assets', () => {
-    for (const file of ['dist/src/worker.js', 'dist/src/server.js', 'dist/src/emulator-server.js', 'dist/src/rate-limit/reserve-slot-5.lua', 'dist/src/http/public/index.html']) {
+    for (const file of ['dist/src/worker.js', 'dist/src/server.js', 'dist/src/emulator-server.js', 'dist/src/rate-limit/reserve-slot-6.lua', 'dist/src/http/public/index.html']) {
       expect(existsSync(file), file).toBe(true);
     }
     // Every script is read next to its module: the stores, the email lock and the limiter would fail at import.
@@ -32,12 +32,12 @@ describe('the compiled worker (npm run build)', () => {
   });
 
   it('runs an export to the end on `node dist/src/worker.js`', async () => {
-    h.spawnWorker({}, 'compiled');
-    const created = await h.createExport();
-    const done = await h.waitFor(created.id, ['completed', 'failed'], 45_000);
+    h!.spawnWorker({}, 'compiled');
+    const created = await h!.createExport();
+    const done = await h!.waitFor(created.id, ['completed', 'failed'], 45_000);
     expect(done.status).toBe('completed');
     expect(done.counts.customers).toBe(1200);
-    const ids = idsOf(await h.download(created.id));
-    expect(ids).toEqual((await h.emulator.admin.customers()).map((c) => c.id));
+    const ids = idsOf(await h!.download(created.id));
+    expect(ids).toEqual((await h!.emulator.admin.customers()).map((c) => c.id));
   });
 });

@@ -24,12 +24,12 @@ describe('the key module', () => {
     expect(emailKeys.lock('p', 'acct', ' Ann@Example.com')).toBe(emailKeys.lock('p', 'acct', 'ann@example.com'));
   });
 
-  it('puts the five keys of the limiter\'s reserve-slot-5 script under one hash tag per account', () => {
+  it('puts the six keys of the limiter\'s reserve-slot-6 script under one hash tag per account', () => {
     const keys = rateLimitKeys('stripe-bulk', 'acct-1');
     const classLog = keys.classLog('write');
     const endpointLog = keys.endpointLog('customers.create');
-    const five = [keys.coolDown, classLog, endpointLog, keys.hint(classLog), keys.hint(endpointLog)];
-    expect(new Set(five.map(hashSlotPart))).toEqual(new Set(['acct-1']));
+    const six = [keys.coolDown, classLog, endpointLog, keys.hint(classLog), keys.hint(endpointLog), keys.learnedBudget('write')];
+    expect(new Set(six.map(hashSlotPart))).toEqual(new Set(['acct-1']));
     expect(hashSlotPart(rateLimitKeys('stripe-bulk', 'acct-2').coolDown)).not.toBe('acct-1');
   });
 
@@ -45,13 +45,13 @@ describe('runLuaScript refuses, before sending anything', () => {
   // A real client that is never connected: every refusal below happens before a command could be sent.
   const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
   afterAll(() => redis.disconnect());
-  const reserve = loadLuaScript(new URL('../../../src/rate-limit/reserve-slot-5.lua', import.meta.url));
+  const reserve = loadLuaScript(new URL('../../../src/rate-limit/reserve-slot-6.lua', import.meta.url));
   const release = loadLuaScript(new URL('../../../jobs/import/release-email-lock-1.lua', import.meta.url));
 
   it('keys of one multi-key script in different slots', async () => {
     const a = rateLimitKeys('p', 'acct-a');
     const b = rateLimitKeys('p', 'acct-b');
-    const keys = [a.coolDown, a.classLog('read'), b.endpointLog('customers.list'), a.hint('x'), a.hint('y')];
+    const keys = [a.coolDown, a.classLog('read'), b.endpointLog('customers.list'), a.hint('x'), a.hint('y'), a.learnedBudget('read')];
     await expect(runLuaScript(redis, reserve, keys, [])).rejects.toThrow(/share one \{hash tag\}/);
   });
 
@@ -61,7 +61,7 @@ describe('runLuaScript refuses, before sending anything', () => {
   });
 
   it('names the command after the file: namespaced, and the key count read from the name', () => {
-    expect(reserve).toMatchObject({ command: 'stripeBulkReserveSlot', numberOfKeys: 5 });
+    expect(reserve).toMatchObject({ command: 'stripeBulkReserveSlot', numberOfKeys: 6 });
     expect(release).toMatchObject({ command: 'stripeBulkReleaseEmailLock', numberOfKeys: 1 });
   });
 });

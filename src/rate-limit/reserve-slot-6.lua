@@ -1,5 +1,5 @@
 --[[
-  reserve-slot-5.lua: reserve the earliest send time for one Stripe request, for every worker of every process.
+  reserve-slot-6.lua: reserve the earliest send time for one Stripe request, for every worker of every process.
 
   Stripe counts arrivals in sliding one-second windows, so a token bucket with a burst lets a window exceed the
   limit. Instead each bucket keeps a log of granted send times (a sorted set, scores in ms on the Redis clock),
@@ -15,22 +15,31 @@
   makes room, so the hint stays true until a grant is removed (ARGV[6]); it lets a caller queued behind
   hundreds of reservations start its search near the end of the queue instead of reading the whole log.
 
+  The class bucket's limit is the configured one (ARGV[1]) or, when Stripe has refused requests lately, the budget
+  learnt from those 429s (lower-budget-5.lua), which grows back towards the configured one while no 429 comes: every
+  caller of every process reads it here, in the same round-trip, so a lowered budget holds for all of them at once.
+
   KEYS[1]  cool-down key: a string holding the absolute end of the account's cool-down (ms, Redis clock)
   KEYS[2]  class log: sorted set of granted send times for reads, writes or search of one account
   KEYS[3]  endpoint log: sorted set of granted send times for one endpoint of one account
   KEYS[4]  class log hint (string)
   KEYS[5]  endpoint log hint (string)
-  ARGV[1]  class limit: grants per window; 0 = no class bucket
+  KEYS[6]  learned budget of the class: hash {rps = budget set by the last 429, at = when (ms, Redis clock)}
+  ARGV[1]  configured class limit: grants per window; 0 = no class bucket (and nothing learnt)
   ARGV[2]  endpoint limit: grants per window; 0 = no endpoint bucket (KEYS[3] and KEYS[5] are left untouched)
   ARGV[3]  window in ms (1000 + a margin for the jitter between grant and arrival at Stripe)
   ARGV[4]  furthest ahead of now a reservation may be, in ms
   ARGV[5]  member: an id unique to this request
   ARGV[6]  optional: the member of an earlier grant the caller woke too late to use; it is forgotten, so its
            capacity serves others (removing an unused grant can never make a window overfill)
+  ARGV[7]  growth of the learned budget: its first step, as a share of the learned rps (see learned-budget.ts)
+  ARGV[8]  growth of the learned budget: the step doubles every this many ms
 
-  Returns {1, t, now}: granted, send at t (ms, Redis clock).
-          {0, t, now}: the earliest slot t is more than ARGV[4] ahead; nothing recorded, ask again later.
-          {0, -1, now}: no slot found within the search bound; nothing recorded, ask again later.
+  Every reply ends with the class budget in force (rps × 100, an integer) and its epoch (the `at` of the last 429
+  that lowered it; 0 when nothing is learnt): a grant of an older epoch was made under a larger budget.
+  Returns {1, t, now, budget, epoch}: granted, send at t (ms, Redis clock).
+          {0, t, now, budget, epoch}: the earliest slot t is more than ARGV[4] ahead; nothing recorded, ask later.
+          {0, -1, now, budget, epoch}: no slot found within the search bound; nothing recorded, ask again later.
 ]]
 
 -- Before Redis 5 a script that writes after TIME must replicate its effects, not itself.
@@ -43,8 +52,23 @@ local endpoint_limit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
 local max_ahead = tonumber(ARGV[4])
 local member = ARGV[5]
+local growth = tonumber(ARGV[7])
+local doubling = tonumber(ARGV[8])
 -- Rounds of alternating between the class and the endpoint bucket before giving up (ask again later).
 local MAX_ROUNDS = 16
+
+-- The learned budget at `now`: rps × (1 + growth × (2^(elapsed / doubling) − 1)), never above the configured one.
+local budget, epoch = class_limit, 0
+if class_limit > 0 then
+  local learned = redis.call('HMGET', KEYS[6], 'rps', 'at')
+  if learned[1] then
+    local rps, at = tonumber(learned[1]), tonumber(learned[2])
+    budget = math.min(class_limit, rps * (1 + growth * (2 ^ ((now - at) / doubling) - 1)))
+    epoch = at
+    class_limit = math.max(1, math.floor(budget))
+  end
+end
+local budget_reply = math.floor(budget * 100)
 
 local buckets = {}
 if class_limit > 0 then buckets[#buckets + 1] = { log = KEYS[2], hint = KEYS[4], limit = class_limit } end
@@ -55,8 +79,9 @@ for _, b in ipairs(buckets) do
     -- A removed grant may have made room anywhere near it: the hint no longer holds.
     redis.call('DEL', b.hint)
   end
-  -- A grant at or before now - window can share no window with a time >= now.
-  redis.call('ZREMRANGEBYSCORE', b.log, '-inf', now - window)
+  -- A grant at or before now - window can share no window with a time >= now; grants are kept one window more,
+  -- so a 429 reported late still finds the second before it (lower-budget-5.lua counts it).
+  redis.call('ZREMRANGEBYSCORE', b.log, '-inf', now - 2 * window)
 end
 
 local function read_hint(b)
@@ -136,7 +161,7 @@ if cool_until then t = math.max(t, tonumber(cool_until)) end
 
 local found = nil
 for _ = 1, MAX_ROUNDS do
-  if t - now > max_ahead then return {0, t, now} end
+  if t - now > max_ahead then return {0, t, now, budget_reply, epoch} end
   local next_t = t
   for _, b in ipairs(buckets) do next_t = earliest(b, next_t) end
   if next_t == t or #buckets < 2 then
@@ -145,8 +170,8 @@ for _ = 1, MAX_ROUNDS do
   end
   t = next_t
 end
-if not found then return {0, -1, now} end
-if found - now > max_ahead then return {0, found, now} end
+if not found then return {0, -1, now, budget_reply, epoch} end
+if found - now > max_ahead then return {0, found, now, budget_reply, epoch} end
 
 -- Expire each log when its latest grant can no longer matter, so an idle account leaves nothing behind.
 for _, b in ipairs(buckets) do
@@ -156,4 +181,4 @@ for _, b in ipairs(buckets) do
   redis.call('PEXPIRE', b.log, ttl)
   if redis.call('PTTL', b.hint) > ttl then redis.call('PEXPIRE', b.hint, ttl) end
 end
-return {1, found, now}
+return {1, found, now, budget_reply, epoch}
