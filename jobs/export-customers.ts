@@ -148,10 +148,8 @@ async function refuseToRun(deps: WorkerDeps, store: ExportStore, record: ExportR
  * The `export-customers` processor. Safe to run again for the same job at any point (retry, stalled job taken over
  * after a kill -9, requeue on shutdown): it resumes from the checkpointed slices and part files.
  */
-// eslint-disable-next-line max-lines-per-function -- the processor's steps in order; its long arrow says why below
 export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData, ExportSummary> {
   const store = new ExportStore(deps.redis, deps.config.queuePrefix);
-  // eslint-disable-next-line max-lines-per-function -- one attempt's lifecycle (mark running, run, finish or fail) reads best in one place
   return async (job, token, signal) => {
     let record = await recordFor(store, job);
     const logger = deps.logger.child({ queue: QUEUE_NAMES.export, jobId: job.id, exportId: record.id });

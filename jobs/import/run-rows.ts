@@ -52,7 +52,6 @@ export async function runRows(input: RunInput): Promise<{ end: RunEnd; counts: I
   const control = new RunControl(input, pipeline);
   await dispatchRows(input, pipeline, control, rowContextBase(input, crash, control));
   await control.stop();
-  // eslint-disable-next-line @typescript-eslint/only-throw-error -- the first row failure is rethrown as it was thrown (an Error or an abort reason)
   if (control.failure !== undefined) throw control.failure;
 
   const rowsThisRun = pipeline.rowsWritten - start.checkpoint.rows;
