@@ -167,17 +167,20 @@ async function halfBudget(ctx: BenchContext, rowCount: number): Promise<{ row: T
     const stats = await emulator.stats();
     const rate = run.rows / run.seconds;
     const half = TOLD * TARGETS.fraction;
+    // Rows can outrun the read budget (a repeated email needs no look-up), so the halving is judged on the reads
+    // Stripe saw per second over the run, not on rows/s.
+    const readsPerS = (stats.requests['read:200'] ?? 0) / run.seconds;
     ctx.log(`  STRIPE_BUDGET_FRACTION=${TARGETS.fraction}: ${round(rate, 1)} rows/s, ${stats.rate_limited} 429s, peak ${stats.max_reads_in_one_second} reads/s`);
     return {
       row: {
         scenario: `7. STRIPE_BUDGET_FRACTION=${TARGETS.fraction}, told and allowed ${TOLD}/${TOLD}, ${thousands(rowCount)} rows`,
-        figure: `${round(rate, 1)} rows/s; ${stats.rate_limited} 429s; peak ${stats.max_reads_in_one_second} reads/s`,
-        ratio: `${percent(rate / TOLD)} of ${TOLD} rows/s (${percent(rate / half)} of ${half})`,
-        target: `≤ ${percent(TARGETS.fraction)} of ${TOLD} rows/s, 0 429s`,
+        figure: `${round(rate, 1)} rows/s; ${round(readsPerS, 1)} reads/s on average, peak ${stats.max_reads_in_one_second}; ${stats.rate_limited} 429s`,
+        ratio: `${percent(readsPerS / TOLD)} of ${TOLD} reads/s (${percent(readsPerS / half)} of ${half})`,
+        target: `reads ≤ ${percent(TARGETS.fraction)} of ${TOLD}/s, 0 429s`,
         // The peak is shown, not judged: arrival jitter on a loaded machine can put one grant more in a second.
-        met: rate <= half && stats.rate_limited === 0 && stats.duplicate_emails.length === 0,
+        met: readsPerS <= half && stats.rate_limited === 0 && stats.duplicate_emails.length === 0,
       },
-      details: { rows: rowCount, seconds: round(run.seconds, 1), rows_per_s: round(rate, 2), rate_limited: stats.rate_limited, max_reads_in_one_second: stats.max_reads_in_one_second },
+      details: { rows: rowCount, seconds: round(run.seconds, 1), rows_per_s: round(rate, 2), reads_per_s: round(readsPerS, 2), rate_limited: stats.rate_limited, max_reads_in_one_second: stats.max_reads_in_one_second },
     };
   } finally {
     await emulator.close();
