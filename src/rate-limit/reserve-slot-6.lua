@@ -102,8 +102,24 @@ end
 --             than a window: such a "full" group leaves no room inside it.
 -- Grants at or before start - window cannot matter, so they are not read; the indices stay consistent because
 -- only a prefix of the log is left out.
+-- The gap-only search: the earliest t' >= start with no grant closer than `gap`, reading only grants near it.
+local function gap_only(log, gap, start)
+  if gap <= 0 then return start end
+  local t = start
+  local raw = redis.call('ZRANGEBYSCORE', log, '(' .. (start - gap), '+inf', 'WITHSCORES')
+  for i = 2, #raw, 2 do
+    local p = tonumber(raw[i])
+    if p >= t + gap then break end
+    if p > t - gap then t = p + gap end
+  end
+  return t
+end
+
 local function sweep(log, limit, start)
   local gap = math.floor(window / limit)
+  -- Fewer than `limit` grants from start - window on: no window containing a time >= start can be full, so only
+  -- the spacing binds. Counting is O(log n); reading the window is O(rate), which a raised limit makes thousands.
+  if redis.call('ZCOUNT', log, '(' .. (start - window), '+inf') < limit then return gap_only(log, gap, start) end
   local raw = redis.call('ZRANGEBYSCORE', log, '(' .. (start - window), '+inf', 'WITHSCORES')
   local p = {}
   for i = 2, #raw, 2 do p[#p + 1] = tonumber(raw[i]) end
