@@ -19,8 +19,15 @@ const bool = (value: boolean | null | undefined): string => (typeof value === 'b
 
 /** Unix seconds as ISO-8601 UTC without milliseconds: `2026-11-28T03:21:26Z`. */
 export function formatCreated(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Pages list customers newest first and bursts share a second: the last answer is often the next one.
+  if (seconds !== lastCreated.seconds) {
+    lastCreated.seconds = seconds;
+    lastCreated.text = new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastCreated.text;
 }
+
+const lastCreated = { seconds: Number.NaN, text: '' };
 
 const READERS: ReadonlyMap<string, CellReader> = new Map<string, CellReader>([
   ['id', (c) => c.id],
