@@ -23,6 +23,9 @@ export interface BenchEmulator {
 /** Emulator options that model the live account: 100 reads/s, 100 writes/s, 150 ± 50 ms per request. */
 export const LIVE_LIMITS: EmulatorOptions = { readLimit: 100, writeLimit: 100, latencyMs: 150, jitterMs: 50 };
 
+/** Limits no run reaches: the product's limiter is configured this high so it never waits. */
+export const UNLIMITED_RPS = 1_000_000;
+
 /** No latency and limits no run can reach: what the code itself can do. */
 export const NO_LIMITS: EmulatorOptions = { readLimit: 1e9, writeLimit: 1e9, searchLimit: 1e9, latencyMs: 0, jitterMs: 0 };
 

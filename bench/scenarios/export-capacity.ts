@@ -1,4 +1,4 @@
-import { LIVE_LIMITS, NO_LIMITS } from '../lib/bench-emulator.ts';
+import { LIVE_LIMITS, NO_LIMITS, UNLIMITED_RPS } from '../lib/bench-emulator.ts';
 import { runsOf, type BenchContext } from '../lib/context.ts';
 import { seedPopulation, seedUniform } from '../lib/customer-population.ts';
 import { runExport } from '../lib/export-runner.ts';
@@ -6,7 +6,6 @@ import { median, percent, round, thousands } from '../lib/numbers.ts';
 import { peakRssMb, rssMb } from '../lib/proc-stats.ts';
 import type { ScenarioResult } from '../lib/report.ts';
 import { withWorkerGroup, type WorkerGroup } from '../lib/worker-group.ts';
-import { UNLIMITED_RPS } from './headroom.ts';
 
 const HEADROOM_TARGET = 40_000;
 const LIVE_EXPORT_CEILING = 10_000;

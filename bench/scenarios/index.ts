@@ -1,11 +1,10 @@
-import { LIVE_LIMITS, NO_LIMITS } from '../lib/bench-emulator.ts';
+import { LIVE_LIMITS, NO_LIMITS, UNLIMITED_RPS } from '../lib/bench-emulator.ts';
 import type { BenchContext } from '../lib/context.ts';
 import type { ScenarioResult } from '../lib/report.ts';
 import { withWorkerGroup } from '../lib/worker-group.ts';
 import { endpointDefaultScenario } from './endpoint-default.ts';
 import { exportCapacityScenario } from './export-capacity.ts';
 import { exportCeilingScenario } from './export-ceiling.ts';
-import { headroomScenario, UNLIMITED_RPS } from './headroom.ts';
 import { IMPORT_CEILING, importCeilingScenario, PROCESS_COUNTS } from './import-ceiling.ts';
 import { importHeadroomScenario } from './import-headroom.ts';
 import { importOverlapScenario, OVERLAP_PROCESSES } from './import-overlap.ts';
@@ -31,19 +30,8 @@ function liveGroup(ctx: BenchContext, which: { import: boolean; export: boolean 
   });
 }
 
-/**
- * Scenarios 4 and 5 each get a fresh worker process (no latency, no limits): the memory figures start from a
- * process that has done nothing, and the headroom figures do not inherit the heap of a million-row job.
- */
-function unlimitedGroup(ctx: BenchContext, name: 'headroom' | 'memory'): Promise<ScenarioResult[]> {
-  const limits = { emulator: NO_LIMITS, processes: 1, readRps: UNLIMITED_RPS, writeRps: UNLIMITED_RPS };
-  return withWorkerGroup(ctx, name, limits, async (group) => [
-    name === 'headroom' ? await headroomScenario(ctx, group) : await memoryScenario(ctx, group),
-  ]);
-}
-
 /** The scenario groups `--only` selects; `run` gets the whole selection so groups that share processes stay together. */
-export const SCENARIO_IDS = ['import', 'export', 'headroom', 'memory', 'endpoint', 'overlap', 'import-headroom', 'export-capacity', 'learned'] as const;
+export const SCENARIO_IDS = ['import', 'export', 'memory', 'endpoint', 'overlap', 'import-headroom', 'export-capacity', 'learned'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** Runs of the selection, in order: each entry is one group with its own emulator and worker processes. */
@@ -58,8 +46,7 @@ export function planRuns(only: readonly ScenarioId[]): { title: string; run: (ct
       run: (ctx) => liveGroup(ctx, { import: has('import'), export: has('export') }),
     });
   }
-  if (has('headroom')) plan.push({ title: 'Scenario 4: headroom', run: (ctx) => unlimitedGroup(ctx, 'headroom') });
-  if (has('memory')) plan.push({ title: 'Scenario 5: memory', run: (ctx) => unlimitedGroup(ctx, 'memory') });
+  if (has('memory')) plan.push({ title: 'Scenario 5: memory, import side', run: async (ctx) => [await memoryScenario(ctx)] });
   if (has('overlap')) plan.push({ title: 'Scenario 1b: import against the data-derived ceiling', run: (ctx) => withWorkerGroup(ctx, 'overlap', { emulator: LIVE_LIMITS, processes: OVERLAP_PROCESSES, readRps: 100, writeRps: 100 }, async (g) => [await importOverlapScenario(ctx, g)]) });
   if (has('import-headroom')) plan.push({ title: 'Scenario 4b: import headroom', run: (ctx) => withWorkerGroup(ctx, 'import-headroom', { emulator: NO_LIMITS, processes: 1, readRps: UNLIMITED_RPS, writeRps: UNLIMITED_RPS }, async (g) => [await importHeadroomScenario(ctx, g)]) });
   if (has('export-capacity')) plan.push({ title: 'Scenarios 4-5, export side: headroom and memory', run: async (ctx) => [await exportCapacityScenario(ctx)] });
