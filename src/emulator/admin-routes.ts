@@ -1,4 +1,5 @@
 import type { EmulatorClock } from './clock.ts';
+import type { ConnectedAccounts } from './connected-accounts.ts';
 import { customerJson } from './customer-record.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FaultInjector } from './faults.ts';
@@ -11,6 +12,8 @@ import { buildStats, type RequestCounter } from './stats.ts';
 /** State the admin surface reads and resets. */
 export interface AdminState {
   store: CustomerStore;
+  /** Connected accounts and their customers (the `Stripe-Account` header picks one). */
+  accounts: ConnectedAccounts;
   idempotency: IdempotencyStore;
   limits: RateLimits;
   counter: RequestCounter;
@@ -50,9 +53,37 @@ function advanceClock(clock: EmulatorClock, rawBody: string): AdminResult {
   return { status: 200, body: clockJson(clock) };
 }
 
-function route(state: AdminState, method: string, path: string, rawBody: string): AdminResult | undefined {
+/** `{"id": "acct_…"}`: the account a body registers. */
+function accountIdOf(rawBody: string): string {
+  const body = parseJson(rawBody);
+  const id = typeof body === 'object' && body !== null && 'id' in body ? body.id : undefined;
+  if (typeof id !== 'string') throw new AdminBodyError(`id must be a connected account id acct_… (got ${JSON.stringify(id)})`);
+  return id;
+}
+
+/** The customers an admin request means: the platform's, or a connected account's (`?account=acct_…`, registered). */
+function storeFor(state: AdminState, account: string | null | undefined): CustomerStore {
+  if (account === null || account === undefined || account === '') return state.store;
+  state.accounts.register(account);
+  return state.accounts.customersOf(account) ?? state.store;
+}
+
+function seed(state: AdminState, rawBody: string): AdminResult {
+  const request = parseSeedRequest(parseJson(rawBody));
+  return { status: 200, body: seedCustomers(storeFor(state, request.account), request, state.clock.now()) };
+}
+
+function route(state: AdminState, method: string, path: string, rawBody: string, query: URLSearchParams): AdminResult | undefined {
   switch (`${method} ${path}`) {
+    case 'POST /__emulator/connected-accounts': {
+      const id = accountIdOf(rawBody);
+      state.accounts.register(id);
+      return { status: 200, body: { id, object: 'account' } };
+    }
+    case 'GET /__emulator/connected-accounts':
+      return { status: 200, body: state.accounts.counts() };
     case 'POST /__emulator/reset':
+      state.accounts.clear();
       state.store.clear();
       state.idempotency.clear();
       state.counter.reset();
@@ -62,7 +93,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       state.clock.reset();
       return { status: 200, body: { ok: true } };
     case 'POST /__emulator/seed':
-      return { status: 200, body: seedCustomers(state.store, parseSeedRequest(parseJson(rawBody)), state.clock.now()) };
+      return seed(state, rawBody);
     case 'GET /__emulator/stats':
       return { status: 200, body: buildStats(state) };
     case 'POST /__emulator/stats/reset':
@@ -72,7 +103,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       return { status: 200, body: { ok: true } };
     case 'GET /__emulator/customers': {
       // Newest first, like the list endpoint.
-      const live = state.store.liveAscending();
+      const live = storeFor(state, query.get('account')).liveAscending();
       return { status: 200, body: live.map((record) => customerJson(record)).reverse() };
     }
     case 'GET /__emulator/faults':
@@ -98,9 +129,9 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
  * `/__emulator/*`: test and rehearsal controls outside Stripe's API (no auth, no rate limit).
  * Returns undefined when the path is not an admin route; a malformed body is a 400 naming the problem.
  */
-export function handleAdmin(state: AdminState, method: string, path: string, rawBody: string): AdminResult | undefined {
+export function handleAdmin(state: AdminState, method: string, path: string, rawBody: string, query = ''): AdminResult | undefined {
   try {
-    return route(state, method, path, rawBody);
+    return route(state, method, path, rawBody, new URLSearchParams(query));
   } catch (err) {
     if (err instanceof SeedError || err instanceof AdminBodyError || err instanceof RangeError) {
       return { status: 400, body: { error: err.message } };
