@@ -11,8 +11,9 @@ import { createRedisMonitor, isRedisConnectionError, type RedisMonitor } from '.
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { createRedisRateLimiter } from './rate-limit/sliding-log-limiter.ts';
 import { createStripeClient } from './stripe/client.ts';
+import { createGatewayFor, type GatewayFor } from './stripe/account-gateways.ts';
 import type { CustomerGateway } from './stripe/customer-gateway.ts';
-import { createCustomerGateway } from './stripe/throttled-customer-gateway.ts';
+import { createCustomerGateway, type CustomerGatewayOptions } from './stripe/throttled-customer-gateway.ts';
 
 /** Everything an entry point wires together from one Config. */
 export interface Services {
@@ -23,6 +24,8 @@ export interface Services {
   stripe: Stripe;
   limiter: RateLimiter;
   gateway: CustomerGateway;
+  /** The gateway of a job on a connected account (`Stripe-Account`), within that account's budget. */
+  gatewayFor: GatewayFor;
   metrics: Metrics;
   /** Logs the state changes of this process's Redis connections. */
   redisMonitor: RedisMonitor;
@@ -44,6 +47,25 @@ function createQueues(redis: Redis, prefix: string, logger: Logger): { import: Q
   return queues;
 }
 
+/**
+ * The limiter of a connected account's requests. Whether Stripe counts them against the platform's limits or the
+ * connected account's is not guessed: by default they share the platform's limiter (its keys, its learned budget);
+ * an account listed in STRIPE_CONNECTED_ACCOUNT_BUDGETS gets its own keys and that budget.
+ */
+function connectedLimiter(config: Config, redis: Redis, platform: RateLimiter, connectedAccount: string): RateLimiter {
+  const own = config.rate.connectedAccounts[connectedAccount];
+  if (own === undefined) return platform;
+  return createRedisRateLimiter({
+    budgetFraction: config.rate.budgetFraction,
+    redis,
+    accountId: config.stripe.accountId,
+    connectedAccount,
+    budget: { ...own, search: config.rate.search, endpoints: {} },
+    windowMarginMs: config.rate.windowMarginMs,
+    keyPrefix: config.queuePrefix,
+  });
+}
+
 /** Connects to Redis and builds the queues, the shared limiter and the throttled Stripe gateway. */
 export function createServices(config: Config, logger: Logger = createLogger(config.logLevel)): Services {
   const redis = createRedisConnection(config.redisUrl, 'stripe-bulk');
@@ -62,7 +84,7 @@ export function createServices(config: Config, logger: Logger = createLogger(con
     windowMarginMs: config.rate.windowMarginMs,
     keyPrefix: config.queuePrefix,
   });
-  const gateway = createCustomerGateway({
+  const gatewayOptions: CustomerGatewayOptions = {
     stripe,
     limiter,
     logger,
@@ -71,7 +93,11 @@ export function createServices(config: Config, logger: Logger = createLogger(con
       metrics.stripeRequestSeconds.observe({ kind }, ms / 1000);
       if (status === 429) metrics.stripeRateLimited.inc({ kind });
     },
-  });
+  };
+  const gateway = createCustomerGateway(gatewayOptions);
+  const gatewayFor = createGatewayFor(gateway, (connectedAccount) =>
+    createCustomerGateway({ ...gatewayOptions, stripeAccount: connectedAccount, limiter: connectedLimiter(config, redis, limiter, connectedAccount) }),
+  );
   return {
     config,
     logger,
@@ -80,6 +106,7 @@ export function createServices(config: Config, logger: Logger = createLogger(con
     stripe,
     limiter,
     gateway,
+    gatewayFor,
     metrics,
     redisMonitor,
     async close() {
