@@ -94,7 +94,8 @@ async function runIntoResults(deps: WorkerDeps, store: ImportStore, job: Job<Imp
     return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal });
   } catch (err) {
     if (err instanceof SupersededRunError) throw err;
-    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // BullMQ does not retry an UnrecoverableError: this attempt is the last.
+    const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     logger.error({ err, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 }, 'import run failed');
     if (last) await store.finish(job.data.importId, start.run, 'failed', `the import stopped: ${(err as Error).message}`);
     throw err;
