@@ -158,7 +158,7 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
     record = (await store.get(record.id)) ?? record;
     const startedAt = Date.now();
     const label = `attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}`;
-    logger.info({ mode: record.mode, attempt: label }, 'export started');
+    logger.info({ mode: record.mode, account: record.options.account, attempt: label }, 'export started');
     try {
       const result = await runExport({
         record,
@@ -166,11 +166,11 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
         redis: deps.redis,
         prefix: deps.config.queuePrefix,
         dataDir: deps.config.dataDir,
-        gateway: deps.gateway,
+        gateway: deps.gatewayFor(record.options.account),
         pagesInFlight: deps.config.exportPagesInFlight,
         logger,
         ...(signal === undefined ? {} : { signal }),
-        reportProgress: (progress) => job.updateProgress({ ...progress, learned_budget: deps.gateway.learnedBudgets() }),
+        reportProgress: (progress) => job.updateProgress({ ...progress, learned_budget: deps.gatewayFor(record.options.account).learnedBudgets() }),
       });
       await settleRun(deps, store, record.id, result);
     } catch (caught) {
