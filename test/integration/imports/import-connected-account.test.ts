@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
+import { deleteKeys } from '../../helpers/redis.ts';
 import { apiList } from '../../helpers/api-json.ts';
 import { createImportHarness, csv, exited, type ImportHarness } from './import-harness.ts';
 
@@ -142,5 +143,28 @@ describe('imports into a connected account', () => {
     expect(stats.customers).toBe(0);
     expect(stats.connected_accounts[ACCT]).toEqual({ customers: 150, duplicate_emails: [] });
     expect((await hh.services.queues.import.getJob(id))?.returnvalue).toMatchObject({ status: 'completed', resumed: true });
+  });
+
+  // The recovery of a create cut short replays it from the registry's intent: that replay must carry the same
+  // Stripe-Account, or it would make (or find) the customer on the platform.
+  it.each([['after-intent'], ['after-create'], ['after-settle']])('kill -9 at %s of a connected-account row: recovered in that account, once', async (point) => {
+    const hh = await harness({ IMPORT_ROWS_IN_FLIGHT: '4', WORKER_CONCURRENCY: '1' });
+    const rows = ['r1@example.com', 'r2@example.com', 'Crash.Me@Example.com', 'crash.me@example.com', 'r5@example.com'];
+    const doomed = hh.spawnWorker({ STRIPE_BULK_CRASH_AT: `${point}@3` });
+    const id = await hh.importCsv(csv('email', rows), { account: ACCT });
+    await exited(doomed);
+    expect(doomed.signalCode).toBe('SIGKILL');
+    // Stands in for lockDuration and the email lock's TTL passing.
+    await hh.services.redis.del(`${hh.services.config.queuePrefix}:${QUEUE_NAMES.import}:${id}:lock`);
+    await deleteKeys(hh.services.redis, `${hh.services.config.queuePrefix}:email-lock:`);
+    hh.startWorker();
+    const done = await hh.waitFor(id, ['completed'], 45_000);
+    expect(done.counts).toMatchObject({ total: 5, processed: 5, failed: 0, created: 4, skipped: 1 });
+    const results = await hh.results(id);
+    expect(results.map((r) => r.email)).toEqual(rows);
+    expect(results[2]?.customer_id).toBe(results[3]?.customer_id);
+    const stats = await hh.emulator.admin.stats();
+    expect(stats.customers).toBe(0);
+    expect(stats.connected_accounts[ACCT]).toEqual({ customers: 4, duplicate_emails: [] });
   });
 });
