@@ -13,7 +13,7 @@ import { buildStats, type RequestCounter } from './stats.ts';
 export interface AdminState {
   store: CustomerStore;
   /** Connected accounts and their customers (the `Stripe-Account` header picks one). */
-  accounts: ConnectedAccounts;
+  connectedAccounts: ConnectedAccounts;
   idempotency: IdempotencyStore;
   limits: RateLimits;
   counter: RequestCounter;
@@ -64,8 +64,8 @@ function accountIdOf(rawBody: string): string {
 /** The customers an admin request means: the platform's, or a connected account's (`?account=acct_…`, registered). */
 function storeFor(state: AdminState, account: string | null | undefined): CustomerStore {
   if (account === null || account === undefined || account === '') return state.store;
-  state.accounts.register(account);
-  return state.accounts.customersOf(account) ?? state.store;
+  state.connectedAccounts.register(account);
+  return state.connectedAccounts.customersOf(account) ?? state.store;
 }
 
 function seed(state: AdminState, rawBody: string): AdminResult {
@@ -77,13 +77,13 @@ function route(state: AdminState, method: string, path: string, rawBody: string,
   switch (`${method} ${path}`) {
     case 'POST /__emulator/connected-accounts': {
       const id = accountIdOf(rawBody);
-      state.accounts.register(id);
+      state.connectedAccounts.register(id);
       return { status: 200, body: { id, object: 'account' } };
     }
     case 'GET /__emulator/connected-accounts':
-      return { status: 200, body: state.accounts.counts() };
+      return { status: 200, body: state.connectedAccounts.counts() };
     case 'POST /__emulator/reset':
-      state.accounts.clear();
+      state.connectedAccounts.clear();
       state.store.clear();
       state.idempotency.clear();
       state.counter.reset();

@@ -77,7 +77,7 @@ export function createEmulatorState(options: ResolvedOptions): EmulatorState {
   return {
     options,
     store: new CustomerStore(),
-    accounts: new ConnectedAccounts(),
+    connectedAccounts: new ConnectedAccounts(),
     idempotency: new IdempotencyStore(options.idempotencyTtlMs),
     limits: new RateLimits(options),
     counter: new RequestCounter(),
@@ -118,7 +118,7 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
   try {
     const auth: Authenticated = authenticate(req.headers.authorization, options.keys);
     if (!state.limits.tryAdmit(auth.key, kind, arrival)) throw rateLimited();
-    const { store, account } = customersFor(state.accounts, state.store, req.headers['stripe-account'], auth.key);
+    const { store, account } = customersFor(state.connectedAccounts, state.store, req.headers['stripe-account'], auth.key);
     if (account !== undefined) headers['Stripe-Account'] = account;
     const body = await readBody(req, MAX_BODY_BYTES);
     let params: FormObject;

@@ -84,7 +84,7 @@ export interface StatsSources {
   counter: RequestCounter;
   limits: RateLimits;
   store: CustomerStore;
-  accounts: ConnectedAccounts;
+  connectedAccounts: ConnectedAccounts;
   faults: FaultInjector;
   clock: EmulatorClock;
 }
@@ -95,7 +95,7 @@ function connectedStats(accounts: ConnectedAccounts): EmulatorStats['connected_a
   return stats;
 }
 
-export function buildStats({ counter, limits, store, accounts, faults, clock }: StatsSources): EmulatorStats {
+export function buildStats({ counter, limits, store, connectedAccounts, faults, clock }: StatsSources): EmulatorStats {
   return {
     requests: counter.toJson(),
     rate_limited: counter.rateLimited,
@@ -104,7 +104,7 @@ export function buildStats({ counter, limits, store, accounts, faults, clock }: 
     max_search_in_one_second: limits.peak('search'),
     customers: store.liveCount,
     duplicate_emails: duplicateEmails(store),
-    connected_accounts: connectedStats(accounts),
+    connected_accounts: connectedStats(connectedAccounts),
     faults: faults.injected,
     clock_offset_s: clock.offset / 1000,
   };
