@@ -152,13 +152,14 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
   const store = new ExportStore(deps.redis, deps.config.queuePrefix);
   return async (job, token, signal) => {
     let record = await recordFor(store, job);
-    const logger = deps.logger.child({ queue: QUEUE_NAMES.export, jobId: job.id, exportId: record.id });
+    const connected = record.options.account === undefined ? {} : { connectedAccount: record.options.account };
+    const logger = deps.logger.child({ queue: QUEUE_NAMES.export, jobId: job.id, exportId: record.id, ...connected });
     const refused = await refuseToRun(deps, store, record, logger, signal);
     if (refused !== null) return refused;
     record = (await store.get(record.id)) ?? record;
     const startedAt = Date.now();
     const label = `attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}`;
-    logger.info({ mode: record.mode, account: record.options.account, attempt: label }, 'export started');
+    logger.info({ mode: record.mode, attempt: label }, 'export started');
     try {
       const result = await runExport({
         record,

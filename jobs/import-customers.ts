@@ -116,7 +116,9 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
   return async function processImport(job: Job<ImportJobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<ImportSummary> {
     const { importId } = job.data;
     const startedAt = Date.now();
-    const logger = deps.logger.child({ queue: QUEUE_NAMES.import, jobId: job.id, importId });
+    // `account` names the platform in every line of the process; a job on a connected account adds which one.
+    const connected = job.data.account === undefined ? {} : { connectedAccount: job.data.account };
+    const logger = deps.logger.child({ queue: QUEUE_NAMES.import, jobId: job.id, importId, ...connected });
     const ready = await prepareRun(deps, store, job, logger, signal);
     if (!('start' in ready)) return ready;
     const { start: { run, checkpoint }, scan, resumed } = ready;

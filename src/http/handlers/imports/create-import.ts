@@ -52,7 +52,7 @@ export const createImport: Handler = async (deps, req) => {
     }
     if (!(await acceptSubmission(deps.redis, submission).catch(() => false))) throw redisUnavailable('not_accepted');
     queued = true;
-    deps.logger.info({ importId: id, mode: options.mode, dryRun: options.dryRun, account, bytes: upload.bytes }, 'import queued');
+    deps.logger.info({ importId: id, mode: options.mode, dryRun: options.dryRun, connectedAccount: account, bytes: upload.bytes }, 'import queued');
     return { status: 202, headers: { Location: `/v1/imports/${id}` }, body: presentCreatedImport(record) };
   } catch (err) {
     // The client's 507 says DATA_DIR; the operator's log says where and why.
