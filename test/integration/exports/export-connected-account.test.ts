@@ -22,6 +22,8 @@ describe('exports of a connected account', () => {
     h.startWorker();
     const { record, file } = await h.exportFile({ account: ACCT, columns: ['id', 'email'] });
     expect(record.options.account).toBe(ACCT);
+    // Bull Board shows the job's data: the account is there too.
+    expect((await h.services.queues.export.getJob(record.id))?.data).toEqual({ exportId: record.id, account: ACCT });
     expect(record.counts.customers).toBe(1800);
     const ids = idsOf(file);
     expect(new Set(ids).size).toBe(ids.length);
