@@ -52,10 +52,12 @@ function createQueues(redis: Redis, prefix: string, logger: Logger): { import: Q
  * connected account's is not guessed: by default they share the platform's limiter (its keys, its learned budget);
  * an account listed in STRIPE_CONNECTED_ACCOUNT_BUDGETS gets its own keys and that budget.
  */
-function connectedLimiter(config: Config, redis: Redis, platform: RateLimiter, connectedAccount: string): RateLimiter {
+function connectedLimiter(config: Config, redis: Redis, metrics: Metrics, platform: RateLimiter, connectedAccount: string): RateLimiter {
   const own = config.rate.connectedAccounts[connectedAccount];
   if (own === undefined) return platform;
+  // Its waits count in the process's metric; its learned budget is not the platform's gauge, so it stays out of it.
   return createRedisRateLimiter({
+    onWait: (kind, _endpoint, ms) => metrics.tokenWaitSeconds.inc({ kind }, ms / 1000),
     budgetFraction: config.rate.budgetFraction,
     redis,
     accountId: config.stripe.accountId,
@@ -96,7 +98,7 @@ export function createServices(config: Config, logger: Logger = createLogger(con
   };
   const gateway = createCustomerGateway(gatewayOptions);
   const gatewayFor = createGatewayFor(gateway, (connectedAccount) =>
-    createCustomerGateway({ ...gatewayOptions, stripeAccount: connectedAccount, limiter: connectedLimiter(config, redis, limiter, connectedAccount) }),
+    createCustomerGateway({ ...gatewayOptions, stripeAccount: connectedAccount, limiter: connectedLimiter(config, redis, metrics, limiter, connectedAccount) }),
   );
   return {
     config,
