@@ -61,16 +61,23 @@ function accountIdOf(rawBody: string): string {
   return id;
 }
 
-/** The customers an admin request means: the platform's, or a connected account's (`?account=acct_…`, registered). */
-function storeFor(state: AdminState, account: string | null | undefined): CustomerStore {
-  if (account === null || account === undefined || account === '') return state.store;
+/** The customers a seed fills: the platform's, or a connected account's (`account`, which becomes known). */
+function seedStore(state: AdminState, account: string | undefined): CustomerStore {
+  if (account === undefined || account === '') return state.store;
   state.connectedAccounts.register(account);
   return state.connectedAccounts.customersOf(account) ?? state.store;
 }
 
 function seed(state: AdminState, rawBody: string): AdminResult {
   const request = parseSeedRequest(parseJson(rawBody));
-  return { status: 200, body: seedCustomers(storeFor(state, request.account), request, state.clock.now()) };
+  return { status: 200, body: seedCustomers(seedStore(state, request.account), request, state.clock.now()) };
+}
+
+/** `GET /__emulator/customers[?account=acct_…]`: every live customer, newest first, like the list endpoint. */
+function listCustomers(state: AdminState, account: string | null): AdminResult {
+  const store = account === null || account === '' ? state.store : state.connectedAccounts.customersOf(account);
+  if (store === undefined) return { status: 404, body: { error: `no connected account ${account ?? ''} (register or seed it first)` } };
+  return { status: 200, body: store.liveAscending().map((record) => customerJson(record)).reverse() };
 }
 
 function route(state: AdminState, method: string, path: string, rawBody: string, query: URLSearchParams): AdminResult | undefined {
@@ -101,11 +108,8 @@ function route(state: AdminState, method: string, path: string, rawBody: string,
       state.faults.resetCounts();
       state.limits.resetPeaks(performance.now());
       return { status: 200, body: { ok: true } };
-    case 'GET /__emulator/customers': {
-      // Newest first, like the list endpoint.
-      const live = storeFor(state, query.get('account')).liveAscending();
-      return { status: 200, body: live.map((record) => customerJson(record)).reverse() };
-    }
+    case 'GET /__emulator/customers':
+      return listCustomers(state, query.get('account'));
     case 'GET /__emulator/faults':
       return { status: 200, body: { ...state.faults.current(), injected: state.faults.injected } };
     case 'POST /__emulator/faults':

@@ -79,5 +79,8 @@ describe('Stripe-Account scopes customers', () => {
     expect(await bad.text()).toContain('account must look like acct_');
     await emu.admin.reset();
     expect((await failure(emu.stripe.customers.list({}, { stripeAccount: ACCT }))).statusCode).toBe(403);
+    // Reading an unknown account's customers is a 404 and does not make the account known.
+    expect((await fetch(`${emu.url}/__emulator/customers?account=${ACCT}`)).status).toBe(404);
+    expect((await failure(emu.stripe.customers.list({}, { stripeAccount: ACCT }))).statusCode).toBe(403);
   });
 });
