@@ -152,7 +152,8 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
   const store = new ExportStore(deps.redis, deps.config.queuePrefix);
   return async (job, token, signal) => {
     let record = await recordFor(store, job);
-    const logger = deps.logger.child({ queue: QUEUE_NAMES.export, jobId: job.id, exportId: record.id });
+    const connected = record.options.account === undefined ? {} : { connectedAccount: record.options.account };
+    const logger = deps.logger.child({ queue: QUEUE_NAMES.export, jobId: job.id, exportId: record.id, ...connected });
     const refused = await refuseToRun(deps, store, record, logger, signal);
     if (refused !== null) return refused;
     record = (await store.get(record.id)) ?? record;
@@ -166,11 +167,11 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
         redis: deps.redis,
         prefix: deps.config.queuePrefix,
         dataDir: deps.config.dataDir,
-        gateway: deps.gateway,
+        gateway: deps.gatewayFor(record.options.account),
         pagesInFlight: deps.config.exportPagesInFlight,
         logger,
         ...(signal === undefined ? {} : { signal }),
-        reportProgress: (progress) => job.updateProgress({ ...progress, learned_budget: deps.gateway.learnedBudgets() }),
+        reportProgress: (progress) => job.updateProgress({ ...progress, learned_budget: deps.gatewayFor(record.options.account).learnedBudgets() }),
       });
       await settleRun(deps, store, record.id, result);
     } catch (caught) {

@@ -94,7 +94,8 @@ async function runIntoResults(deps: WorkerDeps, store: ImportStore, job: Job<Imp
     return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal });
   } catch (err) {
     if (err instanceof SupersededRunError) throw err;
-    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // BullMQ does not retry an UnrecoverableError: this attempt is the last.
+    const last = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     logger.error({ err, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 }, 'import run failed');
     if (last) await store.finish(job.data.importId, start.run, 'failed', `the import stopped: ${(err as Error).message}`);
     throw err;
@@ -115,7 +116,9 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
   return async function processImport(job: Job<ImportJobData>, token: string | undefined, signal: AbortSignal | undefined): Promise<ImportSummary> {
     const { importId } = job.data;
     const startedAt = Date.now();
-    const logger = deps.logger.child({ queue: QUEUE_NAMES.import, jobId: job.id, importId });
+    // `account` names the platform in every line of the process; a job on a connected account adds which one.
+    const connected = job.data.account === undefined ? {} : { connectedAccount: job.data.account };
+    const logger = deps.logger.child({ queue: QUEUE_NAMES.import, jobId: job.id, importId, ...connected });
     const ready = await prepareRun(deps, store, job, logger, signal);
     if (!('start' in ready)) return ready;
     const { start: { run, checkpoint }, scan, resumed } = ready;

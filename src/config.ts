@@ -23,6 +23,13 @@ const envSchema = z.object({
     .string()
     .regex(/^(\s*[a-z_.]+\s*=\s*\d+\s*)(,\s*[a-z_.]+\s*=\s*\d+\s*)*$/, 'must look like customers.list=25,customers.create=25')
     .optional(),
+  STRIPE_CONNECTED_ACCOUNT_BUDGETS: z
+    .string()
+    .regex(
+      /^\s*acct_[A-Za-z0-9]+\s*:\s*[1-9]\d*\s*\/\s*[1-9]\d*\s*(,\s*acct_[A-Za-z0-9]+\s*:\s*[1-9]\d*\s*\/\s*[1-9]\d*\s*)*$/,
+      'must look like acct_x:25/25,acct_y:100/100 (connected account:reads/writes per second)',
+    )
+    .optional(),
   STRIPE_TIMEOUT_MS: positiveInt.default(30_000),
   STRIPE_BUDGET_FRACTION: z.coerce
     .number({ error: 'must be a number greater than 0 and at most 1, e.g. 0.5' })
@@ -60,6 +67,12 @@ export interface RateBudget {
   endpoints: Record<string, number>;
 }
 
+/**
+ * Connected accounts whose requests get a budget of their own (reads and writes per second), from
+ * STRIPE_CONNECTED_ACCOUNT_BUDGETS. Any other connected account shares the platform's budget.
+ */
+export type ConnectedAccountBudgets = Record<string, { read: number; write: number }>;
+
 /** Everything an entry point needs, read once from the environment. */
 export interface Config {
   redisUrl: string;
@@ -73,7 +86,7 @@ export interface Config {
     timeoutMs: number;
   };
   /** budgetFraction: the share (0 < f ≤ 1) of every budget bulk jobs use, so other traffic on the account keeps the rest. */
-  rate: RateBudget & { windowMarginMs: number; budgetFraction: number };
+  rate: RateBudget & { windowMarginMs: number; budgetFraction: number; connectedAccounts: ConnectedAccountBudgets };
   port: number;
   /** The interface the HTTP API (and a worker's /metrics) binds; 127.0.0.1 unless HOST says otherwise. */
   host: string;
@@ -120,6 +133,16 @@ function parseEndpointBudgets(text: string | undefined): Record<string, number> 
   return budgets;
 }
 
+function parseConnectedBudgets(text: string | undefined): ConnectedAccountBudgets {
+  const budgets: ConnectedAccountBudgets = {};
+  for (const pair of text?.split(',') ?? []) {
+    const [account = '', rates = ''] = pair.split(':').map((s) => s.trim());
+    const [read, write] = rates.split('/').map((s) => Number(s.trim()));
+    if (read !== undefined && write !== undefined) budgets[account] = { read, write };
+  }
+  return budgets;
+}
+
 /** Reads and validates the environment. Pure: it throws a ConfigError, it never exits. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -151,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       endpoints: parseEndpointBudgets(e.STRIPE_ENDPOINT_RPS),
       windowMarginMs: e.RATE_WINDOW_MARGIN_MS,
       budgetFraction: e.STRIPE_BUDGET_FRACTION,
+      connectedAccounts: parseConnectedBudgets(e.STRIPE_CONNECTED_ACCOUNT_BUDGETS),
     },
     port: e.PORT,
     host: e.HOST,

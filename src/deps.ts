@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import type { GatewayFor } from './stripe/account-gateways.ts';
 import type { CustomerGateway } from './stripe/customer-gateway.ts';
 
 /** What the HTTP layer needs: it queues jobs and reads their state, it never calls Stripe itself. */
@@ -21,6 +22,8 @@ export interface WorkerDeps {
   config: Config;
   redis: Redis;
   gateway: CustomerGateway;
+  /** The gateway of a job on a connected account (`account=acct_…`); the platform's `gateway` for none. */
+  gatewayFor: GatewayFor;
   logger: Logger;
   /** The queues, for processors that enqueue follow-up work or read other jobs. */
   queues: { import: Queue; export: Queue };

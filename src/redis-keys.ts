@@ -57,6 +57,17 @@ export function submissionKey(queuePrefix: string, queue: 'import' | 'export', i
   return `${queuePrefix}:submission:${queue}:${id}`;
 }
 
+/**
+ * The account part of the per-account keys (email locks, the created-email registry with its pending creates):
+ * the platform's name, or for a job run on a connected account (`Stripe-Account`) the platform's name plus that
+ * account, so a platform import and a connected-account import of one email never share a lock or a registry entry.
+ * The platform's own keys keep the form earlier versions wrote. A platform name has no ':' (config.ts), so the two
+ * forms never meet.
+ */
+export function accountScope(accountId: string, connectedAccount: string | undefined): string {
+  return connectedAccount === undefined ? accountId : `${accountId}:connected:${checkedPart('connectedAccount', connectedAccount)}`;
+}
+
 /** Keys of the per-email state of one Stripe account; an email appears only as a digest, never as an address. */
 export const emailKeys = {
   /** String: the token of the row that holds the email's lock (see jobs/import/email-lock.ts). */
@@ -88,10 +99,13 @@ export interface RateLimitKeys {
 
 /**
  * `<prefix>:rate:{<accountId>}:…`. The hash tag keeps every key of one account in one Redis Cluster slot,
- * which the multi-key Lua script requires.
+ * which the multi-key Lua script requires. A connected account with a budget of its own
+ * (STRIPE_CONNECTED_ACCOUNT_BUDGETS) gets `<prefix>:rate:{<accountId>}:connected:<acct_…>:…`: its own logs under
+ * the platform's hash tag.
  */
-export function rateLimitKeys(keyPrefix: string, accountId: string): RateLimitKeys {
-  const base = `${checkedPart('keyPrefix', keyPrefix)}:rate:{${checkedPart('accountId', accountId)}}`;
+export function rateLimitKeys(keyPrefix: string, accountId: string, connectedAccount?: string): RateLimitKeys {
+  const platform = `${checkedPart('keyPrefix', keyPrefix)}:rate:{${checkedPart('accountId', accountId)}}`;
+  const base = connectedAccount === undefined ? platform : `${platform}:connected:${checkedPart('connectedAccount', connectedAccount)}`;
   return {
     coolDown: `${base}:cool-down`,
     classLog: (kind) => `${base}:${kind}`,

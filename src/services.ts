@@ -11,8 +11,9 @@ import { createRedisMonitor, isRedisConnectionError, type RedisMonitor } from '.
 import type { RateLimiter } from './rate-limit/rate-limiter.ts';
 import { createRedisRateLimiter } from './rate-limit/sliding-log-limiter.ts';
 import { createStripeClient } from './stripe/client.ts';
+import { createGatewayFor, type GatewayFor } from './stripe/account-gateways.ts';
 import type { CustomerGateway } from './stripe/customer-gateway.ts';
-import { createCustomerGateway } from './stripe/throttled-customer-gateway.ts';
+import { createCustomerGateway, type CustomerGatewayOptions } from './stripe/throttled-customer-gateway.ts';
 
 /** Everything an entry point wires together from one Config. */
 export interface Services {
@@ -23,6 +24,8 @@ export interface Services {
   stripe: Stripe;
   limiter: RateLimiter;
   gateway: CustomerGateway;
+  /** The gateway of a job on a connected account (`Stripe-Account`), within that account's budget. */
+  gatewayFor: GatewayFor;
   metrics: Metrics;
   /** Logs the state changes of this process's Redis connections. */
   redisMonitor: RedisMonitor;
@@ -42,6 +45,27 @@ function createQueues(redis: Redis, prefix: string, logger: Logger): { import: Q
     });
   }
   return queues;
+}
+
+/**
+ * The limiter of a connected account's requests. Whether Stripe counts them against the platform's limits or the
+ * connected account's is not guessed: by default they share the platform's limiter (its keys, its learned budget);
+ * an account listed in STRIPE_CONNECTED_ACCOUNT_BUDGETS gets its own keys and that budget.
+ */
+function connectedLimiter(config: Config, redis: Redis, metrics: Metrics, platform: RateLimiter, connectedAccount: string): RateLimiter {
+  const own = config.rate.connectedAccounts[connectedAccount];
+  if (own === undefined) return platform;
+  // Its waits count in the process's metric; its learned budget is not the platform's gauge, so it stays out of it.
+  return createRedisRateLimiter({
+    onWait: (kind, _endpoint, ms) => metrics.tokenWaitSeconds.inc({ kind }, ms / 1000),
+    budgetFraction: config.rate.budgetFraction,
+    redis,
+    accountId: config.stripe.accountId,
+    connectedAccount,
+    budget: { ...own, search: config.rate.search, endpoints: {} },
+    windowMarginMs: config.rate.windowMarginMs,
+    keyPrefix: config.queuePrefix,
+  });
 }
 
 /** Connects to Redis and builds the queues, the shared limiter and the throttled Stripe gateway. */
@@ -66,7 +90,7 @@ export function createServices(config: Config, logger: Logger = createLogger(con
     windowMarginMs: config.rate.windowMarginMs,
     keyPrefix: config.queuePrefix,
   });
-  const gateway = createCustomerGateway({
+  const gatewayOptions: CustomerGatewayOptions = {
     stripe,
     limiter,
     logger,
@@ -75,7 +99,11 @@ export function createServices(config: Config, logger: Logger = createLogger(con
       metrics.stripeRequestSeconds.observe({ kind }, ms / 1000);
       if (status === 429) metrics.stripeRateLimited.inc({ kind });
     },
-  });
+  };
+  const gateway = createCustomerGateway(gatewayOptions);
+  const gatewayFor = createGatewayFor(gateway, (connectedAccount) =>
+    createCustomerGateway({ ...gatewayOptions, stripeAccount: connectedAccount, limiter: connectedLimiter(config, redis, metrics, limiter, connectedAccount) }),
+  );
   return {
     config,
     logger,
@@ -84,6 +112,7 @@ export function createServices(config: Config, logger: Logger = createLogger(con
     stripe,
     limiter,
     gateway,
+    gatewayFor,
     metrics,
     redisMonitor,
     async close() {

@@ -4,7 +4,8 @@ import type { CreatedEmails } from './created-emails.ts';
 import { EmailLockTimeoutError, type EmailLocks } from './email-lock.ts';
 import type { ImportMode, RowAction, RowOutcome } from '../../src/imports/import-types.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
-import { describeStripeError } from '../../src/stripe/stripe-errors.ts';
+import { UnrecoverableError } from 'bullmq';
+import { describeStripeError, isAccountInvalid } from '../../src/stripe/stripe-errors.ts';
 import type { CrashHook } from './crash-points.ts';
 import { normaliseEmail } from '../../src/imports/normalise-email.ts';
 import { findCustomersByEmail, type EmailMatches } from './find-customers.ts';
@@ -65,7 +66,8 @@ function emailCell(header: ImportHeader, cells: string[]): string {
 
 /**
  * Processes one row while holding `permit` (parked while it waits for an email lock; the caller calls done()).
- * Never throws: every problem is the row's outcome.
+ * Never throws but for a connected account Stripe refuses (every row would fail alike: the import stops instead);
+ * every other problem is the row's outcome.
  */
 export async function processRow(
   ctx: RowContext,
@@ -82,6 +84,7 @@ export async function processRow(
   } catch (err) {
     if (ctx.signal.aborted) return ROW_ABORTED;
     if (err instanceof EmailLockTimeoutError) return outcome('failed', '', err.message);
+    if (isAccountInvalid(err)) throw new UnrecoverableError(`Stripe refuses the connected account: ${describeStripeError(err)}`);
     return outcome('failed', '', describeStripeError(err));
   }
 }

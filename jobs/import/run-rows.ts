@@ -9,6 +9,7 @@ import type { ImportStore, RunStart } from '../../src/imports/import-store.ts';
 import type { ImportCounts, RowOutcome } from '../../src/imports/import-types.ts';
 import type { ResultsFile } from '../../src/imports/results-file.ts';
 import type { Logger } from '../../src/logger.ts';
+import { accountScope } from '../../src/redis-keys.ts';
 import { crashHookFor, type CrashHook } from './crash-points.ts';
 import { freshRead } from './fresh-read.ts';
 import { openCsvRecords } from './csv-records.ts';
@@ -85,7 +86,7 @@ function createPipeline(input: RunInput, counts: ImportCounts, crash: CrashHook)
         lastProgressAt = at;
         const seconds = (at - startedAt) / 1000;
         const rate = seconds > 0 ? Math.round(((now.processed - firstRow + 1) / seconds) * 10) / 10 : 0;
-        await job.updateProgress({ ...now, rate_per_s: rate, learned_budget: deps.gateway.learnedBudgets() });
+        await job.updateProgress({ ...now, rate_per_s: rate, learned_budget: deps.gatewayFor(job.data.account).learnedBudgets() });
       }
     },
   });
@@ -152,13 +153,16 @@ class RunControl {
 /** What every row of the run shares; the header is added once read. */
 function rowContextBase(input: RunInput, crash: CrashHook, control: RunControl): Omit<RowContext, 'header'> {
   const { job, deps } = input;
+  // Everything per account is per connected account: its gateway (Stripe-Account, its budget), its email locks and
+  // its created-email registry (with the pending creates a crashed run is recovered from).
+  const accountId = accountScope(deps.config.stripe.accountId, job.data.account);
   return {
     importId: job.data.importId,
     mode: job.data.mode,
     dryRun: job.data.dryRun,
-    gateway: deps.gateway,
-    locks: createEmailLocks({ redis: deps.redis, queuePrefix: deps.config.queuePrefix, accountId: deps.config.stripe.accountId }),
-    registry: createCreatedEmails(deps.redis, deps.config.queuePrefix, deps.config.stripe.accountId),
+    gateway: deps.gatewayFor(job.data.account),
+    locks: createEmailLocks({ redis: deps.redis, queuePrefix: deps.config.queuePrefix, accountId }),
+    registry: createCreatedEmails(deps.redis, deps.config.queuePrefix, accountId),
     crash,
     signal: control.signal,
     isCancelled: control.isCancelled,

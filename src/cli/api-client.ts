@@ -34,6 +34,8 @@ export interface CreateImportOptions {
   dryRun: boolean;
   /** The name the server records (defaults to the file's base name). */
   fileName: string;
+  /** A connected account (`acct_…`) whose customers the rows go to; the server validates it. */
+  account?: string | undefined;
 }
 
 /** A typed wrapper over the stripe-bulk HTTP API; every failure is an ApiError naming the status and message. */
@@ -63,12 +65,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const conn: Connection = { base: options.baseUrl.replace(/\/+$/, ''), token: options.token };
   const enc = encodeURIComponent;
   return {
-    createImport(filePath, { mode, dryRun, fileName }) {
+    createImport(filePath, { mode, dryRun, fileName, account }) {
       const stream = Readable.toWeb(createReadStream(filePath)) as unknown as ReadableStream<Uint8Array>;
       return readJson(conn, 'POST', '/v1/imports', importCreatedSchema, {
         body: stream,
         contentType: 'text/csv',
-        query: { mode, dry_run: String(dryRun), file_name: fileName },
+        query: { mode, dry_run: String(dryRun), file_name: fileName, ...(account === undefined ? {} : { account }) },
       });
     },
     getImport: (id) => readJson(conn, 'GET', `/v1/imports/${enc(id)}`, cliImportSchema),

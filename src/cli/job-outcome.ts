@@ -71,6 +71,7 @@ export function describeImport(record: ImportRecord, now = Date.now()): string {
     ` (mode ${record.mode}${record.dry_run ? ', dry run: nothing was written to Stripe' : ''})`;
   const lines = [head];
   if (record.file_name) lines.push(`  file: ${record.file_name}`);
+  if (record.account) lines.push(`  connected account: ${record.account}`);
   const c = record.counts;
   const rows: Array<[string, string | number]> = [['rows', c.total], ['processed', c.processed], ...importOutcomeRows(c, record.dry_run)];
   if (record.started_at) {
@@ -95,6 +96,7 @@ export function describeExport(record: ExportRecord, now = Date.now()): string {
   if (record.file?.bytes !== null && record.file?.bytes !== undefined) rows.push(['file size', formatBytes(record.file.bytes)]);
   if (record.started_at) rows.push(['rate', rateText(exportRatePerSecond(record, now), 'customers')]);
   if (rows.length > 0) lines.push(formatTable(rows));
+  if (record.options?.account) lines.push(`  connected account: ${record.options.account}`);
   if (record.schedule_id) lines.push(`  started by schedule: ${record.schedule_id}`);
   for (const warning of record.warnings ?? []) lines.push(`  warning: ${warning}`);
   if (record.error) lines.push(`  error: ${record.error}`);

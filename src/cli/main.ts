@@ -116,7 +116,8 @@ function addExportFilters(command: Command): Command {
     .option('--query <search>', "Stripe search syntax, e.g. \"metadata['plan']:'pro'\" (search trails writes by a minute or more)")
     .option('--columns <list>', 'comma-separated columns, in order (default: all)')
     .option('--metadata-columns <keys>', 'comma-separated metadata keys to flatten (default: every key present)')
-    .option('--gzip', 'compress the file (.csv.gz)');
+    .option('--gzip', 'compress the file (.csv.gz)')
+    .option('--account <acct_id>', "a connected account's customers (sent as Stripe-Account) instead of the platform's");
 }
 
 /** Runs a command's work with the context its options give, and stores the exit code it returns. */
@@ -143,6 +144,7 @@ function addJobCommands(program: Command, act: Act): void {
       .argument('<file>', 'the CSV file (a relative path is read from the current folder)')
       .addOption(new Option('--mode <mode>', 'create: leave existing customers alone; upsert: update them').choices(['create', 'upsert']).default('create'))
       .option('--dry-run', 'look up only: report what would be created or updated, write nothing to Stripe', false)
+      .option('--account <acct_id>', "import into this connected account's customers (sent as Stripe-Account)")
       .option('--no-wait', 'only upload: print the import id and exit 0 (follow it later with `wait`)')
       .addOption(new Option('--wait', 'the default; kept for older scripts').hideHelp())
       .addOption(new Option('--results <file>', 'the old name of --out').hideHelp()),

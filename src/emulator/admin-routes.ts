@@ -1,4 +1,5 @@
 import type { EmulatorClock } from './clock.ts';
+import type { ConnectedAccounts } from './connected-accounts.ts';
 import { customerJson } from './customer-record.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FaultInjector } from './faults.ts';
@@ -11,6 +12,8 @@ import { buildStats, type RequestCounter } from './stats.ts';
 /** State the admin surface reads and resets. */
 export interface AdminState {
   store: CustomerStore;
+  /** Connected accounts and their customers (the `Stripe-Account` header picks one). */
+  connectedAccounts: ConnectedAccounts;
   idempotency: IdempotencyStore;
   limits: RateLimits;
   counter: RequestCounter;
@@ -50,9 +53,44 @@ function advanceClock(clock: EmulatorClock, rawBody: string): AdminResult {
   return { status: 200, body: clockJson(clock) };
 }
 
-function route(state: AdminState, method: string, path: string, rawBody: string): AdminResult | undefined {
+/** `{"id": "acct_…"}`: the account a body registers. */
+function accountIdOf(rawBody: string): string {
+  const body = parseJson(rawBody);
+  const id = typeof body === 'object' && body !== null && 'id' in body ? body.id : undefined;
+  if (typeof id !== 'string') throw new AdminBodyError(`id must be a connected account id acct_… (got ${JSON.stringify(id)})`);
+  return id;
+}
+
+/** The customers a seed fills: the platform's, or a connected account's (`account`, which becomes known). */
+function seedStore(state: AdminState, account: string | undefined): CustomerStore {
+  if (account === undefined || account === '') return state.store;
+  state.connectedAccounts.register(account);
+  return state.connectedAccounts.customersOf(account) ?? state.store;
+}
+
+function seed(state: AdminState, rawBody: string): AdminResult {
+  const request = parseSeedRequest(parseJson(rawBody));
+  return { status: 200, body: seedCustomers(seedStore(state, request.account), request, state.clock.now()) };
+}
+
+/** `GET /__emulator/customers[?account=acct_…]`: every live customer, newest first, like the list endpoint. */
+function listCustomers(state: AdminState, account: string | null): AdminResult {
+  const store = account === null || account === '' ? state.store : state.connectedAccounts.customersOf(account);
+  if (store === undefined) return { status: 404, body: { error: `no connected account ${account ?? ''} (register or seed it first)` } };
+  return { status: 200, body: store.liveAscending().map((record) => customerJson(record)).reverse() };
+}
+
+function route(state: AdminState, method: string, path: string, rawBody: string, query: URLSearchParams): AdminResult | undefined {
   switch (`${method} ${path}`) {
+    case 'POST /__emulator/connected-accounts': {
+      const id = accountIdOf(rawBody);
+      state.connectedAccounts.register(id);
+      return { status: 200, body: { id, object: 'account' } };
+    }
+    case 'GET /__emulator/connected-accounts':
+      return { status: 200, body: state.connectedAccounts.counts() };
     case 'POST /__emulator/reset':
+      state.connectedAccounts.clear();
       state.store.clear();
       state.idempotency.clear();
       state.counter.reset();
@@ -62,7 +100,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       state.clock.reset();
       return { status: 200, body: { ok: true } };
     case 'POST /__emulator/seed':
-      return { status: 200, body: seedCustomers(state.store, parseSeedRequest(parseJson(rawBody)), state.clock.now()) };
+      return seed(state, rawBody);
     case 'GET /__emulator/stats':
       return { status: 200, body: buildStats(state) };
     case 'POST /__emulator/stats/reset':
@@ -70,11 +108,8 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       state.faults.resetCounts();
       state.limits.resetPeaks(performance.now());
       return { status: 200, body: { ok: true } };
-    case 'GET /__emulator/customers': {
-      // Newest first, like the list endpoint.
-      const live = state.store.liveAscending();
-      return { status: 200, body: live.map((record) => customerJson(record)).reverse() };
-    }
+    case 'GET /__emulator/customers':
+      return listCustomers(state, query.get('account'));
     case 'GET /__emulator/faults':
       return { status: 200, body: { ...state.faults.current(), injected: state.faults.injected } };
     case 'POST /__emulator/faults':
@@ -98,9 +133,9 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
  * `/__emulator/*`: test and rehearsal controls outside Stripe's API (no auth, no rate limit).
  * Returns undefined when the path is not an admin route; a malformed body is a 400 naming the problem.
  */
-export function handleAdmin(state: AdminState, method: string, path: string, rawBody: string): AdminResult | undefined {
+export function handleAdmin(state: AdminState, method: string, path: string, rawBody: string, query = ''): AdminResult | undefined {
   try {
-    return route(state, method, path, rawBody);
+    return route(state, method, path, rawBody, new URLSearchParams(query));
   } catch (err) {
     if (err instanceof SeedError || err instanceof AdminBodyError || err instanceof RangeError) {
       return { status: 400, body: { error: err.message } };

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { handleAdmin, type AdminState } from './admin-routes.ts';
 import { ApiError, injectedApiError, invalidRequest, rateLimited, unrecognizedUrl } from './api-error.ts';
 import { authenticate, type Authenticated } from './auth.ts';
+import { ConnectedAccounts, customersFor, idempotencyScope } from './connected-accounts.ts';
 import { newRequestId } from './customer-record.ts';
 import { EmulatorClock } from './clock.ts';
 import { CustomerStore } from './customer-store.ts';
@@ -76,6 +77,7 @@ export function createEmulatorState(options: ResolvedOptions): EmulatorState {
   return {
     options,
     store: new CustomerStore(),
+    connectedAccounts: new ConnectedAccounts(),
     idempotency: new IdempotencyStore(options.idempotencyTtlMs),
     limits: new RateLimits(options),
     counter: new RequestCounter(),
@@ -116,6 +118,8 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
   try {
     const auth: Authenticated = authenticate(req.headers.authorization, options.keys);
     if (!state.limits.tryAdmit(auth.key, kind, arrival)) throw rateLimited();
+    const { store, account } = customersFor(state.connectedAccounts, state.store, req.headers['stripe-account'], auth.key);
+    if (account !== undefined) headers['Stripe-Account'] = account;
     const body = await readBody(req, MAX_BODY_BYTES);
     let params: FormObject;
     try {
@@ -125,7 +129,7 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
       throw err;
     }
     if (headers['Idempotency-Key'] !== undefined) {
-      const decision = state.idempotency.begin(auth.key, headers['Idempotency-Key'], path, fingerprintParams(params), now);
+      const decision = state.idempotency.begin(idempotencyScope(auth.key, account), headers['Idempotency-Key'], path, fingerprintParams(params), now);
       if (decision.action === 'reject') throw decision.error;
       if (decision.action === 'replay') {
         await sleep(latencyOf(options));
@@ -139,7 +143,7 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
     await sleep(latencyOf(options));
     if (match === undefined) throw unrecognizedUrl(method, path);
     if (state.faults.failBeforeWork()) throw injectedApiError();
-    const result = match.route.handler({ store: state.store, options, params, id: match.id, livemode: auth.livemode, now });
+    const result = match.route.handler({ store, options, params, id: match.id, livemode: auth.livemode, now });
     finish?.({ status: result.status, body: result.body, requestId: res.getHeader('Request-Id') as string });
     finish = undefined;
     if (match.route.handler === createCustomer && state.faults.resetAfterCreate()) {
@@ -163,10 +167,10 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
   }
 }
 
-async function handleAdminRequest(state: EmulatorState, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+async function handleAdminRequest(state: EmulatorState, req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
   try {
     const body = await readBody(req, MAX_ADMIN_BODY_BYTES);
-    const result = handleAdmin(state, req.method ?? 'GET', path, body);
+    const result = handleAdmin(state, req.method ?? 'GET', path, body, query);
     if (result === undefined) send(res, 404, { error: `Unknown emulator route: ${req.method} ${path}` });
     else send(res, result.status, result.body);
   } catch (err) {
@@ -184,7 +188,7 @@ export function createEmulatorServer(state: EmulatorState): Server {
     const path = q === -1 ? url : url.slice(0, q);
     const query = q === -1 ? '' : url.slice(q + 1);
     const handled = path.startsWith('/__emulator/')
-      ? handleAdminRequest(state, req, res, path)
+      ? handleAdminRequest(state, req, res, path, query)
       : handleApi(state, req, res, path, query);
     handled.catch((err: unknown) => send(res, 500, { error: { type: 'api_error', message: String(err) } }));
   });

@@ -39,6 +39,8 @@ const seedRequestSchema = z.object({
   count: z.number().optional(),
   template: seedCustomerSchema.optional(),
   createdStep: z.number().optional(),
+  /** A connected account (`acct_…`) to seed instead of the platform; it becomes known to the emulator. */
+  account: z.string().optional(),
 });
 
 /** One customer to seed: any subset of the customer's settable fields, plus `created` (unix seconds). */

@@ -1,5 +1,6 @@
 import type { CustomerRecord } from './customer-record.ts';
 import type { EmulatorClock } from './clock.ts';
+import type { ConnectedAccounts } from './connected-accounts.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FaultCounts, FaultInjector } from './faults.ts';
 import type { RateLimits, RequestKind } from './rate-limits.ts';
@@ -16,6 +17,8 @@ export interface EmulatorStats {
   customers: number;
   /** Live customers sharing an email once trimmed and lower-cased: the duplicates a migration must avoid. */
   duplicate_emails: { email: string; ids: string[] }[];
+  /** Per connected account (`Stripe-Account`): its live customers and their duplicates, kept apart from the platform's. */
+  connected_accounts: Record<string, { customers: number; duplicate_emails: { email: string; ids: string[] }[] }>;
   /** Faults injected since the last reset (injected 500s are also in `requests` as `kind:500`). */
   faults: FaultCounts;
   /** How far the emulator's clock runs ahead of the wall clock (POST /__emulator/clock), in seconds. */
@@ -81,11 +84,18 @@ export interface StatsSources {
   counter: RequestCounter;
   limits: RateLimits;
   store: CustomerStore;
+  connectedAccounts: ConnectedAccounts;
   faults: FaultInjector;
   clock: EmulatorClock;
 }
 
-export function buildStats({ counter, limits, store, faults, clock }: StatsSources): EmulatorStats {
+function connectedStats(accounts: ConnectedAccounts): EmulatorStats['connected_accounts'] {
+  const stats: EmulatorStats['connected_accounts'] = {};
+  for (const [id, store] of accounts.entries()) stats[id] = { customers: store.liveCount, duplicate_emails: duplicateEmails(store) };
+  return stats;
+}
+
+export function buildStats({ counter, limits, store, connectedAccounts, faults, clock }: StatsSources): EmulatorStats {
   return {
     requests: counter.toJson(),
     rate_limited: counter.rateLimited,
@@ -94,6 +104,7 @@ export function buildStats({ counter, limits, store, faults, clock }: StatsSourc
     max_search_in_one_second: limits.peak('search'),
     customers: store.liveCount,
     duplicate_emails: duplicateEmails(store),
+    connected_accounts: connectedStats(connectedAccounts),
     faults: faults.injected,
     clock_offset_s: clock.offset / 1000,
   };

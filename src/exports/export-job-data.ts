@@ -3,12 +3,13 @@ import type { ExportOptions } from './export-options.ts';
 
 /**
  * The payload of an `export-customers` job.
- * - An export made through `POST /v1/exports` carries only its id: its options live in its Redis record.
+ * - An export made through `POST /v1/exports` carries its id: its options live in its Redis record. A connected
+ *   account rides along only so Bull Board shows it; the run reads the account from the record.
  * - A run of a schedule carries the schedule's id, options and retention; the processor creates the run's record
  *   on first start, with an id derived from the job id.
  */
 export type ExportJobData =
-  | { exportId: string }
+  | { exportId: string; account?: string }
   | { scheduleId: string; options: ExportOptions; keep: number };
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { connectedAccountIdSchema } from '../api-shape-parts.ts';
 import { EXPORT_COLUMNS, isExportColumn, METADATA_PREFIX } from '../csv/columns.ts';
 import { AppError } from '../errors.ts';
 import { searchQueryProblem } from './search-syntax.ts';
@@ -35,7 +36,8 @@ export type CreatedFilter = z.output<typeof createdSchema>;
  * default is every live customer, the default columns, every metadata key present, uncompressed. `email` is Stripe's
  * exact, case-sensitive filter; `query` (Stripe search syntax) switches to `GET /v1/customers/search`; `columns` are
  * a subset of EXPORT_COLUMNS and `metadata.<key>` columns, in file order; `metadata_columns` flattens those keys
- * (default: every key present in the exported customers).
+ * (default: every key present in the exported customers); `account` exports a connected account's customers (every
+ * request sends it as `Stripe-Account`) instead of the platform's.
  */
 export const exportOptionsSchema = z.strictObject({
   created: createdSchema.optional(),
@@ -63,6 +65,9 @@ export const exportOptionsSchema = z.strictObject({
     .refine(unique, 'must not repeat a key')
     .optional(),
   gzip: z.boolean().optional(),
+  account: connectedAccountIdSchema
+    .describe("A connected account (`acct_…`): export its customers (sent as `Stripe-Account`) instead of the platform's.")
+    .optional(),
 });
 
 /** What one export writes: the validated options, their type derived from the schema that validates them. */

@@ -10,4 +10,6 @@ export interface ImportJobData {
   dryRun: boolean;
   /** The name the user uploaded, for logs and the board. */
   fileName: string;
+  /** The connected account (`acct_…`) the rows go to; absent for the platform (and in jobs queued before it existed). */
+  account?: string;
 }

@@ -43,6 +43,7 @@ export function parseImportRecord(h: Record<string, string>): ImportRecord | nul
     status: status.data,
     mode: mode.data,
     dry_run: h.dry_run === 'true',
+    account: h.account || null,
     file_name: h.file_name ?? '',
     size_bytes: int(h.size_bytes),
     counts: countsOf(h),

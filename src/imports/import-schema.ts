@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listEnvelope, nonNegativeInt, timestamp } from '../api-shape-parts.ts';
+import { connectedAccountIdSchema, listEnvelope, nonNegativeInt, timestamp } from '../api-shape-parts.ts';
 
 /**
  * The import as the API answers it, declared once: the server's types (src/imports/import-types.ts), the presenters
@@ -46,6 +46,9 @@ export const importRecordSchema = z.object({
   status: importStatusSchema,
   mode: importModeSchema,
   dry_run: z.boolean(),
+  account: connectedAccountIdSchema
+    .nullable()
+    .describe('The connected account whose customers the rows create and update (`Stripe-Account`); null: the platform.'),
   file_name: z.string(),
   size_bytes: nonNegativeInt,
   counts: importCountsSchema,
@@ -61,7 +64,7 @@ export const importSchema = importRecordSchema.extend({ links: importLinksSchema
 
 /** The answer to an accepted upload: what was stored, before any row ran. */
 export const importCreatedSchema = importSchema
-  .pick({ id: true, status: true, mode: true, dry_run: true, file_name: true, size_bytes: true, created_at: true, links: true })
+  .pick({ id: true, status: true, mode: true, dry_run: true, account: true, file_name: true, size_bytes: true, created_at: true, links: true })
   .extend({ file_name: z.string().describe('The `file_name` option, else the multipart filename, else upload.csv.') })
   .describe('The answer to an accepted upload: the import is queued.');
 

@@ -38,7 +38,7 @@ export class ImportStore {
     return (await runLuaScript(this.redis, FENCED_HSET, [this.key(id)], argv)) === 1;
   }
 
-  async create({ id, mode, dryRun, fileName, sizeBytes }: { id: string; mode: ImportMode; dryRun: boolean; fileName: string; sizeBytes: number }): Promise<ImportRecord> {
+  async create({ id, mode, dryRun, fileName, sizeBytes, account }: { id: string; mode: ImportMode; dryRun: boolean; fileName: string; sizeBytes: number; account?: string | undefined }): Promise<ImportRecord> {
     const now = Date.now();
     const fields: Record<string, string> = {
       id,
@@ -47,6 +47,7 @@ export class ImportStore {
       dry_run: String(dryRun),
       file_name: fileName,
       size_bytes: String(sizeBytes),
+      account: account ?? '',
       created_at: String(now),
       run: '0',
     };

@@ -35,6 +35,11 @@ export interface RedisRateLimiterOptions {
   redis: Redis;
   /** Names the Stripe account in the keys: a configured name or a hash of the key, never the key. */
   accountId: string;
+  /**
+   * A connected account (`acct_…`) whose requests Stripe counts apart from the platform's: this limiter then keeps
+   * its own logs (rateLimitKeys). Unset: the platform's limiter.
+   */
+  connectedAccount?: string;
   /** Requests per second per class, and optional per-endpoint budgets ('customers.list', …). */
   budget: RateBudget;
   /**
@@ -99,7 +104,7 @@ function settingsOf(opts: RedisRateLimiterOptions): Settings {
   const fraction = opts.budgetFraction ?? 1;
   const windowMs = TIMING.stripeWindowMs + Math.max(0, opts.windowMarginMs ?? TIMING.defaultWindowMarginMs);
   return {
-    keys: rateLimitKeys(opts.keyPrefix ?? 'stripe-bulk', opts.accountId),
+    keys: rateLimitKeys(opts.keyPrefix ?? 'stripe-bulk', opts.accountId, opts.connectedAccount),
     windowMs,
     maxAheadMs: Math.max(windowMs, opts.maxAheadMs ?? TIMING.defaultMaxAheadMs),
     lateToleranceMs: opts.lateToleranceMs ?? Math.max(TIMING.minLateToleranceMs, (windowMs - TIMING.stripeWindowMs) / 2),

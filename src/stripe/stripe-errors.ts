@@ -71,6 +71,14 @@ export function classifyStripeError(err: unknown): StripeErrorClass {
   return 'fatal';
 }
 
+/**
+ * Stripe refused the `Stripe-Account` header: the account is not connected to this platform (or does not exist).
+ * Every further request of the job would be refused the same way.
+ */
+export function isAccountInvalid(err: unknown): boolean {
+  return fields(err).code === 'account_invalid';
+}
+
 /** A short one-line description safe for logs and CSV error columns: type, status, code, message, request id. */
 export function describeStripeError(err: unknown): string {
   const e = fields(err);

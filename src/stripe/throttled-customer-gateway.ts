@@ -32,6 +32,11 @@ export interface CustomerGatewayOptions {
    */
   backoff?: { baseMs?: number; capMs?: number; random?: () => number };
   onRequest?: (e: StripeRequestEvent) => void;
+  /**
+   * A connected account (`acct_…`): every request of this gateway carries `Stripe-Account` (stripe-node's
+   * `stripeAccount` request option), so it reads and writes that account's customers. Unset: the platform's.
+   */
+  stripeAccount?: string;
 }
 
 /** Retry bounds and back-off of the gateway (each overridable in CustomerGatewayOptions). */
@@ -110,13 +115,13 @@ function createSend(opts: CustomerGatewayOptions): Send {
 }
 
 /** Every page of customers with exactly this email (Stripe's filter is exact and case-sensitive). */
-async function listAllByEmail(send: Send, stripe: Stripe, email: string, signal?: AbortSignal): Promise<Stripe.Customer[]> {
+async function listAllByEmail(send: Send, stripe: Stripe, on: Stripe.RequestOptions, email: string, signal?: AbortSignal): Promise<Stripe.Customer[]> {
   const found: Stripe.Customer[] = [];
   let startingAfter: string | undefined;
   for (let page = 0; page < MAX_EMAIL_PAGES; page++) {
     const params: Stripe.CustomerListParams = { email, limit: PAGE_SIZE };
     if (startingAfter !== undefined) params.starting_after = startingAfter;
-    const list = await send({ kind: 'read', endpoint: 'customers.list', signal }, () => stripe.customers.list(params));
+    const list = await send({ kind: 'read', endpoint: 'customers.list', signal }, () => stripe.customers.list(params, on));
     found.push(...list.data);
     const last = list.data.at(-1);
     if (!list.has_more || last === undefined) return found;
@@ -134,25 +139,27 @@ async function listAllByEmail(send: Send, stripe: Stripe, email: string, signal?
 export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGateway {
   const { stripe, limiter } = opts;
   const send = createSend(opts);
+  // Spread into every call's request options; empty for the platform, so its requests are sent as before.
+  const on: Stripe.RequestOptions = opts.stripeAccount === undefined ? {} : { stripeAccount: opts.stripeAccount };
   return {
-    listByEmail: (email, signal) => listAllByEmail(send, stripe, email, signal),
+    listByEmail: (email, signal) => listAllByEmail(send, stripe, on, email, signal),
 
     async create(params, idempotencyKey, signal) {
       const customer = await send({ kind: 'write', endpoint: 'customers.create', signal }, () =>
-        stripe.customers.create(params, { idempotencyKey }),
+        stripe.customers.create(params, { ...on, idempotencyKey }),
       );
       return { customer, replayed: customer.lastResponse.headers['idempotent-replayed'] === 'true' };
     },
 
     update(id, params, idempotencyKey, signal) {
       return send({ kind: 'write', endpoint: 'customers.update', signal }, () =>
-        stripe.customers.update(id, params, { idempotencyKey }),
+        stripe.customers.update(id, params, { ...on, idempotencyKey }),
       );
     },
 
     async retrieve(id, signal) {
       try {
-        return await send({ kind: 'read', endpoint: 'customers.retrieve', signal }, () => stripe.customers.retrieve(id));
+        return await send({ kind: 'read', endpoint: 'customers.retrieve', signal }, () => stripe.customers.retrieve(id, {}, on));
       } catch (err) {
         if (isResourceMissing(err)) return null;
         throw err;
@@ -160,13 +167,13 @@ export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGat
     },
 
     listPage(params, signal) {
-      return send({ kind: 'read', endpoint: 'customers.list', signal }, () => stripe.customers.list(params));
+      return send({ kind: 'read', endpoint: 'customers.list', signal }, () => stripe.customers.list(params, on));
     },
 
     searchPage(query, page, signal) {
       const params: Stripe.CustomerSearchParams = { query, limit: PAGE_SIZE };
       if (page !== undefined) params.page = page;
-      return send({ kind: 'search', endpoint: 'customers.search', signal }, () => stripe.customers.search(params));
+      return send({ kind: 'search', endpoint: 'customers.search', signal }, () => stripe.customers.search(params, on));
     },
 
     learnedBudgets: () => limiter.budgets(),

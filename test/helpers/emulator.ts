@@ -16,12 +16,16 @@ export interface EmulatorAdmin {
   reset(): Promise<void>;
   /** Seeds explicit customers (returns their ids) or `count` copies of `template` with `{i}` substituted. */
   seed(
-    input: SeedCustomer[] | { count: number; template?: SeedCustomer; createdStep?: number; customers?: SeedCustomer[] },
+    input:
+      | SeedCustomer[]
+      | { count: number; template?: SeedCustomer; createdStep?: number; customers?: SeedCustomer[]; account?: string },
   ): Promise<{ count: number; ids: string[] }>;
+  /** Makes a connected account known, so requests with `Stripe-Account: id` are accepted. */
+  registerAccount(id: string): Promise<void>;
   stats(): Promise<EmulatorStats>;
   resetStats(): Promise<void>;
-  /** Every live customer, newest first. */
-  customers(): Promise<Stripe.Customer[]>;
+  /** Every live customer, newest first: the platform's, or a connected account's. */
+  customers(account?: string): Promise<Stripe.Customer[]>;
   /** Changes fault injection on the running emulator (same names as the options); returns the settings now in force. */
   faults(patch: Partial<FaultSettings>): Promise<FaultSettings & { injected: FaultCounts }>;
   /** Moves the emulator's clock forward (customers' `created`, idempotency-key expiry); returns its unix time. */
@@ -92,7 +96,11 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       resetStats: async () => {
         await call(`${admin}/stats/reset`, 'POST');
       },
-      customers: () => call(`${admin}/customers`, 'GET'),
+      registerAccount: async (id) => {
+        await call(`${admin}/connected-accounts`, 'POST', { id });
+      },
+      customers: (account) =>
+        call(account === undefined ? `${admin}/customers` : `${admin}/customers?account=${encodeURIComponent(account)}`, 'GET'),
       faults: (patch) => call(`${admin}/faults`, 'POST', patch),
       advanceClock: (seconds) => call(`${admin}/clock`, 'POST', { advanceSeconds: seconds }),
     },

@@ -19,6 +19,7 @@ export interface ExportFilterOptions {
   columns?: string;
   metadataColumns?: string;
   gzip?: boolean;
+  account?: string;
 }
 
 /** Options of `stripe-bulk export`. */
@@ -49,6 +50,7 @@ export function exportRequestFromOptions(options: ExportFilterOptions): ExportRe
   const metadataColumns = splitList(options.metadataColumns);
   if (metadataColumns) request.metadata_columns = metadataColumns;
   if (options.gzip) request.gzip = true;
+  if (options.account !== undefined) request.account = options.account;
   return request;
 }
 

@@ -12,6 +12,8 @@ import { followWithProgress, printQueued } from '../follow-job.ts';
 export interface ImportCommandOptions extends OutputOptions {
   mode: 'create' | 'upsert';
   dryRun: boolean;
+  /** `--account acct_…`: import into that connected account. */
+  account?: string;
   /** false with `--no-wait`; waiting is the default. */
   wait?: boolean;
   /** The old name of `--out`, still accepted. */
@@ -38,6 +40,7 @@ export async function runImportCommand(ctx: CliContext, file: string, options: I
     mode: options.mode,
     dryRun: options.dryRun,
     fileName: basename(inputPath),
+    account: options.account,
   });
   if (options.wait === false) return printQueued(ctx, 'Import', created);
   return followImport(ctx, created.id, output);
@@ -48,7 +51,7 @@ export async function followImport(ctx: CliContext, id: string, output: OutputOp
   const first = await ctx.client.getImport(id);
   println(
     ctx.stderr,
-    `Import ${id} (mode ${first.mode}${first.dry_run ? ', dry run' : ''}): following it; Ctrl-C stops waiting, the import goes on.`,
+    `Import ${id} (mode ${first.mode}${first.dry_run ? ', dry run' : ''}${first.account ? `, connected account ${first.account}` : ''}): following it; Ctrl-C stops waiting, the import goes on.`,
   );
   const final = await followWithProgress(ctx, {
     id,

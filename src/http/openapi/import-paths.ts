@@ -20,6 +20,17 @@ const OPTION_PARAMETERS = [
     description: 'The name shown in lists and on the board (a text/csv body has none of its own).',
     schema: { type: 'string', maxLength: 255 },
   },
+  {
+    name: 'account',
+    in: 'query',
+    required: false,
+    description:
+      "A connected account: the rows create and update its customers (every Stripe request sends it as `Stripe-Account`), " +
+      "with email locks, dedupe and idempotency apart from the platform's. Rate budget: the platform's, unless " +
+      'STRIPE_CONNECTED_ACCOUNT_BUDGETS gives the account its own. An account Stripe refuses (403 `account_invalid`) ' +
+      'fails the import at its first row.',
+    schema: ref('ConnectedAccountId'),
+  },
 ] as const;
 
 /** `/v1/imports…` (src/http/routes/import-routes.ts). */
@@ -51,7 +62,7 @@ export const IMPORT_PATHS: Record<string, PathItemObject> = {
           headers: { Location: { description: 'The import, to poll.', schema: { type: 'string' } } },
         },
         '400': errorResponse(
-          'Bad options, multipart (no `file` part, more than one file part, a file part under another name), ' +
+          'Bad options (e.g. an `account` not shaped `acct_…`), multipart (no `file` part, more than one file part, a file part under another name), ' +
             'encoding or CSV header; or a body cut short (the connection closed first)',
           [
             'invalid_request', 'bad_multipart', 'missing_file', 'multiple_files', 'unexpected_file', 'upload_interrupted',

@@ -1,3 +1,4 @@
+import { connectedAccountIdSchema } from '../../api-shape-parts.ts';
 import {
   importCountsSchema,
   importCreatedSchema,
@@ -23,6 +24,7 @@ export const IMPORT_SCHEMAS: Record<string, JsonSchema> = {
     Import: importSchema,
     ImportCreated: importCreatedSchema,
     ImportList: importListSchema,
+    ConnectedAccountId: connectedAccountIdSchema,
   }),
   // The upload's options are read from the query or the form by src/imports/upload/import-options.ts, not zod.
   ImportUploadForm: {
@@ -33,6 +35,7 @@ export const IMPORT_SCHEMAS: Record<string, JsonSchema> = {
       mode: ref('ImportMode'),
       dry_run: { type: 'string', enum: ['true', 'false', '1', '0', 'yes', 'no'] },
       file_name: { type: 'string', maxLength: 255 },
+      account: ref('ConnectedAccountId'),
     },
   },
 };

@@ -127,6 +127,8 @@ $('upload-form').addEventListener('submit', async (event) => {
   const form = new FormData();
   form.append('mode', $('mode-select').value);
   form.append('dry_run', $('dry-run-input').checked ? 'true' : 'false');
+  const account = $('account-input').value.trim();
+  if (account) form.append('account', account);
   form.append('file', file, file.name);
   const button = $('upload-button');
   button.disabled = true;
@@ -174,6 +176,8 @@ $('export-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   clearError();
   const body = $('export-gzip').checked ? { gzip: true } : {};
+  const account = $('export-account').value.trim();
+  if (account) body.account = account;
   try {
     await api('POST', '/v1/exports', body);
     refresh();

@@ -82,7 +82,7 @@ export function pace(record, meter, value, total, unit) {
 /** Why a job failed, under its status (the API never puts a secret there). */
 const errorText = (error) => (!error ? '' : typeof error === 'string' ? error : error.message || '');
 
-const modeText = (r) => `${r.mode}${r.dry_run ? ' · dry run' : ''}`;
+const modeText = (r) => `${r.mode}${r.dry_run ? ' · dry run' : ''}${r.account ? ` · account ${r.account}` : ''}`;
 
 /** The import's id as a button that shows it in the progress panel (re-attaching after a reload or from elsewhere). */
 function followButton(id) {
@@ -114,6 +114,7 @@ export function importRow(r, meter) {
 export function contents(options) {
   const o = options || {};
   const parts = [];
+  if (o.account) parts.push(`connected account: ${o.account}`);
   if (o.query) parts.push(`search: ${o.query}`);
   if (o.email) parts.push(`email: ${o.email}`);
   if (o.created) parts.push('created in a date range');
@@ -185,7 +186,7 @@ export function renderImportPanel(record, meter) {
   $('import-progress').hidden = false;
   $('import-id').textContent = record.id;
   const cancelling = live && record.cancel_requested ? ' (cancelling: stops before its next write)' : '';
-  const dry = record.dry_run ? ' (dry run: nothing written to Stripe)' : '';
+  const dry = `${record.dry_run ? ' (dry run: nothing written to Stripe)' : ''}${record.account ? ` (connected account ${record.account})` : ''}`;
   const error = record.error ? ` — ${errorText(record.error)}` : '';
   $('import-status').textContent = `Status: ${record.status}${cancelling}${dry}${error}`;
   $('import-status').dataset.status = record.status;

@@ -1,3 +1,4 @@
+import { connectedAccountIdSchema } from '../../api-shape-parts.ts';
 import { AppError } from '../../errors.ts';
 import { IMPORT_MODES, type ImportMode } from '../import-types.ts';
 
@@ -6,9 +7,11 @@ export interface ImportOptions {
   mode: ImportMode;
   dryRun: boolean;
   fileName: string | undefined;
+  /** A connected account (`acct_…`): every Stripe request of the import sends it as `Stripe-Account`. */
+  account: string | undefined;
 }
 
-const KNOWN = new Set(['mode', 'dry_run', 'file_name']);
+const KNOWN = new Set(['mode', 'dry_run', 'file_name', 'account']);
 const TRUE = new Set(['true', '1', 'yes']);
 const FALSE = new Set(['false', '0', 'no', '']);
 
@@ -52,8 +55,13 @@ export function parseImportOptions(query: Record<string, unknown>, fields: Recor
     else if (!FALSE.has(dryText)) problems.push(`dry_run must be true or false (got ${JSON.stringify(dryText)})`);
   }
   if (fileName !== undefined && fileName.length > 255) problems.push('file_name must be at most 255 characters');
+  const account = read('account') || undefined;
+  const accountCheck = account === undefined ? undefined : connectedAccountIdSchema.safeParse(account);
+  if (accountCheck?.success === false) {
+    problems.push(`account ${accountCheck.error.issues.map((i) => i.message).join(', ')} (got ${JSON.stringify(account)})`);
+  }
   if (problems.length > 0) {
     throw new AppError('invalid_request', `Invalid import options: ${problems.join('; ')}.`, 400, { problems });
   }
-  return { mode, dryRun, fileName: fileName || undefined };
+  return { mode, dryRun, fileName: fileName || undefined, account };
 }

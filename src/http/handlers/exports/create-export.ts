@@ -17,7 +17,7 @@ export const createExport: Handler = async (deps, req) => {
   const submission = submissionKey(deps.config.queuePrefix, 'export', id);
   await openSubmission(deps.redis, submission);
   await store.create({ id, options });
-  const data: ExportJobData = { exportId: id };
+  const data: ExportJobData = { exportId: id, ...(options.account === undefined ? {} : { account: options.account }) };
   await deps.queues.export.add(QUEUE_NAMES.export, data, { ...EXPORT_JOB_OPTIONS, jobId: id });
   const accepted = await acceptSubmission(deps.redis, submission).catch(() => false);
   if (!accepted) throw redisUnavailable('not_accepted');

@@ -39,9 +39,10 @@ export const createImport: Handler = async (deps, req) => {
     // A Redis that freezes and wakes after we answered 503 must not run the import: see queues/submission.ts.
     const submission = submissionKey(deps.config.queuePrefix, 'import', id);
     await openSubmission(deps.redis, submission);
-    const record = await store.create({ id, mode: options.mode, dryRun: options.dryRun, fileName, sizeBytes: upload.bytes });
+    const { account } = options;
+    const record = await store.create({ id, mode: options.mode, dryRun: options.dryRun, fileName, sizeBytes: upload.bytes, account });
     try {
-      await enqueueImport(deps.queues.import, { importId: id, mode: options.mode, dryRun: options.dryRun, fileName });
+      await enqueueImport(deps.queues.import, { importId: id, mode: options.mode, dryRun: options.dryRun, fileName, ...(account === undefined ? {} : { account }) });
     } catch (err) {
       // The queueing error is the one the client gets; this one only tells the operator why a record stayed queued.
       await store.finish(id, null, 'failed', 'the import could not be queued').catch((finishErr: unknown) => {
@@ -51,7 +52,7 @@ export const createImport: Handler = async (deps, req) => {
     }
     if (!(await acceptSubmission(deps.redis, submission).catch(() => false))) throw redisUnavailable('not_accepted');
     queued = true;
-    deps.logger.info({ importId: id, mode: options.mode, dryRun: options.dryRun, bytes: upload.bytes }, 'import queued');
+    deps.logger.info({ importId: id, mode: options.mode, dryRun: options.dryRun, connectedAccount: account, bytes: upload.bytes }, 'import queued');
     return { status: 202, headers: { Location: `/v1/imports/${id}` }, body: presentCreatedImport(record) };
   } catch (err) {
     // The client's 507 says DATA_DIR; the operator's log says where and why.

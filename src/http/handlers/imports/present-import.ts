@@ -13,6 +13,6 @@ export function presentImport(record: ImportRecord): ImportJson {
 
 /** The answer to an accepted upload (`importCreatedSchema`): what was stored, before any row ran. */
 export function presentCreatedImport(record: ImportRecord): ImportCreatedJson {
-  const { id, status, mode, dry_run, file_name, size_bytes, created_at } = record;
-  return { id, status, mode, dry_run, file_name, size_bytes, created_at, links: importLinks(id) };
+  const { id, status, mode, dry_run, account, file_name, size_bytes, created_at } = record;
+  return { id, status, mode, dry_run, account, file_name, size_bytes, created_at, links: importLinks(id) };
 }
