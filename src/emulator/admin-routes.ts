@@ -1,5 +1,8 @@
 import type { EmulatorClock } from './clock.ts';
 import { customerJson } from './customer-record.ts';
+import type { AccountStore } from './account-store.ts';
+import { parseAccountSeed, seedAccounts } from './account-seed.ts';
+import { accountJson } from './account-record.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FaultInjector } from './faults.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
@@ -11,6 +14,7 @@ import { buildStats, type RequestCounter } from './stats.ts';
 /** State the admin surface reads and resets. */
 export interface AdminState {
   store: CustomerStore;
+  accounts: AccountStore;
   idempotency: IdempotencyStore;
   limits: RateLimits;
   counter: RequestCounter;
@@ -54,6 +58,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
   switch (`${method} ${path}`) {
     case 'POST /__emulator/reset':
       state.store.clear();
+      state.accounts.clear();
       state.idempotency.clear();
       state.counter.reset();
       state.limits.resetPeaks(performance.now());
@@ -75,6 +80,10 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       const live = state.store.liveAscending();
       return { status: 200, body: live.map((record) => customerJson(record)).reverse() };
     }
+    case 'POST /__emulator/accounts/seed':
+      return { status: 200, body: seedAccounts(state.accounts, parseAccountSeed(parseJson(rawBody)), state.clock.now()) };
+    case 'GET /__emulator/accounts':
+      return { status: 200, body: state.accounts.newestFirst().map(accountJson) };
     case 'GET /__emulator/faults':
       return { status: 200, body: { ...state.faults.current(), injected: state.faults.injected } };
     case 'POST /__emulator/faults':

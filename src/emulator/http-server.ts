@@ -4,6 +4,7 @@ import { ApiError, injectedApiError, invalidRequest, rateLimited, unrecognizedUr
 import { authenticate, type Authenticated } from './auth.ts';
 import { newRequestId } from './customer-record.ts';
 import { EmulatorClock } from './clock.ts';
+import { AccountStore } from './account-store.ts';
 import { CustomerStore } from './customer-store.ts';
 import { FaultInjector } from './faults.ts';
 import { decodeForm, FormDecodeError, type FormObject } from './form-decode.ts';
@@ -76,6 +77,7 @@ export function createEmulatorState(options: ResolvedOptions): EmulatorState {
   return {
     options,
     store: new CustomerStore(),
+    accounts: new AccountStore(),
     idempotency: new IdempotencyStore(options.idempotencyTtlMs),
     limits: new RateLimits(options),
     counter: new RequestCounter(),
@@ -139,7 +141,7 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
     await sleep(latencyOf(options));
     if (match === undefined) throw unrecognizedUrl(method, path);
     if (state.faults.failBeforeWork()) throw injectedApiError();
-    const result = match.route.handler({ store: state.store, options, params, id: match.id, livemode: auth.livemode, now });
+    const result = match.route.handler({ store: state.store, accounts: state.accounts, options, params, id: match.id, livemode: auth.livemode, now });
     finish?.({ status: result.status, body: result.body, requestId: res.getHeader('Request-Id') as string });
     finish = undefined;
     if (match.route.handler === createCustomer && state.faults.resetAfterCreate()) {

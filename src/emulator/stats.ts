@@ -1,5 +1,6 @@
 import type { CustomerRecord } from './customer-record.ts';
 import type { EmulatorClock } from './clock.ts';
+import type { AccountStore } from './account-store.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FaultCounts, FaultInjector } from './faults.ts';
 import type { RateLimits, RequestKind } from './rate-limits.ts';
@@ -14,6 +15,8 @@ export interface EmulatorStats {
   max_search_in_one_second: number;
   /** Live customers. */
   customers: number;
+  /** Connected accounts (`/v1/accounts`). */
+  accounts: number;
   /** Live customers sharing an email once trimmed and lower-cased: the duplicates a migration must avoid. */
   duplicate_emails: { email: string; ids: string[] }[];
   /** Faults injected since the last reset (injected 500s are also in `requests` as `kind:500`). */
@@ -81,11 +84,12 @@ export interface StatsSources {
   counter: RequestCounter;
   limits: RateLimits;
   store: CustomerStore;
+  accounts: AccountStore;
   faults: FaultInjector;
   clock: EmulatorClock;
 }
 
-export function buildStats({ counter, limits, store, faults, clock }: StatsSources): EmulatorStats {
+export function buildStats({ counter, limits, store, accounts, faults, clock }: StatsSources): EmulatorStats {
   return {
     requests: counter.toJson(),
     rate_limited: counter.rateLimited,
@@ -93,6 +97,7 @@ export function buildStats({ counter, limits, store, faults, clock }: StatsSourc
     max_writes_in_one_second: limits.peak('write'),
     max_search_in_one_second: limits.peak('search'),
     customers: store.liveCount,
+    accounts: accounts.length,
     duplicate_emails: duplicateEmails(store),
     faults: faults.injected,
     clock_offset_s: clock.offset / 1000,
