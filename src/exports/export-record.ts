@@ -130,7 +130,7 @@ export function exportToJson(record: ExportRecord): ExportJson {
     mode: record.mode,
     options: record.options,
     schedule_id: record.scheduleId,
-    counts: record.counts,
+    counts: { ...record.counts, objects: record.counts.customers },
     snapshot_created_lte: record.snapshotLte,
     file:
       record.fileName === null
