@@ -37,6 +37,11 @@ describe('accounts export: columns', () => {
     const { record, file } = await h.exportFile({ object: 'accounts' });
     expect(record).toMatchObject({ options: { object: 'accounts' }, counts: { objects: 2, customers: 2 } });
     expect(record.file?.name).toMatch(/^accounts-exp_[A-Za-z0-9]{20}-\d{4}-\d{2}-\d{2}\.csv$/);
+    // What Bull Board shows of the job: its progress names the object and counts it.
+    const job = await h.services.queues.export.getJob(record.id);
+    expect(job?.progress).toMatchObject({ object: 'accounts', objects: 2 });
+    // The job completes in BullMQ a moment after its record does.
+    await expect.poll(async () => (await h.services.queues.export.getJob(record.id))?.returnvalue as unknown, { timeout: 10_000 }).toMatchObject({ object: 'accounts', objects: 2 });
     expect(file.header).toEqual([
       'id', 'type', 'controller.type', 'email', 'country', 'default_currency', 'business_type', 'business_profile.name',
       'business_profile.url', 'business_profile.mcc', 'charges_enabled', 'payouts_enabled', 'details_submitted',
