@@ -1,4 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { newExportId } from '../../../src/exports/export-ids.ts';
+import { ExportStore } from '../../../src/exports/export-store.ts';
+import { OPENAPI_DOCUMENT } from '../../../src/http/openapi/openapi-document.ts';
+import { exportKeys } from '../../../src/redis-keys.ts';
 import { apiError, apiList, apiRecord } from '../../helpers/api-json.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
 import { columnOf, createExportHarness, idsOf, type ExportHarness, type ExportJson } from './export-harness.ts';
@@ -74,6 +78,19 @@ describe('accounts export: columns', () => {
     expect(accounts.file.rows.map((r) => r[1])).toEqual(['active', '']);
     const window = await h.exportFile({ object: 'accounts', created: { gt: T }, columns: ['id'] });
     expect(idsOf(window.file)).toEqual([(await h.emulator.admin.accounts())[0]?.id]);
+  });
+
+  it('reads a record stored before `object` existed as a customers export, and documents object in /openapi.json', async () => {
+    const store = new ExportStore(h.services.redis, h.services.config.queuePrefix);
+    const id = newExportId();
+    await store.create({ id, options: {} });
+    expect(await h.services.redis.hget(exportKeys.record(h.services.config.queuePrefix, id), 'options')).toBe('{}');
+    expect((await store.get(id))?.options).toEqual({ object: 'customers' });
+    expect(await store.cancel(id)).toBe('queued');
+    const schemas = OPENAPI_DOCUMENT.components.schemas as Record<string, { properties: Record<string, unknown>; description?: string }>;
+    expect(schemas.ExportOptions?.properties.object).toMatchObject({ enum: ['customers', 'accounts'], default: 'customers' });
+    expect(schemas.ExportOptions?.description).toContain('capabilities.<name>');
+    expect(schemas.Export?.properties.counts).toMatchObject({ properties: { objects: { type: 'integer' } } });
   });
 
   it('refuses bad input with a 400 naming the field, and queues nothing', async () => {
