@@ -1,9 +1,32 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
+import type { Redis } from 'ioredis';
+import { spawnEntry } from '../../helpers/entry-process.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createExportHarness, exited, idsOf, type ExportHarness } from './export-harness.ts';
 
 const KILLS = 4;
+
+/** Every value stored under `prefix`, as text: what a secret would have to hide in. */
+async function everyValue(redis: Redis, prefix: string): Promise<string> {
+  const out: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const type = await redis.type(key);
+      if (type === 'string') out.push((await redis.get(key)) ?? '');
+      else if (type === 'hash') out.push(JSON.stringify(await redis.hgetall(key)));
+      else if (type === 'list') out.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+      else if (type === 'set') out.push(JSON.stringify(await redis.smembers(key)));
+      else if (type === 'zset') out.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+      else if (type === 'stream') out.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+      out.push(key);
+    }
+  } while (cursor !== '0');
+  return out.join('\n');
+}
 
 /** Worker processes exporting 5,000 connected accounts (bursts included), SIGKILLed mid-walk, then resumed. */
 describe('accounts export: worker processes killed -9 mid-walk', () => {
@@ -37,7 +60,9 @@ describe('accounts export: worker processes killed -9 mid-walk', () => {
       // Stands in for lockDuration passing: the dead worker's job lock would expire on its own.
       await h.services.redis.del(lockKey);
     }
-    h.spawnWorker({ STRIPE_READ_RPS: '200', EXPORT_PAGES_IN_FLIGHT: '16' });
+    // The last worker logs at debug level, so its output shows what a resumed accounts export logs.
+    const last = spawnEntry('worker', { ...h.services.workerEnv, LOG_LEVEL: 'debug', STRIPE_READ_RPS: '200', EXPORT_PAGES_IN_FLIGHT: '16' });
+    closing.defer(() => last.stop(5_000));
     const done = await h.waitFor(created.id, ['completed', 'failed'], 90_000);
     expect(done.status).toBe('completed');
     expect(done.counts).toMatchObject({ objects: 5000, customers: 5000 });
@@ -50,5 +75,16 @@ describe('accounts export: worker processes killed -9 mid-walk', () => {
     expect(file.header).toContain('capabilities.card_payments');
     expect(file.header.at(-1)).toBe('metadata.b');
     expect(ids.some((id) => !id.startsWith('acct_'))).toBe(false);
+
+    // The Stripe key is in no log line, Redis value or job of this export.
+    const secret = h.services.workerEnv.STRIPE_SECRET_KEY ?? '';
+    expect(secret).toMatch(/^sk_test_/);
+    const logs = last.stdout() + last.stderr();
+    expect(logs).toContain('"object":"accounts"');
+    expect(logs).toContain('resuming export from its checkpoint');
+    expect(logs).not.toContain(secret);
+    const stored = await everyValue(h.services.redis, h.services.config.queuePrefix);
+    expect(stored).toContain(created.id);
+    expect(stored).not.toContain(secret);
   });
 });
