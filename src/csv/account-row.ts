@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { METADATA_PREFIX } from './columns.ts';
-import { formatCreated } from './customer-row.ts';
+import { formatCreated, ownString as own } from './customer-row.ts';
 import { neutraliseFormula } from './formula.ts';
 
 /** Prefix of the per-capability columns of an accounts export: `capabilities.<name>`, holding its status. */
@@ -36,12 +36,6 @@ export type ListedAccount = Stripe.Account & { created: number };
 type CellReader = (account: ListedAccount) => string;
 
 const text = (value: string | null | undefined): string => value ?? '';
-/** A key's string value; keys are user data, so `constructor` or `__proto__` must not reach Object.prototype. */
-const own = (record: object | null | undefined, key: string): string => {
-  if (record === null || record === undefined || !Object.hasOwn(record, key)) return '';
-  const value: unknown = (record as Record<string, unknown>)[key];
-  return typeof value === 'string' ? value : '';
-};
 const bool = (value: boolean | null | undefined): string => (typeof value === 'boolean' ? String(value) : '');
 
 const READERS: ReadonlyMap<string, CellReader> = new Map<string, CellReader>([
