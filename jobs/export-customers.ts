@@ -3,6 +3,7 @@ import { UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type { WorkerDeps } from '../src/deps.ts';
 import { exportIdForJob } from '../src/exports/export-ids.ts';
 import type { ExportJobData } from '../src/exports/export-job-data.ts';
+import type { ExportObject } from '../src/exports/export-options.ts';
 import { exportDir, partsDir } from '../src/exports/export-paths.ts';
 import type { ExportRecord, ExportStatus } from '../src/exports/export-record.ts';
 import { ExportStore } from '../src/exports/export-store.ts';
@@ -22,7 +23,11 @@ export { EXPORT_WORKER_OPTIONS, type ExportJobData } from '../src/exports/export
 export interface ExportSummary {
   exportId: string;
   status: ExportStatus;
+  /** What the export lists (options.object): every count is of these. */
+  object: ExportObject;
+  /** Objects written (kept for compatibility: the same as `objects`, whatever the object). */
   customers: number;
+  objects: number;
   pages: number;
   bytes: number;
   file: string | null;
@@ -31,7 +36,9 @@ export interface ExportSummary {
 const summaryOf = (record: ExportRecord): ExportSummary => ({
   exportId: record.id,
   status: record.status,
+  object: record.options.object,
   customers: record.counts.customers,
+  objects: record.counts.customers,
   pages: record.counts.pages,
   bytes: record.counts.bytes,
   file: record.fileName,
@@ -62,7 +69,8 @@ async function discard(deps: WorkerDeps, id: string, keepNothing: boolean): Prom
 }
 
 /** Records a completed run's file (unless the export was cancelled meanwhile) and drops the working files. */
-async function settleRun(deps: WorkerDeps, store: ExportStore, id: string, result: ExportRunResult): Promise<void> {
+async function settleRun(deps: WorkerDeps, store: ExportStore, record: ExportRecord, result: ExportRunResult): Promise<void> {
+  const { id } = record;
   if (result.status !== 'completed') {
     await discard(deps, id, true);
     return;
@@ -78,7 +86,7 @@ async function settleRun(deps: WorkerDeps, store: ExportStore, id: string, resul
   await discard(deps, id, !done);
   if (done) {
     // Counted once, when the file is final: a retried or resumed attempt's pages are not counted twice.
-    deps.metrics?.exportCustomers.inc(result.file.rows);
+    (record.options.object === 'accounts' ? deps.metrics?.exportAccounts : deps.metrics?.exportCustomers)?.inc(result.file.rows);
     deps.metrics?.exportBytes.inc(result.file.bytes);
   }
 }
@@ -159,7 +167,7 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
     record = (await store.get(record.id)) ?? record;
     const startedAt = Date.now();
     const label = `attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}`;
-    logger.info({ mode: record.mode, attempt: label }, 'export started');
+    logger.info({ mode: record.mode, object: record.options.object, attempt: label }, 'export started');
     try {
       const result = await runExport({
         record,
@@ -171,9 +179,11 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
         pagesInFlight: deps.config.exportPagesInFlight,
         logger,
         ...(signal === undefined ? {} : { signal }),
-        reportProgress: (progress) => job.updateProgress({ ...progress, learned_budget: deps.gatewayFor(record.options.account).learnedBudgets() }),
+        // `object` and `objects` (written so far) beside `customers`, so Bull Board says what the export lists.
+        reportProgress: (progress) =>
+          job.updateProgress({ object: record.options.object, objects: progress.customers, ...progress, learned_budget: deps.gatewayFor(record.options.account).learnedBudgets() }),
       });
-      await settleRun(deps, store, record.id, result);
+      await settleRun(deps, store, record, result);
     } catch (caught) {
       if (isShutdown(signal)) {
         logger.info('worker shutting down: export checkpointed and handed back to the queue');
@@ -182,7 +192,7 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
       throw await failAttempt(deps, store, { id: record.id, job, label, startedAt, logger }, caught);
     }
     const final = (await store.get(record.id)) ?? record;
-    logger.info({ status: final.status, customers: final.counts.customers, ms: Date.now() - startedAt }, 'export finished');
+    logger.info({ status: final.status, object: final.options.object, objects: final.counts.customers, ms: Date.now() - startedAt }, 'export finished');
     await retainScheduleFiles(deps, final, job.data, logger);
     return summaryOf(final);
   };

@@ -12,6 +12,7 @@ export interface Metrics {
   activeJobs: Gauge<'queue'>;
   exportBytes: Counter;
   exportCustomers: Counter;
+  exportAccounts: Counter;
 }
 
 export function createMetrics(): Metrics {
@@ -62,6 +63,13 @@ export function createMetrics(): Metrics {
       labelNames: ['queue'],
       registers: [registry],
     }),
+    ...exportCounters(registry),
+  };
+}
+
+/** What export files hold, counted once per completed file. */
+function exportCounters(registry: Registry): Pick<Metrics, 'exportBytes' | 'exportCustomers' | 'exportAccounts'> {
+  return {
     exportBytes: new Counter({
       name: 'stripe_bulk_export_bytes_total',
       help: 'Bytes written to export files',
@@ -70,6 +78,11 @@ export function createMetrics(): Metrics {
     exportCustomers: new Counter({
       name: 'stripe_bulk_export_customers_total',
       help: 'Customers written to export files',
+      registers: [registry],
+    }),
+    exportAccounts: new Counter({
+      name: 'stripe_bulk_export_accounts_total',
+      help: 'Connected accounts written to export files (object=accounts)',
       registers: [registry],
     }),
   };

@@ -11,13 +11,13 @@ import type { ExportStore } from '../../src/exports/export-store.ts';
 import { restorePart } from './part-files.ts';
 import { MetadataKeys, PartWriter } from './part-writer.ts';
 import { SliceCheckpoint, type CountsDelta } from './slice-checkpoint.ts';
-import { initialSlices, pageParams, type SliceState } from './slice-plan.ts';
+import { initialSlices, type SliceState } from './slice-plan.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 import { createProgressReporter, type ExportProgress } from './progress-reporter.ts';
 import { createFileRenderer, type FileRenderer } from './render-while-fetching.ts';
 import type { RenderedFile } from './csv-output.ts';
-import { runSearchPages } from './search-pages.ts';
-import { runSlices, type PageSink } from './slice-runner.ts';
+import { ACCOUNT_EXPORT, CUSTOMER_EXPORT, type ExportedObjects } from './export-objects.ts';
+import { runSlices, type ListedObject, type PageSink } from './slice-runner.ts';
 
 /** The reason the run's signal carries when the user cancelled the export (DELETE /v1/exports/:id). */
 export const USER_CANCEL_REASON = 'export-cancelled';
@@ -77,12 +77,12 @@ async function loadOrPlan(
 }
 
 /** Where pages become durable: rows into the part files, then slice states and counters into Redis. */
-function createSink(
+function createSink<T extends ListedObject>(
   checkpoint: SliceCheckpoint,
-  writer: PartWriter,
+  writer: PartWriter<T>,
   keys: MetadataKeys,
   onCommitted: (changed: SliceState[], delta: CountsDelta, cancelRequested: boolean) => Promise<void>,
-): PageSink {
+): PageSink<T> {
   return {
     write: (sliceId, customers) => writer.write(sliceId, customers),
     async checkpoint(changed, delta) {
@@ -96,9 +96,14 @@ function createSink(
 /**
  * Runs (or resumes) one export to its final file: plan or load the slices, cut every part file back to its
  * checkpoint, fetch the remaining pages (parallel slices, or sequential search pages) writing their CSV rows, and
- * copy the parts into the file (mostly while the fetch goes on).
+ * copy the parts into the file (mostly while the fetch goes on). The export's `object` picks the list endpoint and
+ * the rows; the walk is the same for every object.
  */
-export async function runExport(ctx: ExportRunContext): Promise<ExportRunResult> {
+export function runExport(ctx: ExportRunContext): Promise<ExportRunResult> {
+  return ctx.record.options.object === 'accounts' ? runObjectExport(ctx, ACCOUNT_EXPORT) : runObjectExport(ctx, CUSTOMER_EXPORT);
+}
+
+async function runObjectExport<T extends ListedObject>(ctx: ExportRunContext, objects: ExportedObjects<T>): Promise<ExportRunResult> {
   const now = ctx.now ?? Date.now;
   const { record } = ctx;
   const checkpoint = new SliceCheckpoint(ctx.redis, ctx.prefix, record.id);
@@ -114,9 +119,12 @@ export async function runExport(ctx: ExportRunContext): Promise<ExportRunResult>
 
   const columns = planColumns(record.options);
   const keys = new MetadataKeys(columns, plan.metadataKeys);
-  const writer = new PartWriter({ dataDir: ctx.dataDir, exportId: record.id, keys, trackWidths: columns.kind === 'all_metadata' }, plan.slices);
+  const writer = new PartWriter<T>(
+    { dataDir: ctx.dataDir, exportId: record.id, keys, trackWidths: columns.kind === 'all_metadata', rows: objects },
+    plan.slices,
+  );
   const fileDate = plan.snapshot === null ? (record.startedAt ?? now()) : plan.snapshot * 1000;
-  const name = exportFileName(record.id, fileDate, record.options.gzip === true);
+  const name = exportFileName(record.id, fileDate, record.options.gzip === true, record.options.object);
   const outPath = join(exportDir(ctx.dataDir, record.id), name);
   const renderer = createFileRenderer({ dataDir: ctx.dataDir, exportId: record.id, plan: columns, keys, outPath, gzip: record.options.gzip === true, signal });
   for (const slice of plan.slices) renderer.update(slice);
@@ -129,7 +137,7 @@ export async function runExport(ctx: ExportRunContext): Promise<ExportRunResult>
     if (cancelRequested) cancel.abort(USER_CANCEL_REASON);
   });
   try {
-    return await fetchAndFinish({ ctx, slices: plan.slices, sink, signal, cancel, now, renderer, writer, totals, progress, name });
+    return await fetchAndFinish({ ctx, objects, slices: plan.slices, sink, signal, cancel, now, renderer, writer, totals, progress, name });
   } finally {
     // Nothing may still write into the export's directory once this attempt is over (it may be deleted next).
     await renderer.close();
@@ -137,15 +145,16 @@ export async function runExport(ctx: ExportRunContext): Promise<ExportRunResult>
 }
 
 /** The fetch, then the end of the file. */
-async function fetchAndFinish(run: {
+async function fetchAndFinish<T extends ListedObject>(run: {
   ctx: ExportRunContext;
+  objects: ExportedObjects<T>;
   slices: SliceState[];
-  sink: PageSink;
+  sink: PageSink<T>;
   signal: AbortSignal;
   cancel: AbortController;
   now: () => number;
   renderer: FileRenderer;
-  writer: PartWriter;
+  writer: PartWriter<T>;
   totals: CountsDelta;
   progress: ReturnType<typeof createProgressReporter>;
   name: string;
@@ -154,7 +163,7 @@ async function fetchAndFinish(run: {
   const fetchStartedAt = now();
   let slices: SliceState[];
   try {
-    slices = await fetchPages(ctx, run.slices, run.sink, run.signal, now);
+    slices = await fetchPages(ctx, run.objects, { slices: run.slices, sink: run.sink, signal: run.signal, now });
   } catch (err) {
     if (run.cancel.signal.aborted || (await ctx.store.isCancelRequested(ctx.record.id))) return { status: 'cancelled' };
     throw err;
@@ -172,25 +181,25 @@ async function fetchAndFinish(run: {
 }
 
 /** Fetches every remaining page: parallel slices, or the sequential pages of a search. */
-async function fetchPages(
+async function fetchPages<T extends ListedObject>(
   ctx: ExportRunContext,
-  slices: SliceState[],
-  sink: PageSink,
-  signal: AbortSignal,
-  now: () => number,
+  objects: ExportedObjects<T>,
+  run: { slices: SliceState[]; sink: PageSink<T>; signal: AbortSignal; now: () => number },
 ): Promise<SliceState[]> {
   const { record } = ctx;
+  const { slices, sink, signal, now } = run;
   if (record.mode === 'search') {
     const [only] = slices;
-    if (only === undefined || record.options.query === undefined) return slices;
-    return [await runSearchPages({ slice: only, query: record.options.query, gateway: ctx.gateway, sink, signal })];
+    // Validation refuses query for objects Stripe cannot search: no search walk here means nothing to read.
+    if (only === undefined || record.options.query === undefined || objects.searchPages === undefined) return slices;
+    return [await objects.searchPages({ slice: only, query: record.options.query, gateway: ctx.gateway, sink, signal })];
   }
-  return runSlices({
+  return runSlices<T>({
     slices,
     inFlight: ctx.pagesInFlight,
     signal,
     now,
-    fetchPage: (slice, s) => ctx.gateway.listPage(pageParams(slice, record.options.email), s),
+    fetchPage: (slice, s) => objects.fetchPage(ctx.gateway, slice, record.options, s),
     sink,
   });
 }

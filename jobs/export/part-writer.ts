@@ -1,10 +1,29 @@
 import type Stripe from 'stripe';
 import { customerToRow } from '../../src/csv/index.ts';
+import type { ListedObject } from './slice-runner.ts';
 import { partPath } from '../../src/exports/export-paths.ts';
 import { encodeCsvLine } from './csv-line.ts';
 import { resolveColumns, type ColumnPlan } from './export-columns.ts';
 import { appendPart } from './part-files.ts';
 import type { PartSegment, SliceState } from './slice-plan.ts';
+
+/**
+ * How the objects of one export become CSV rows: the keys that give an object its dynamic columns (a customer's
+ * metadata keys; an account's `capabilities.<name>` and `metadata.<key>` column names), and one row per object.
+ */
+export interface RowRenderer<T extends ListedObject> {
+  keysOf: (object: T) => Iterable<string>;
+  toRow: (object: T, columns: readonly string[]) => string[];
+}
+
+/** Customers: one `metadata.<key>` column per metadata key (the keys are stored bare). */
+export const CUSTOMER_ROWS: RowRenderer<Stripe.Customer> = {
+  keysOf: function* (customer) {
+    // for…in, not Object.keys: a null metadata (Stripe's type says never; an emulator fault might) has no keys.
+    for (const key in customer.metadata) yield key;
+  },
+  toRow: customerToRow,
+};
 
 /**
  * The metadata keys of a default-columns export in the order they were first seen. The order is what makes a
@@ -36,9 +55,14 @@ export class MetadataKeys {
 
   /** Adds the keys of a page's customers not seen before. */
   collect(customers: readonly Stripe.Customer[]): void {
+    this.collectKeys(customers, CUSTOMER_ROWS.keysOf);
+  }
+
+  /** Adds the keys of a page's objects not seen before, `keysOf` naming the keys of one object. */
+  collectKeys<T>(objects: readonly T[], keysOf: (object: T) => Iterable<string>): void {
     if (this.plan.kind !== 'all_metadata') return;
-    for (const customer of customers) {
-      for (const key in customer.metadata) {
+    for (const object of objects) {
+      for (const key of keysOf(object)) {
         if (this.seen.has(key)) continue;
         this.seen.add(key);
         this.order.push(key);
@@ -71,12 +95,12 @@ export class MetadataKeys {
  * fetches, so a page is rendered with the keys known when it arrives (its own included), and the slice records where
  * its rows change width (`segments`); the rare rows written before a key turned up are widened at the end.
  */
-export class PartWriter {
+export class PartWriter<T extends ListedObject = Stripe.Customer> {
   private readonly bytes = new Map<number, number>();
   private readonly segments = new Map<number, PartSegment[]>();
 
   constructor(
-    private readonly opts: { dataDir: string; exportId: string; keys: MetadataKeys; trackWidths: boolean },
+    private readonly opts: { dataDir: string; exportId: string; keys: MetadataKeys; trackWidths: boolean; rows: RowRenderer<T> },
     slices: readonly SliceState[],
   ) {
     for (const slice of slices) {
@@ -86,13 +110,13 @@ export class PartWriter {
   }
 
   /** Appends a page's rows to the part of `sliceId`; answers the bytes written. */
-  async write(sliceId: number, customers: readonly Stripe.Customer[]): Promise<number> {
-    const { keys } = this.opts;
-    keys.collect(customers);
+  async write(sliceId: number, customers: readonly T[]): Promise<number> {
+    const { keys, rows } = this.opts;
+    keys.collectKeys(customers, rows.keysOf);
     const count = keys.count;
     const columns = keys.columnsFor(count);
     let text = '';
-    for (const customer of customers) text += encodeCsvLine(customerToRow(customer, columns));
+    for (const customer of customers) text += encodeCsvLine(rows.toRow(customer, columns));
     const at = this.bytes.get(sliceId) ?? 0;
     const written = await appendPart(partPath(this.opts.dataDir, this.opts.exportId, sliceId), text);
     if (written === 0) return 0;

@@ -4,9 +4,15 @@ import { fileOrder, splitBurst, type SliceState } from './slice-plan.ts';
 import { MIN_SPLIT_CUSTOMERS, slicesToFetch, subdivide, takeMeetingPage, takePage } from './slice-policy.ts';
 import type { CountsDelta } from './slice-checkpoint.ts';
 
-/** One page as the list endpoint answers it. */
-export interface ListPage {
-  data: Stripe.Customer[];
+/** What the walk needs of a listed object (a customer, a connected account): its cursor id and its second. */
+export interface ListedObject {
+  id: string;
+  created: number;
+}
+
+/** One page as the list endpoint answers it (customers unless said otherwise). */
+export interface ListPage<T extends ListedObject = Stripe.Customer> {
+  data: T[];
   has_more: boolean;
 }
 
@@ -14,30 +20,30 @@ export interface ListPage {
  * Where pages become durable, in two steps so that many pages share one checkpoint (a group commit): append a
  * page's customers to its slice's part file, then save the changed slice states and the counters at once.
  */
-export interface PageSink {
-  /** Appends customers to the part file of `sliceId`; answers the bytes written. */
-  write(sliceId: number, customers: Stripe.Customer[]): Promise<number>;
+export interface PageSink<T extends ListedObject = Stripe.Customer> {
+  /** Appends customers (or the export's objects) to the part file of `sliceId`; answers the bytes written. */
+  write(sliceId: number, customers: T[]): Promise<number>;
   /** Saves slice states (their `bytes` now cover every write) and adds the counters, atomically. */
   checkpoint(slices: SliceState[], delta: CountsDelta): Promise<void>;
 }
 
 /** Options of {@link runSlices}. */
-export interface SliceRunnerOptions {
+export interface SliceRunnerOptions<T extends ListedObject = Stripe.Customer> {
   /** The plan: fresh, or loaded from the checkpoint (done slices are skipped). */
   slices: SliceState[];
   /** Pages in flight at most (the page permits); also the number of slices subdivision aims for. */
   inFlight: number;
   /** Override of {@link MIN_SPLIT_CUSTOMERS} (tests split small data sets). */
   minSplitCustomers?: number;
-  fetchPage(slice: SliceState, signal: AbortSignal): Promise<ListPage>;
-  sink: PageSink;
+  fetchPage(slice: SliceState, signal: AbortSignal): Promise<ListPage<T>>;
+  sink: PageSink<T>;
   signal?: AbortSignal;
   now?: () => number;
 }
 
-interface Arrival {
+interface Arrival<T extends ListedObject> {
   sliceId: number;
-  page: ListPage;
+  page: ListPage<T>;
 }
 
 /**
@@ -47,12 +53,12 @@ interface Arrival {
  * may be split while its next page is in flight: takePage drops what is no longer its own).
  * Rejects with the first fetch or commit error (after the pages in flight settle), or with the signal's reason.
  */
-export function runSlices(options: SliceRunnerOptions): Promise<SliceState[]> {
-  return new Promise<SliceState[]>((resolve, reject) => new SliceScheduler(options, resolve, reject).pump());
+export function runSlices<T extends ListedObject = Stripe.Customer>(options: SliceRunnerOptions<T>): Promise<SliceState[]> {
+  return new Promise<SliceState[]>((resolve, reject) => new SliceScheduler<T>(options, resolve, reject).pump());
 }
 
 /** The event loop of one runSlices call: fetches, group commits, timers and the first failure. */
-class SliceScheduler {
+class SliceScheduler<T extends ListedObject> {
   private readonly all: Map<number, SliceState>;
   private nextId: number;
   private readonly fetching = new Set<number>();
@@ -60,13 +66,13 @@ class SliceScheduler {
   private readonly seen: Array<{ id: string; created: number }> = [];
   private readonly controller = new AbortController();
   private failure: { error: unknown } | undefined;
-  private arrived: Arrival[] = [];
+  private arrived: Arrival<T>[] = [];
   private committing = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
   constructor(
-    private readonly options: SliceRunnerOptions,
+    private readonly options: SliceRunnerOptions<T>,
     private readonly resolve: (slices: SliceState[]) => void,
     private readonly reject: (error: unknown) => void,
   ) {
@@ -153,10 +159,10 @@ class SliceScheduler {
   }
 
   /** Applies one page to the plan, then subdivides (synchronously, so the plan is never seen half-changed). */
-  private apply(sliceId: number, page: ListPage): { customers: Stripe.Customer[]; changed: number[] } {
+  private apply(sliceId: number, page: ListPage<T>): { customers: T[]; changed: number[] } {
     const before = this.slice(sliceId);
     const changed = [sliceId];
-    let customers: Stripe.Customer[];
+    let customers: T[];
     if (before.partner === undefined) {
       const taken = takePage(before, page);
       this.all.set(sliceId, taken.slice);
@@ -181,7 +187,7 @@ class SliceScheduler {
   }
 
   /** Keeps the oldest customer of a page: a possible `ending_before` below a burst found later. */
-  private remember(customers: readonly Stripe.Customer[]): void {
+  private remember(customers: readonly T[]): void {
     const oldest = customers[customers.length - 1];
     if (oldest !== undefined) this.seen.push({ id: oldest.id, created: oldest.created });
   }
@@ -212,7 +218,7 @@ class SliceScheduler {
     return slice;
   }
 
-  private async commitBatch(batch: Arrival[]): Promise<void> {
+  private async commitBatch(batch: Arrival<T>[]): Promise<void> {
     const applied = batch.map(({ sliceId, page }) => ({ sliceId, ...this.apply(sliceId, page) }));
     const written = await Promise.all(applied.map((a) => this.options.sink.write(a.sliceId, a.customers)));
     const delta = { customers: 0, pages: applied.length, bytes: 0 };

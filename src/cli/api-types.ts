@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { errorBodySchema } from '../error-body.ts';
-import type { ExportOptions } from '../exports/export-options.ts';
+import type { ExportOptionsInput } from '../exports/export-options.ts';
 import { exportSchema, scheduleSchema, type ExportStatus, type scheduleDeletedSchema } from '../exports/export-schema.ts';
 import type { scheduleBodySchema } from '../exports/schedule-options.ts';
 import { importSchema, type ImportCreatedJson } from '../imports/import-schema.ts';
@@ -25,7 +25,7 @@ export type ImportRecord = z.output<typeof cliImportSchema>;
 export type ImportCreated = ImportCreatedJson;
 
 /** `POST /v1/exports` body (all optional): the server's ExportOptions. */
-export type ExportRequest = ExportOptions;
+export type ExportRequest = ExportOptionsInput;
 
 /** `POST /v1/export-schedules` body: the cron, its zone and retention, and the export options. */
 export type ExportScheduleRequest = z.input<typeof scheduleBodySchema>;

@@ -92,9 +92,11 @@ export function describeExport(record: ExportRecord, now = Date.now()): string {
   const lines = [`Export ${record.id} ${record.status}${finished && took !== undefined ? ` in ${formatDuration(took)}` : ''}`];
   const counts = record.counts;
   const rows: Array<[string, string | number]> = [];
-  if (counts) rows.push(['customers', counts.customers], ['pages', counts.pages]);
+  // Counted in what the export lists (an older server sends no object: customers).
+  const unit = record.options?.object ?? 'customers';
+  if (counts) rows.push([unit, counts.customers], ['pages', counts.pages]);
   if (record.file?.bytes !== null && record.file?.bytes !== undefined) rows.push(['file size', formatBytes(record.file.bytes)]);
-  if (record.started_at) rows.push(['rate', rateText(exportRatePerSecond(record, now), 'customers')]);
+  if (record.started_at) rows.push(['rate', rateText(exportRatePerSecond(record, now), unit)]);
   if (rows.length > 0) lines.push(formatTable(rows));
   if (record.options?.account) lines.push(`  connected account: ${record.options.account}`);
   if (record.schedule_id) lines.push(`  started by schedule: ${record.schedule_id}`);

@@ -12,6 +12,7 @@ import {
 import { runCancelCommand, runDownloadCommand, runResultsCommand, runWaitCommand } from './commands/job-commands.ts';
 import { runStatusCommand } from './commands/status-command.ts';
 import type { OutputOptions } from './output-files.ts';
+import { EXPORT_OBJECTS } from '../exports/export-options.ts';
 import type { CliContext } from './context.ts';
 import { CliUsageError, EXIT_CODES, EXIT_CODES_HELP, InterruptedError } from './exit-codes.ts';
 
@@ -108,6 +109,11 @@ function explainApiError(err: ApiError, choice: UrlChoice | undefined, tokenGive
 /** The filters shared by `export` and `schedule create`. */
 function addExportFilters(command: Command): Command {
   return command
+    .addOption(
+      new Option('--object <object>', 'what the file holds: customers (default) or accounts (connected accounts, GET /v1/accounts)').choices(
+        EXPORT_OBJECTS,
+      ),
+    )
     .option('--created-gte <time>', 'only customers created at or after this time (ISO-8601 or unix seconds)')
     .option('--created-gt <time>', 'only customers created after this time')
     .option('--created-lte <time>', 'only customers created at or before this time')

@@ -15,6 +15,16 @@ export type RenderedCustomer = Omit<Stripe.Customer, 'balance' | 'metadata'> & {
 type CellReader = (customer: RenderedCustomer) => string;
 
 const text = (value: string | null | undefined): string => value ?? '';
+/**
+ * The string under `key` of a metadata-like object, '' when absent. Keys are user data: `constructor`, `toString`
+ * or `__proto__` must read the object's own entry, never what Object.prototype answers for them.
+ */
+export function ownString(record: object | null | undefined, key: string): string {
+  if (record === null || record === undefined || !Object.hasOwn(record, key)) return '';
+  const value: unknown = (record as Record<string, unknown>)[key];
+  return typeof value === 'string' ? value : '';
+}
+
 const bool = (value: boolean | null | undefined): string => (typeof value === 'boolean' ? String(value) : '');
 
 /** Unix seconds as ISO-8601 UTC without milliseconds: `2026-11-28T03:21:26Z`. */
@@ -58,7 +68,7 @@ const READERS: ReadonlyMap<string, CellReader> = new Map<string, CellReader>([
 export function customerToRow(customer: RenderedCustomer, columns: readonly string[]): string[] {
   return columns.map((column) => {
     if (column.startsWith(METADATA_PREFIX)) {
-      return neutraliseFormula(text(customer.metadata?.[column.slice(METADATA_PREFIX.length)]));
+      return neutraliseFormula(ownString(customer.metadata, column.slice(METADATA_PREFIX.length)));
     }
     const read = READERS.get(column);
     if (!read) throw new Error(`customerToRow: unknown export column '${column}'`);

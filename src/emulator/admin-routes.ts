@@ -1,6 +1,9 @@
 import type { EmulatorClock } from './clock.ts';
 import type { ConnectedAccounts } from './connected-accounts.ts';
 import { customerJson } from './customer-record.ts';
+import type { AccountStore } from './account-store.ts';
+import { parseAccountSeed, seedAccounts } from './account-seed.ts';
+import { accountJson } from './account-record.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FaultInjector } from './faults.ts';
 import type { IdempotencyStore } from './idempotency-store.ts';
@@ -14,6 +17,8 @@ export interface AdminState {
   store: CustomerStore;
   /** Connected accounts and their customers (the `Stripe-Account` header picks one). */
   connectedAccounts: ConnectedAccounts;
+  /** Connected accounts as `/v1/accounts` lists them (each created one is also registered above). */
+  accounts: AccountStore;
   idempotency: IdempotencyStore;
   limits: RateLimits;
   counter: RequestCounter;
@@ -92,6 +97,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string,
     case 'POST /__emulator/reset':
       state.connectedAccounts.clear();
       state.store.clear();
+      state.accounts.clear();
       state.idempotency.clear();
       state.counter.reset();
       state.limits.resetPeaks(performance.now());
@@ -110,6 +116,10 @@ function route(state: AdminState, method: string, path: string, rawBody: string,
       return { status: 200, body: { ok: true } };
     case 'GET /__emulator/customers':
       return listCustomers(state, query.get('account'));
+    case 'POST /__emulator/accounts/seed':
+      return { status: 200, body: seedAccounts(state.accounts, parseAccountSeed(parseJson(rawBody)), state.clock.now()) };
+    case 'GET /__emulator/accounts':
+      return { status: 200, body: state.accounts.newestFirst().map(accountJson) };
     case 'GET /__emulator/faults':
       return { status: 200, body: { ...state.faults.current(), injected: state.faults.injected } };
     case 'POST /__emulator/faults':

@@ -1,3 +1,4 @@
+import type { AccountStore } from './account-store.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FormObject } from './form-decode.ts';
 import type { ResolvedOptions } from './options.ts';
@@ -5,6 +6,8 @@ import type { ResolvedOptions } from './options.ts';
 /** What a /v1 handler gets: the store and the decoded parameters. Handlers never touch the HTTP response. */
 export interface RequestContext {
   store: CustomerStore;
+  /** The connected accounts (`/v1/accounts`). */
+  accounts: AccountStore;
   options: ResolvedOptions;
   /** Query string for GET and DELETE, form body for POST. */
   params: FormObject;

@@ -5,6 +5,7 @@ import { authenticate, type Authenticated } from './auth.ts';
 import { ConnectedAccounts, customersFor, idempotencyScope } from './connected-accounts.ts';
 import { newRequestId } from './customer-record.ts';
 import { EmulatorClock } from './clock.ts';
+import { AccountStore } from './account-store.ts';
 import { CustomerStore } from './customer-store.ts';
 import { FaultInjector } from './faults.ts';
 import { decodeForm, FormDecodeError, type FormObject } from './form-decode.ts';
@@ -74,10 +75,13 @@ export interface EmulatorState extends AdminState {
 }
 
 export function createEmulatorState(options: ResolvedOptions): EmulatorState {
+  const connectedAccounts = new ConnectedAccounts();
   return {
     options,
     store: new CustomerStore(),
-    connectedAccounts: new ConnectedAccounts(),
+    connectedAccounts,
+    // An account `/v1/accounts` creates (or a seed adds) is one a `Stripe-Account` header may name.
+    accounts: new AccountStore((id) => connectedAccounts.register(id)),
     idempotency: new IdempotencyStore(options.idempotencyTtlMs),
     limits: new RateLimits(options),
     counter: new RequestCounter(),
@@ -143,7 +147,7 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
     await sleep(latencyOf(options));
     if (match === undefined) throw unrecognizedUrl(method, path);
     if (state.faults.failBeforeWork()) throw injectedApiError();
-    const result = match.route.handler({ store, options, params, id: match.id, livemode: auth.livemode, now });
+    const result = match.route.handler({ store, accounts: state.accounts, options, params, id: match.id, livemode: auth.livemode, now });
     finish?.({ status: result.status, body: result.body, requestId: res.getHeader('Request-Id') as string });
     finish = undefined;
     if (match.route.handler === createCustomer && state.faults.resetAfterCreate()) {

@@ -1,9 +1,18 @@
 import type { CustomerRecord } from './customer-record.ts';
 
-/** A view over customers in ascending (created, seq) order: the store's array or one email's customers. */
-export interface AscendingView {
+/** What a list orders by: `created`, then the creation order within one second. */
+export interface Listed {
+  created: number;
+  seq: number;
+}
+
+/**
+ * A view over records (customers unless said otherwise) in ascending (created, seq) order: a store's array or one
+ * email's customers.
+ */
+export interface AscendingView<R extends Listed = CustomerRecord> {
   readonly length: number;
-  at(index: number): CustomerRecord | undefined;
+  at(index: number): R | undefined;
   /** Index of the first customer not before (created, seq). */
   lowerBound(created: number, seq: number): number;
 }
@@ -21,8 +30,8 @@ export type Cursor =
   | { direction: 'none' };
 
 /** One page, newest first, and whether more customers lie further in the paging direction. */
-export interface ListWindow {
-  data: CustomerRecord[];
+export interface ListWindow<R extends Listed = CustomerRecord> {
+  data: R[];
   hasMore: boolean;
 }
 
@@ -30,19 +39,24 @@ export interface ListWindow {
  * Cuts one page out of an ascending view, in O(log n + limit). Lists are newest first, so `starting_after`
  * walks to older customers and `ending_before` to newer ones; both pages come back newest first, as Stripe's.
  */
-export function listWindow(view: AscendingView, bounds: CreatedBounds, cursor: Cursor, limit: number): ListWindow {
+export function listWindow<R extends Listed = CustomerRecord>(
+  view: AscendingView<R>,
+  bounds: CreatedBounds,
+  cursor: Cursor,
+  limit: number,
+): ListWindow<R> {
   const lo = view.lowerBound(bounds.min, Number.NEGATIVE_INFINITY);
   const hi = bounds.max === Number.POSITIVE_INFINITY ? view.length : view.lowerBound(bounds.max + 1, Number.NEGATIVE_INFINITY);
-  const data: CustomerRecord[] = [];
+  const data: R[] = [];
   if (cursor.direction === 'ending_before') {
     const start = Math.max(lo, view.lowerBound(cursor.created, cursor.seq + 1));
     const end = Math.min(hi, start + limit);
-    for (let i = end - 1; i >= start; i -= 1) data.push(view.at(i) as CustomerRecord);
+    for (let i = end - 1; i >= start; i -= 1) data.push(view.at(i) as R);
     return { data, hasMore: end < hi };
   }
   const end = cursor.direction === 'starting_after' ? Math.min(hi, view.lowerBound(cursor.created, cursor.seq)) : hi;
   const start = Math.max(lo, end - limit);
-  for (let i = end - 1; i >= start; i -= 1) data.push(view.at(i) as CustomerRecord);
+  for (let i = end - 1; i >= start; i -= 1) data.push(view.at(i) as R);
   return { data, hasMore: start > lo };
 }
 

@@ -1,4 +1,7 @@
 import type { Handler } from './handler-types.ts';
+import { createAccount } from './handlers/create-account.ts';
+import { listAccounts } from './handlers/list-accounts.ts';
+import { retrieveAccount } from './handlers/retrieve-account.ts';
 import { createCustomer } from './handlers/create-customer.ts';
 import { deleteCustomer } from './handlers/delete-customer.ts';
 import { listCustomers } from './handlers/list-customers.ts';
@@ -15,7 +18,7 @@ export interface Route {
   handler: Handler;
 }
 
-/** The Customers API. `/search` comes before `/:id`, or "search" would be taken for an id. */
+/** The Customers and Accounts APIs. `/search` comes before `/:id`, or "search" would be taken for an id. */
 export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/v1\/customers\/search$/, kind: 'search', handler: searchCustomers },
   { method: 'GET', pattern: /^\/v1\/customers$/, kind: 'read', handler: listCustomers },
@@ -23,6 +26,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/v1\/customers\/([^/]+)$/, kind: 'read', handler: retrieveCustomer },
   { method: 'POST', pattern: /^\/v1\/customers\/([^/]+)$/, kind: 'write', handler: updateCustomer },
   { method: 'DELETE', pattern: /^\/v1\/customers\/([^/]+)$/, kind: 'write', handler: deleteCustomer },
+  { method: 'GET', pattern: /^\/v1\/accounts$/, kind: 'read', handler: listAccounts },
+  { method: 'POST', pattern: /^\/v1\/accounts$/, kind: 'write', handler: createAccount },
+  { method: 'GET', pattern: /^\/v1\/accounts\/([^/]+)$/, kind: 'read', handler: retrieveAccount },
 ];
 
 /** The budget a request draws from when no route matches: GET reads, anything else writes. */

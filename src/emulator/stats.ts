@@ -1,6 +1,7 @@
 import type { CustomerRecord } from './customer-record.ts';
 import type { EmulatorClock } from './clock.ts';
 import type { ConnectedAccounts } from './connected-accounts.ts';
+import type { AccountStore } from './account-store.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FaultCounts, FaultInjector } from './faults.ts';
 import type { RateLimits, RequestKind } from './rate-limits.ts';
@@ -15,6 +16,8 @@ export interface EmulatorStats {
   max_search_in_one_second: number;
   /** Live customers. */
   customers: number;
+  /** Connected accounts (`/v1/accounts`). */
+  accounts: number;
   /** Live customers sharing an email once trimmed and lower-cased: the duplicates a migration must avoid. */
   duplicate_emails: { email: string; ids: string[] }[];
   /** Per connected account (`Stripe-Account`): its live customers and their duplicates, kept apart from the platform's. */
@@ -85,6 +88,7 @@ export interface StatsSources {
   limits: RateLimits;
   store: CustomerStore;
   connectedAccounts: ConnectedAccounts;
+  accounts: AccountStore;
   faults: FaultInjector;
   clock: EmulatorClock;
 }
@@ -95,7 +99,7 @@ function connectedStats(accounts: ConnectedAccounts): EmulatorStats['connected_a
   return stats;
 }
 
-export function buildStats({ counter, limits, store, connectedAccounts, faults, clock }: StatsSources): EmulatorStats {
+export function buildStats({ counter, limits, store, connectedAccounts, accounts, faults, clock }: StatsSources): EmulatorStats {
   return {
     requests: counter.toJson(),
     rate_limited: counter.rateLimited,
@@ -103,6 +107,7 @@ export function buildStats({ counter, limits, store, connectedAccounts, faults, 
     max_writes_in_one_second: limits.peak('write'),
     max_search_in_one_second: limits.peak('search'),
     customers: store.liveCount,
+    accounts: accounts.length,
     duplicate_emails: duplicateEmails(store),
     connected_accounts: connectedStats(connectedAccounts),
     faults: faults.injected,

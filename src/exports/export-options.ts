@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectedAccountIdSchema } from '../api-shape-parts.ts';
+import { ACCOUNT_COLUMNS, isAccountColumn } from '../csv/account-row.ts';
 import { EXPORT_COLUMNS, isExportColumn, METADATA_PREFIX } from '../csv/columns.ts';
 import { AppError } from '../errors.ts';
 import { searchQueryProblem } from './search-syntax.ts';
@@ -20,9 +21,28 @@ const metadataKey = z
   .max(40, 'must be at most 40 characters (Stripe metadata key limit)')
   .regex(/^[^[\]]+$/, 'must not contain [ or ]');
 
-const column = z.string().refine(isExportColumn, {
-  error: (issue) => `unknown column '${String(issue.input)}' (expected one of ${EXPORT_COLUMNS.join(', ')} or metadata.<key>)`,
+/** The Stripe objects an export can hold; one object per export, never mixed. */
+export const EXPORT_OBJECTS = ['customers', 'accounts'] as const;
+
+/** Which Stripe object an export lists. */
+export type ExportObject = (typeof EXPORT_OBJECTS)[number];
+
+/** Per object: whether a column can be written, and what to say when it cannot. */
+const COLUMN_SETS: Record<ExportObject, { valid: (column: string) => boolean; expected: string }> = {
+  customers: { valid: isExportColumn, expected: `${EXPORT_COLUMNS.join(', ')} or metadata.<key>` },
+  accounts: { valid: isAccountColumn, expected: `${ACCOUNT_COLUMNS.join(', ')}, capabilities.<name> or metadata.<key>` },
+};
+
+// A column of any object passes here; crossFieldProblems then checks it against the export's own object.
+const column = z.string().refine((c) => isExportColumn(c) || isAccountColumn(c), {
+  error: (issue) => `unknown column '${String(issue.input)}' (expected one of ${COLUMN_SETS.customers.expected}; for object accounts: ${COLUMN_SETS.accounts.expected})`,
 });
+
+/**
+ * Options only a customers export takes: Stripe's accounts list has no email filter and no search, and the
+ * connected accounts are the platform's list (a `Stripe-Account` header would ask a connected account for its own).
+ */
+const CUSTOMER_ONLY = ['email', 'query', 'metadata_columns', 'account'] as const;
 
 function unique(list: string[]): boolean {
   return new Set(list).size === list.length;
@@ -36,10 +56,12 @@ export type CreatedFilter = z.output<typeof createdSchema>;
  * default is every live customer, the default columns, every metadata key present, uncompressed. `email` is Stripe's
  * exact, case-sensitive filter; `query` (Stripe search syntax) switches to `GET /v1/customers/search`; `columns` are
  * a subset of EXPORT_COLUMNS and `metadata.<key>` columns, in file order; `metadata_columns` flattens those keys
- * (default: every key present in the exported customers); `account` exports a connected account's customers (every
- * request sends it as `Stripe-Account`) instead of the platform's.
+ * (default: every key present in the exported customers). `object` picks what is listed: `customers` (default) or
+ * `accounts` (connected accounts, `GET /v1/accounts`: no `email`, `query` or `metadata_columns`); `account` exports
+ * a connected account's customers (every request sends it as `Stripe-Account`) instead of the platform's.
  */
 export const exportOptionsSchema = z.strictObject({
+  object: z.enum(EXPORT_OBJECTS, { error: () => `must be one of ${EXPORT_OBJECTS.join(', ')}` }).default('customers'),
   created: createdSchema.optional(),
   email: z.string().trim().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
   query: z
@@ -73,9 +95,12 @@ export const exportOptionsSchema = z.strictObject({
 /** What one export writes: the validated options, their type derived from the schema that validates them. */
 export type ExportOptions = z.output<typeof exportOptionsSchema>;
 
+/** Options as a client sends them (or a record is created with): `object` may be left to its default. */
+export type ExportOptionsInput = z.input<typeof exportOptionsSchema>;
+
 /** Rules that involve more than one field; each problem names its field. */
 export function crossFieldProblems(options: ExportOptions): string[] {
-  const problems: string[] = [];
+  const problems: string[] = objectProblems(options);
   if (options.query !== undefined) {
     // Stripe search has no created cursor nor email filter: such conditions belong inside the query itself.
     if (options.created !== undefined) problems.push("created: cannot be combined with query (write created>… inside the query)");
@@ -89,6 +114,21 @@ export function crossFieldProblems(options: ExportOptions): string[] {
     const range = normaliseCreated(c);
     if (range.lte !== undefined && range.gte > range.lte) problems.push('created: the range holds no second');
   }
+  return problems;
+}
+
+/** Options that do not belong to the export's object, and columns the object does not have. */
+function objectProblems(options: ExportOptions): string[] {
+  const problems: string[] = [];
+  if (options.object !== 'customers') {
+    for (const field of CUSTOMER_ONLY) {
+      if (options[field] !== undefined) problems.push(`${field}: only a customers export takes it (object is ${options.object})`);
+    }
+  }
+  const set = COLUMN_SETS[options.object];
+  options.columns?.forEach((c, i) => {
+    if (!set.valid(c)) problems.push(`columns.${i}: unknown column '${c}' for object ${options.object} (expected one of ${set.expected})`);
+  });
   return problems;
 }
 

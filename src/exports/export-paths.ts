@@ -19,10 +19,10 @@ export function partPath(dataDir: string, exportId: string, sliceId: number): st
 }
 
 /**
- * The download name: `customers-<export id>-<YYYY-MM-DD>.csv` (`.csv.gz` when gzipped), the date being the
- * snapshot's day in UTC (or the export's start for a search export).
+ * The download name: `<object>-<export id>-<YYYY-MM-DD>.csv` (`.csv.gz` when gzipped; object `customers` unless
+ * said otherwise), the date being the snapshot's day in UTC (or the export's start for a search export).
  */
-export function exportFileName(exportId: string, atMs: number, gzip: boolean): string {
+export function exportFileName(exportId: string, atMs: number, gzip: boolean, object = 'customers'): string {
   const day = new Date(atMs).toISOString().slice(0, 10);
-  return `customers-${exportId}-${day}.csv${gzip ? '.gz' : ''}`;
+  return `${object}-${exportId}-${day}.csv${gzip ? '.gz' : ''}`;
 }

@@ -1,4 +1,4 @@
-import { describeIssues, exportOptionsSchema, type ExportOptions } from './export-options.ts';
+import { describeIssues, exportOptionsSchema, type ExportOptions, type ExportOptionsInput } from './export-options.ts';
 import { exportStatusSchema, type ExportJson, type ExportMode, type ExportStatus } from './export-schema.ts';
 
 // Declared with the API's answers, so a status or mode cannot exist in one and not the other.
@@ -24,7 +24,7 @@ export interface ExportRecord {
   cancelRequested: boolean;
   expiredAt: number | null;
   /**
-   * Why the stored options cannot be used (not JSON, or not valid options), else null. `options` is then `{}` only
+   * Why the stored options cannot be used (not JSON, or not valid options), else null. `options` is then the defaults only
    * so the record can still be shown: a worker must refuse to run it, never run it as a full export.
    */
   corrupt: string | null;
@@ -52,17 +52,20 @@ function json<T>(value: string | undefined, fallback: T): T {
   }
 }
 
+/** Options of a corrupt record: never run (refuseToRun fails it), only shown. */
+const UNUSABLE: ExportOptions = { object: 'customers' };
+
 /** The stored options, validated as a request's are: a hand-edited or truncated value is a problem, not `{}`. */
 function parseOptions(value: string | undefined): { options: ExportOptions; corrupt: string | null } {
-  if (value === undefined || value === '') return { options: {}, corrupt: 'the stored options are missing' };
+  if (value === undefined || value === '') return { options: UNUSABLE, corrupt: 'the stored options are missing' };
   let raw: unknown;
   try {
     raw = JSON.parse(value);
   } catch (err) {
-    return { options: {}, corrupt: `the stored options are not JSON (${(err as Error).message})` };
+    return { options: UNUSABLE, corrupt: `the stored options are not JSON (${(err as Error).message})` };
   }
   const parsed = exportOptionsSchema.safeParse(raw);
-  if (!parsed.success) return { options: {}, corrupt: `the stored options are invalid (${describeIssues(parsed.error).join('; ')})` };
+  if (!parsed.success) return { options: UNUSABLE, corrupt: `the stored options are invalid (${describeIssues(parsed.error).join('; ')})` };
   return { options: parsed.data, corrupt: null };
 }
 
@@ -96,7 +99,7 @@ export function parseExportRecord(hash: Record<string, string>): ExportRecord | 
 /** The fields of a new record's hash. */
 export function newRecordFields(input: {
   id: string;
-  options: ExportOptions;
+  options: ExportOptionsInput;
   scheduleId?: string | undefined;
   createdAt: number;
 }): Record<string, string> {
@@ -127,7 +130,7 @@ export function exportToJson(record: ExportRecord): ExportJson {
     mode: record.mode,
     options: record.options,
     schedule_id: record.scheduleId,
-    counts: record.counts,
+    counts: { ...record.counts, objects: record.counts.customers },
     snapshot_created_lte: record.snapshotLte,
     file:
       record.fileName === null

@@ -43,7 +43,12 @@ export const exportSchema = z.object({
   options: exportOptionsSchema,
   schedule_id: scheduleIdSchema.nullable(),
   counts: z
-    .object({ customers: nonNegativeInt, pages: nonNegativeInt, bytes: nonNegativeInt })
+    .object({
+      customers: nonNegativeInt.describe('Objects written, whatever `options.object` is (kept for compatibility; see `objects`).'),
+      objects: nonNegativeInt.describe('Objects written: customers or connected accounts, as `options.object` says.'),
+      pages: nonNegativeInt,
+      bytes: nonNegativeInt,
+    })
     .describe('Updated after every page.'),
   snapshot_created_lte: z
     .number()

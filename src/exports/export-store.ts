@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { exportKeys } from '../redis-keys.ts';
 import { readRecords } from '../redis-records.ts';
 import { loadLuaScript, runLuaScript } from '../redis-scripts.ts';
-import type { ExportOptions } from './export-options.ts';
+import type { ExportOptionsInput } from './export-options.ts';
 import { newRecordFields, parseExportRecord, type ExportRecord } from './export-record.ts';
 
 const CREATE = loadLuaScript(new URL('./create-export-1.lua', import.meta.url));
@@ -21,7 +21,7 @@ export class ExportStore {
   }
 
   /** Creates a queued record; false when one with this id already exists (nothing changed). */
-  async create(input: { id: string; options: ExportOptions; scheduleId?: string | undefined; createdAt?: number }): Promise<boolean> {
+  async create(input: { id: string; options: ExportOptionsInput; scheduleId?: string | undefined; createdAt?: number }): Promise<boolean> {
     const createdAt = input.createdAt ?? Date.now();
     const fields = newRecordFields({ ...input, createdAt });
     const created = await runLuaScript(this.redis, CREATE, [this.key(input.id)], Object.entries(fields).flat());

@@ -27,6 +27,11 @@ export interface CustomerGateway {
   retrieve(id: string, signal?: AbortSignal): Promise<Stripe.Customer | Stripe.DeletedCustomer | null>;
   /** One page of `GET /v1/customers` (limit, starting_after, ending_before, created, email). */
   listPage(params: Stripe.CustomerListParams, signal?: AbortSignal): Promise<Stripe.ApiList<Stripe.Customer>>;
+  /**
+   * One page of `GET /v1/accounts` (limit, starting_after, ending_before, created): the platform's connected
+   * accounts, read through the same read budget as customers.
+   */
+  listAccountsPage(params: Stripe.AccountListParams, signal?: AbortSignal): Promise<Stripe.ApiList<Stripe.Account>>;
   /** One page of `GET /v1/customers/search`. */
   searchPage(
     query: string,

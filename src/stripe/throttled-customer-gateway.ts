@@ -170,6 +170,10 @@ export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGat
       return send({ kind: 'read', endpoint: 'customers.list', signal }, () => stripe.customers.list(params, on));
     },
 
+    listAccountsPage(params, signal) {
+      return send({ kind: 'read', endpoint: 'accounts.list', signal }, () => stripe.accounts.list(params));
+    },
+
     searchPage(query, page, signal) {
       const params: Stripe.CustomerSearchParams = { query, limit: PAGE_SIZE };
       if (page !== undefined) params.page = page;

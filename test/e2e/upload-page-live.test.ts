@@ -115,7 +115,7 @@ describe('upload page, while jobs run', () => {
     await row.locator('.badge', { hasText: 'running' }).waitFor({ timeout: 15_000 });
     expect(await row.locator('td[data-label="Started by"]').textContent()).toBe('you');
     expect(await row.locator('td[data-label="Contents"]').textContent()).toBe('columns: id, email, name');
-    await expect.poll(() => row.locator('td[data-label="Customers"] .note').textContent(), { timeout: 15_000 }).toMatch(/customers\/s/);
+    await expect.poll(() => row.locator('td[data-label="Objects"] .note').textContent(), { timeout: 15_000 }).toMatch(/customers\/s/);
     await row.getByRole('button', { name: `Cancel ${startedId}` }).click();
     await row.locator('.badge', { hasText: 'cancelled' }).waitFor({ timeout: 15_000 });
     expect(await row.locator('td[data-label="File"]').textContent()).toBe('');

@@ -82,10 +82,28 @@ describe('upload page', () => {
     expect(rows.map((r) => r.id).sort()).toEqual(live.map((c) => c.id).sort());
     const row = page.locator('#exports-body tr').first();
     // Customers, as many as the file holds; the size is the downloaded file's (decimal units, as file managers show).
-    expect(await row.locator('td[data-label="Customers"]').textContent()).toBe(String(rows.length));
+    expect(await row.locator('td[data-label="Objects"]').textContent()).toBe(String(rows.length));
     const size = bytes.length < 1000 ? `${bytes.length} B` : `${(bytes.length / 1000).toFixed(bytes.length < 10_000 ? 1 : 0)} kB`;
     expect(await row.locator('td[data-label="File"]').textContent()).toContain(size);
     expect(await row.textContent()).not.toMatch(/pages/i);
+  });
+
+  it('exports connected accounts when the object picker says so, never mixed with customers', async () => {
+    await harness.emulator.admin.seedAccounts({ count: 4, template: { email: 'shop{i}@example.com', created: 1_700_000_000 } });
+    await page.getByLabel('Object').selectOption('accounts');
+    await page.getByRole('button', { name: 'Start a full export' }).click();
+    const row = page.locator('#exports-body tr', { hasText: 'connected accounts' }).first();
+    const link = row.locator('a', { hasText: 'CSV' });
+    await link.waitFor({ timeout: 30_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toMatch(/^accounts-exp_/);
+    const rows = parse<Record<string, string>>(readFileSync(await download.path()), { columns: true, bom: true });
+    const accounts = await harness.emulator.admin.accounts();
+    expect(rows.map((r) => r.id).sort()).toEqual(accounts.map((a) => a.id).sort());
+    expect(rows.every((r) => r.id?.startsWith('acct_'))).toBe(true);
+    expect(await row.locator('td[data-label="Objects"]').textContent()).toBe('4');
+    const exports = apiList((await harness.api('GET', '/v1/exports')).body);
+    expect(exports[0]).toMatchObject({ options: { object: 'accounts' } });
   });
 
   it('without a token, every table says the server needs one instead of staying on Loading', async () => {

@@ -7,6 +7,7 @@ import {
   type FaultSettings,
   type SeedCustomer,
 } from '../../src/emulator/index.ts';
+import type { AccountSeedRequest } from '../../src/emulator/account-seed.ts';
 
 /** The key every test client uses; the emulator accepts any sk_test_ key by default. */
 export const TEST_EMULATOR_KEY = 'sk_test_emulator';
@@ -30,6 +31,10 @@ export interface EmulatorAdmin {
   faults(patch: Partial<FaultSettings>): Promise<FaultSettings & { injected: FaultCounts }>;
   /** Moves the emulator's clock forward (customers' `created`, idempotency-key expiry); returns its unix time. */
   advanceClock(seconds: number): Promise<{ offset_s: number; now: number }>;
+  /** Seeds connected accounts (`/v1/accounts`): explicit ones and/or `count` copies of `template`. */
+  seedAccounts(input: AccountSeedRequest): Promise<{ count: number; ids: string[] }>;
+  /** Every connected account, newest first. */
+  accounts(): Promise<Stripe.Account[]>;
 }
 
 /** A running emulator plus the real stripe-node client pointed at it. */
@@ -103,6 +108,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
         call(account === undefined ? `${admin}/customers` : `${admin}/customers?account=${encodeURIComponent(account)}`, 'GET'),
       faults: (patch) => call(`${admin}/faults`, 'POST', patch),
       advanceClock: (seconds) => call(`${admin}/clock`, 'POST', { advanceSeconds: seconds }),
+      seedAccounts: (input) => call(`${admin}/accounts/seed`, 'POST', input),
+      accounts: () => call(`${admin}/accounts`, 'GET'),
     },
     close: () => running.close(),
   };

@@ -2,6 +2,7 @@ import { basename, resolve } from 'node:path';
 import { CliUsageError } from '../exit-codes.ts';
 import { checkOutFree, outPath, type OutputOptions } from '../output-files.ts';
 import type { ExportRecord, ExportRequest } from '../api-types.ts';
+import type { ExportObject } from '../../exports/export-options.ts';
 import { println, type CliContext } from '../context.ts';
 import { formatBytes } from '../format.ts';
 import { describeExport, exportExitCode } from '../job-outcome.ts';
@@ -10,6 +11,8 @@ import { followWithProgress, printQueued } from '../follow-job.ts';
 
 /** Flags of `stripe-bulk export` (and of `schedule create`, which takes the same filters). */
 export interface ExportFilterOptions {
+  /** Checked by commander against EXPORT_OBJECTS. */
+  object?: ExportObject;
   createdGte?: string;
   createdGt?: string;
   createdLte?: string;
@@ -42,6 +45,7 @@ export function exportRequestFromOptions(options: ExportFilterOptions): ExportRe
   if (options.createdLte !== undefined) created.lte = parseTimeArgument('--created-lte', options.createdLte);
   if (options.createdLt !== undefined) created.lt = parseTimeArgument('--created-lt', options.createdLt);
   const request: ExportRequest = {};
+  if (options.object !== undefined) request.object = options.object;
   if (Object.keys(created).length > 0) request.created = created;
   if (options.email !== undefined) request.email = options.email;
   if (options.query !== undefined) request.query = options.query;
@@ -66,16 +70,16 @@ export async function runExportCommand(ctx: CliContext, options: ExportCommandOp
   const created = await ctx.client.createExport(request);
   for (const warning of created.warnings ?? []) println(ctx.stderr, `warning: ${warning}`);
   if (options.wait === false) return printQueued(ctx, 'Export', created);
-  return followExport(ctx, created.id, options);
+  return followExport(ctx, created.id, options, created.options?.object);
 }
 
 /** Shows an export's progress until it ends, prints its summary and downloads the file (`export`, `wait exp_…`). */
-export async function followExport(ctx: CliContext, id: string, output: OutputOptions): Promise<number> {
+export async function followExport(ctx: CliContext, id: string, output: OutputOptions, unit: string = 'customers'): Promise<number> {
   println(ctx.stderr, `Export ${id}: following it; Ctrl-C stops waiting, the export goes on.`);
   const final = await followWithProgress(ctx, {
     id,
     label: `export ${id}`,
-    unit: 'customers',
+    unit,
     fetch: () => ctx.client.getExport(id),
     progressOf: (record) => ({ value: record.counts?.customers ?? 0, detail: exportDetail(record) }),
   });

@@ -1,3 +1,4 @@
+import { ACCOUNT_COLUMNS } from '../../csv/account-row.ts';
 import { EXPORT_COLUMNS } from '../../csv/columns.ts';
 import { exportOptionsSchema } from '../../exports/export-options.ts';
 import {
@@ -18,7 +19,14 @@ const OPTION_RULES =
   `Every field is optional: the default is every live customer, the default columns, every metadata key present, ` +
   `uncompressed. \`created\` bounds are unix seconds. \`query\` (Stripe search syntax) switches to ` +
   `GET /v1/customers/search and cannot be combined with \`created\` or \`email\`. \`columns\` are taken from ` +
-  `${EXPORT_COLUMNS.join(', ')} or \`metadata.<key>\`, without repeats. Unknown fields are errors.`;
+  `${EXPORT_COLUMNS.join(', ')} or \`metadata.<key>\`, without repeats. Unknown fields are errors. ` +
+  `\`object\` picks what the file holds, never mixed: \`customers\` (default) or \`accounts\` (connected accounts, ` +
+  `GET /v1/accounts, file \`accounts-<id>-<day>.csv\`); an unknown object is a 400 naming \`object\` and the allowed ` +
+  `values. An accounts export refuses \`email\`, \`query\` and \`metadata_columns\` (400 naming the field); its ` +
+  `\`columns\` are taken from ${ACCOUNT_COLUMNS.join(', ')}, \`capabilities.<name>\` or \`metadata.<key>\`, and by ` +
+  `default are all of these with one \`capabilities.<name>\` column per capability present (sorted, before ` +
+  `\`created\`) and one \`metadata.<key>\` column per key present (sorted, after it). \`counts.objects\` (and, for ` +
+  `compatibility, \`counts.customers\`) counts the objects written.`;
 
 /** The schemas of `/v1/exports` and `/v1/export-schedules`, from src/exports/export-schema.ts and the request validators. */
 export const EXPORT_SCHEMAS: Record<string, JsonSchema> = {

@@ -87,7 +87,7 @@ async function refresh() {
     renderList($('imports-body'), imports, (r) => importRow(r, meter(r, r.counts && r.counts.processed)), 'No imports yet.');
     // Same instant, same value as its row's sample when it is listed: the meter is unchanged by the repeat.
     if (followed) renderImportPanel(followed, meter(followed, followed.counts && followed.counts.processed));
-    renderList($('exports-body'), exports, (r) => exportRow(r, meter(r, r.counts && r.counts.customers)), 'No exports yet.');
+    renderList($('exports-body'), exports, (r) => exportRow(r, meter(r, r.counts && (r.counts.objects ?? r.counts.customers))), 'No exports yet.');
     renderList($('schedules-body'), schedules, scheduleRow, 'No schedules.');
     renderToken([imports, exports, schedules].find((r) => r.status === 'rejected')?.reason);
     live = [imports, exports].some((r) => r.status === 'fulfilled' && r.value.some((x) => !TERMINAL.has(x.status)));
@@ -175,7 +175,8 @@ document.addEventListener('click', async (event) => {
 $('export-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   clearError();
-  const body = $('export-gzip').checked ? { gzip: true } : {};
+  // One object per export: the file never mixes customers and connected accounts.
+  const body = { object: $('export-object').value, ...($('export-gzip').checked ? { gzip: true } : {}) };
   const account = $('export-account').value.trim();
   if (account) body.account = account;
   try {

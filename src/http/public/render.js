@@ -114,6 +114,8 @@ export function importRow(r, meter) {
 export function contents(options) {
   const o = options || {};
   const parts = [];
+  // Customers are the default and go unsaid, as before the object picker existed.
+  if (o.object === 'accounts') parts.push('connected accounts');
   if (o.account) parts.push(`connected account: ${o.account}`);
   if (o.query) parts.push(`search: ${o.query}`);
   if (o.email) parts.push(`email: ${o.email}`);
@@ -127,7 +129,9 @@ export function contents(options) {
 }
 
 export function exportRow(r, meter) {
-  const customers = (r.counts && r.counts.customers) || 0;
+  // `objects` from servers that know the object picker; `customers` (the same count) from older ones.
+  const customers = (r.counts && (r.counts.objects ?? r.counts.customers)) || 0;
+  const unit = r.options && r.options.object === 'accounts' ? 'accounts' : 'customers';
   const live = !TERMINAL.has(r.status);
   let file = '';
   if (r.status === 'completed') {
@@ -139,7 +143,7 @@ export function exportRow(r, meter) {
   return [
     code(r.id),
     [badge(r.status), note(errorText(r.error)), ...(r.warnings || []).map((w) => note(`warning: ${w}`))],
-    [el('span', 'customers', formatCount(customers)), note(pace(r, meter, customers, undefined, 'customers'))],
+    [el('span', 'customers', formatCount(customers)), note(pace(r, meter, customers, undefined, unit))],
     r.schedule_id ? [el('span', 'by', 'schedule '), code(r.schedule_id)] : 'you',
     contents(r.options),
     el('span', 'when', formatTime(r.started_at || r.created_at)),

@@ -33,6 +33,14 @@ describe('EXPORT_COLUMNS and buildExportColumns', () => {
 });
 
 describe('customerToRow', () => {
+  it("reads a metadata key named like an Object.prototype member from the customer's own metadata only", () => {
+    // As stripe-node hands it over: parsed JSON, an ordinary prototype.
+    const customer = makeCustomer({ id: 'cus_Proto0000001', metadata: JSON.parse('{"plan":"pro"}') as Record<string, string> });
+    expect(customerToRow(customer, ['metadata.constructor', 'metadata.toString', 'metadata.__proto__', 'metadata.plan'])).toEqual(['', '', '', 'pro']);
+    const own = makeCustomer({ id: 'cus_Proto0000002', metadata: JSON.parse('{"constructor":"=x"}') as Record<string, string> });
+    expect(customerToRow(own, ['metadata.constructor'])).toEqual(["'=x"]);
+  });
+
   it('writes every column of a full customer', () => {
     const customer = makeCustomer({
       id: 'cus_Full00000001',

@@ -20,15 +20,16 @@ const parse = (body: unknown) => parseOrThrow(exportOptionsSchema, body);
 
 describe('export options', () => {
   it('accepts an empty body and every documented option', () => {
-    expect(parse(undefined)).toEqual({});
+    expect(parse(undefined)).toEqual({ object: 'customers' });
     const options = {
       created: { gte: 1, lt: 2_000_000_000 },
       email: 'a@example.com',
       columns: ['id', 'email', 'metadata.plan', 'livemode'],
       gzip: true,
     };
-    expect(parse(options)).toEqual(options);
+    expect(parse(options)).toEqual({ object: 'customers', ...options });
     expect(parse({ query: "email:'a@b.co'", metadata_columns: ['plan', 'crm_id'] })).toEqual({
+      object: 'customers',
       query: "email:'a@b.co'",
       metadata_columns: ['plan', 'crm_id'],
     });
@@ -73,13 +74,43 @@ describe('export options', () => {
   });
 });
 
+describe('the object of an export', () => {
+  it('takes accounts with the accounts columns (capabilities and metadata included)', () => {
+    const columns = ['id', 'controller.type', 'requirements.currently_due', 'capabilities.card_payments', 'metadata.crm', 'created'];
+    expect(parse({ object: 'accounts', columns, created: { gte: 1 } })).toEqual({ object: 'accounts', columns, created: { gte: 1 } });
+  });
+
+  it('names object and lists the allowed values when it is unknown', () => {
+    const problems = problemsOf(() => parse({ object: 'users' })).join();
+    expect(problems).toContain('object: must be one of customers, accounts');
+  });
+
+  it('refuses the customer-only options and the columns of the other object, naming each field', () => {
+    const problems = problemsOf(() =>
+      parse({ object: 'accounts', query: "email:'a@b.co'", email: 'a@b.co', metadata_columns: ['x'], account: 'acct_1X', columns: ['id', 'name'] }),
+    );
+    // The connected accounts are the platform's list: Stripe-Account would ask a connected account for its own.
+    expect(problems).toContain('account: only a customers export takes it (object is accounts)');
+    expect(problems).toContain('query: only a customers export takes it (object is accounts)');
+    expect(problems).toContain('email: only a customers export takes it (object is accounts)');
+    expect(problems).toContain('metadata_columns: only a customers export takes it (object is accounts)');
+    expect(problems.join()).toContain("columns.1: unknown column 'name' for object accounts");
+    expect(problemsOf(() => parse({ columns: ['id', 'capabilities.transfers'] })).join()).toContain(
+      "columns.1: unknown column 'capabilities.transfers' for object customers",
+    );
+    expect(problemsOf(() => parseScheduleBody({ cron: '0 3 * * *', object: 'accounts', email: 'a@b.co' }, LIMITS)).join()).toContain(
+      'email: only a customers export takes it',
+    );
+  });
+});
+
 describe('schedule bodies', () => {
   it('accepts a 6-field cron with a time zone and retention', () => {
     expect(parseScheduleBody({ cron: '0 0 3 * * *', tz: 'Europe/Paris', keep: 3, gzip: true }, LIMITS)).toEqual({
       cron: '0 0 3 * * *',
       tz: 'Europe/Paris',
       keep: 3,
-      options: { gzip: true },
+      options: { object: 'customers', gzip: true },
     });
     expect(parseScheduleBody({ cron: '* * * * * *' }, { minIntervalMinutes: 0 }).tz).toBeUndefined();
   });

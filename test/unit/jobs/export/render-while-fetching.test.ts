@@ -7,7 +7,7 @@ import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileRenderer } from '../../../../jobs/export/render-while-fetching.ts';
 import { planColumns, type ColumnPlan } from '../../../../jobs/export/export-columns.ts';
-import { MetadataKeys, PartWriter } from '../../../../jobs/export/part-writer.ts';
+import { CUSTOMER_ROWS, MetadataKeys, PartWriter } from '../../../../jobs/export/part-writer.ts';
 import { partPath, partsDir } from '../../../../src/exports/export-paths.ts';
 import { PartFileError } from '../../../../jobs/export/part-files.ts';
 import type { SliceState } from '../../../../jobs/export/slice-plan.ts';
@@ -42,7 +42,7 @@ describe('createFileRenderer', () => {
   /** The export's writing side: pages become CSV rows in the parts, as runExport's sink writes them. */
   const writerFor = (plan: ColumnPlan, slices: SliceState[]) => {
     const keys = new MetadataKeys(plan, []);
-    const writer = new PartWriter({ dataDir, exportId: EXPORT_ID, keys, trackWidths: plan.kind === 'all_metadata' }, slices);
+    const writer = new PartWriter({ dataDir, exportId: EXPORT_ID, keys, trackWidths: plan.kind === 'all_metadata', rows: CUSTOMER_ROWS }, slices);
     const states = new Map(slices.map((s) => [s.id, s]));
     /** Writes a page; answers the slice as the checkpoint would save it. */
     const page = async (s: SliceState, customers: Stripe.Customer[], done: boolean) => {
