@@ -14,6 +14,8 @@ export interface EmulatorStats {
   max_search_in_one_second: number;
   /** Live customers. */
   customers: number;
+  /** Customers deleted (`DELETE /v1/customers/:id` answered 200) since the last reset. */
+  deleted_customers: number;
   /** Live customers sharing an email once trimmed and lower-cased: the duplicates a migration must avoid. */
   duplicate_emails: { email: string; ids: string[] }[];
   /** Faults injected since the last reset (injected 500s are also in `requests` as `kind:500`). */
@@ -93,6 +95,7 @@ export function buildStats({ counter, limits, store, faults, clock }: StatsSourc
     max_writes_in_one_second: limits.peak('write'),
     max_search_in_one_second: limits.peak('search'),
     customers: store.liveCount,
+    deleted_customers: store.deletedCount,
     duplicate_emails: duplicateEmails(store),
     faults: faults.injected,
     clock_offset_s: clock.offset / 1000,
