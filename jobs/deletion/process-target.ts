@@ -64,11 +64,12 @@ async function decide(ctx: TargetContext, target: Target, id: string): Promise<D
   }
   if (customer.deleted) return alreadyGone(ctx, target, id, target.email);
   const email = target.email || (customer.email ?? '');
+  const reasons = keepReasons(customer, ctx.importInputs?.get(target.row));
+  if (reasons.length > 0 && !ctx.force) return outcome(target, 'kept', id, `kept: ${reasons.join('; ')}`, email);
+  // What is deleted is what was reviewed: a customer the dry run did not list (the email now names another, say) stays.
   if (ctx.approved && !ctx.approved.ids.has(id)) {
     return outcome(target, 'kept', id, `not deleted: the reviewed dry run ${ctx.approved.dryRunId} did not list it as would_delete`, email);
   }
-  const reasons = keepReasons(customer, ctx.importInputs?.get(target.row));
-  if (reasons.length > 0 && !ctx.force) return outcome(target, 'kept', id, `kept: ${reasons.join('; ')}`, email);
   const forced = reasons.length > 0 ? `forced although ${reasons.join('; ')}` : '';
   // A customer listed on two rows is deleted by the first row that claims it; the claim also survives a crash.
   const owner = await ctx.store.claim(ctx.deletionId, id, target.row);

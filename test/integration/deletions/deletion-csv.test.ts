@@ -1,0 +1,93 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { closeAfterAll } from '../../helpers/teardown.ts';
+import { createDeletionHarness, type DeletionHarness } from './deletion-harness.ts';
+
+// A CSV deletion is refused without confirm, and with it deletes exactly what its dry run listed as would_delete.
+describe('CSV deletion', () => {
+  const closing = closeAfterAll();
+  let h: DeletionHarness;
+  let ids: string[];
+  let csv: string;
+
+  beforeAll(async () => {
+    h = closing(await createDeletionHarness());
+    h.startWorkers();
+    ({ ids } = await h.emulator.admin.seed([
+      { email: 'plain0@example.com' },
+      { email: 'plain1@example.com' },
+      { email: 'byemail@example.com' },
+      { email: 'owes@example.com', balance: 500 },
+      { email: 'card@example.com' },
+      { email: 'twin@example.com' },
+      { email: 'twin@example.com' },
+      { email: 'gone@example.com' },
+      { email: 'untouched@example.com' },
+    ]));
+    await h.emulator.admin.setPaymentMethod(ids[4] as string);
+    await h.emulator.stripe.customers.del(ids[7] as string);
+    csv = [
+      'id,email',
+      `${ids[0] as string},`,
+      `${ids[1] as string},`,
+      ',ByEmail@example.com',
+      `${ids[3] as string},`,
+      `${ids[4] as string},`,
+      ',twin@example.com',
+      `${ids[7] as string},`,
+      'cus_doesnotexist000,',
+      `${ids[0] as string},`,
+      '',
+    ].join('\n');
+  }, 60_000);
+
+  it('refuses a real run without confirm (400) and with a confirm that reviewed another file (409), queueing nothing', async () => {
+    const bare = await h.deleteCsv(csv);
+    expect(bare.status).toBe(400);
+    expect(bare.error?.code).toBe('confirm_required');
+    const otherDry = await h.deleteCsv(`id\n${ids[8] as string}\n`, { dry_run: 'true' });
+    await h.waitFor(otherDry.body.id, ['completed']);
+    const before = await h.queued();
+    const mismatch = await h.deleteCsv(csv, { confirm: otherDry.body.id });
+    expect(mismatch.status).toBe(409);
+    expect(mismatch.error).toMatchObject({ code: 'confirm_mismatch' });
+    expect(mismatch.error?.message).toMatch(/confirm=del_.*another file/);
+    expect(await h.queued()).toEqual(before);
+    expect((await h.emulator.admin.stats()).deleted_customers).toBe(1); // the one the test deleted itself
+  }, 60_000);
+
+  it('deletes exactly the reviewed rows once confirmed, and says why every other row was left', async () => {
+    const dry = await h.deleteCsv(csv, { dry_run: 'true' });
+    expect(dry.status).toBe(202);
+    const reviewed = await h.waitFor(dry.body.id, ['completed']);
+    expect(reviewed.counts).toEqual({ total: 9, processed: 9, deleted: 0, would_delete: 3, kept: 3, already_deleted: 2, failed: 1 });
+    const real = await h.deleteCsv(csv, { confirm: dry.body.id });
+    expect(real.status).toBe(202);
+    const done = await h.waitFor(real.body.id, ['completed']);
+    expect(done.counts).toEqual({ total: 9, processed: 9, deleted: 3, would_delete: 0, kept: 3, already_deleted: 2, failed: 1 });
+    const lines = await h.results(real.body.id);
+    const byRow = new Map(lines.map((l) => [Number(l.row), l]));
+    expect(byRow.get(1)).toMatchObject({ action: 'deleted', customer_id: ids[0], email: 'plain0@example.com' });
+    expect(byRow.get(2)).toMatchObject({ action: 'deleted', customer_id: ids[1] });
+    expect(byRow.get(3)).toMatchObject({ action: 'deleted', customer_id: ids[2], email: 'ByEmail@example.com' });
+    expect(byRow.get(4)?.message).toMatch(/balance is 500/);
+    expect(byRow.get(5)?.message).toMatch(/default payment method/);
+    expect(byRow.get(6)).toMatchObject({ action: 'kept' });
+    expect(byRow.get(6)?.message).toMatch(/ambiguous: 2 customers/);
+    expect(byRow.get(7)).toMatchObject({ action: 'already_deleted', customer_id: ids[7] });
+    expect(byRow.get(8)).toMatchObject({ action: 'failed' });
+    expect(byRow.get(9)).toMatchObject({ action: 'already_deleted', message: 'also listed on row 1, which deletes it' });
+    const left = new Set((await h.emulator.admin.customers()).map((c) => c.id));
+    expect([...left].sort()).toEqual([ids[3], ids[4], ids[5], ids[6], ids[8]].sort());
+  }, 60_000);
+
+  it('deletes a kept customer only with force, reviewed by a forced dry run', async () => {
+    const file = `id\n${ids[3] as string}\n`;
+    const dry = await h.deleteCsv(file, { dry_run: 'true', force: 'true' });
+    await h.waitFor(dry.body.id, ['completed']);
+    const [line] = await h.results(dry.body.id);
+    expect(line).toMatchObject({ action: 'would_delete', message: 'forced although its balance is 500, not 0' });
+    const real = await h.deleteCsv(file, { confirm: dry.body.id, force: 'true' });
+    expect((await h.waitFor(real.body.id, ['completed'])).counts.deleted).toBe(1);
+    await expect(h.emulator.stripe.customers.retrieve(ids[3] as string)).resolves.toMatchObject({ deleted: true });
+  }, 60_000);
+});
