@@ -64,9 +64,16 @@ export const deletionSchema = deletionRecordSchema.extend({
 /** The JSON body of `POST /v1/deletions` (an undo); a CSV body carries its options in the query instead. */
 export const deletionRequestSchema = z
   .object({
-    import_id: importIdSchema.describe('Undo this import: delete exactly the customers it created.'),
+    import_id: z
+      .string()
+      .regex(/^imp_[A-Za-z0-9]{16}$/, 'must be an import id, imp_ + 16 letters or digits')
+      .describe('Undo this import: delete exactly the customers it created.'),
     dry_run: z.boolean().optional(),
-    confirm: deletionIdSchema.optional().describe('A finished dry run of the same import.'),
+    confirm: z
+      .string()
+      .regex(DELETION_ID_PATTERN, 'confirm must be the id of a finished dry run, del_ + 16 letters or digits')
+      .optional()
+      .describe('A finished dry run of the same import.'),
     force: z.boolean().optional(),
   })
   .strict();
