@@ -7,6 +7,7 @@ import { createDeletionRouter } from '../../../src/http/routes/deletion-routes.t
 import { createImportRouter } from '../../../src/http/routes/import-routes.ts';
 import type { ImportRecord } from '../../../src/imports/import-types.ts';
 import type { RunningWorkers } from '../../../src/startup/start-workers.ts';
+import type { EmulatorOptions } from '../../../src/emulator/index.ts';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.ts';
 import { listenOnFreePort } from '../../helpers/http.ts';
 import { createTestServices, type TestServices } from '../../helpers/services.ts';
@@ -39,7 +40,7 @@ export interface DeletionHarness {
   /** POST /v1/deletions with a JSON body. */
   deleteJson(body: unknown, query?: Record<string, string>): Promise<Answer>;
   get(id: string): Promise<DeletionJson>;
-  waitFor(id: string, statuses: string[], timeoutMs?: number): Promise<DeletionJson>;
+  waitFor(id: string, statuses: string[], timeoutMs?: number, until?: (d: DeletionJson) => boolean): Promise<DeletionJson>;
   waitForImport(id: string, timeoutMs?: number): Promise<ImportRecord>;
   results(id: string): Promise<ResultRow[]>;
   /** How many deletion jobs the queue holds in any state, and how many records exist (a refusal leaves none). */
@@ -63,8 +64,8 @@ async function poll<T>(read: () => Promise<T>, done: (v: T) => boolean, timeoutM
   }
 }
 
-export async function createDeletionHarness(env: Record<string, string> = {}): Promise<DeletionHarness> {
-  const emulator = await startTestEmulator();
+export async function createDeletionHarness(env: Record<string, string> = {}, emulatorOptions: EmulatorOptions = {}): Promise<DeletionHarness> {
+  const emulator = await startTestEmulator(emulatorOptions);
   const services = createTestServices({ emulatorUrl: emulator.url, env: { IMPORT_ROWS_IN_FLIGHT: '16', ...env } });
   const app = express();
   app.use('/v1/imports', createImportRouter(services));
@@ -103,8 +104,8 @@ export async function createDeletionHarness(env: Record<string, string> = {}): P
     async get(id) {
       return (await (await fetch(`${baseUrl}/v1/deletions/${id}`)).json()) as DeletionJson;
     },
-    waitFor: (id, statuses, timeoutMs = 60_000) =>
-      poll(() => h.get(id), (d) => statuses.includes(d.status), timeoutMs, (d) => `deletion ${id} is ${d.status} ${JSON.stringify(d.counts)}`),
+    waitFor: (id, statuses, timeoutMs = 60_000, until = () => true) =>
+      poll(() => h.get(id), (d) => statuses.includes(d.status) && until(d), timeoutMs, (d) => `deletion ${id} is ${d.status} ${JSON.stringify(d.counts)}`),
     waitForImport: (id, timeoutMs = 60_000) =>
       poll(() => h.getImport(id), (r) => r.status === 'completed', timeoutMs, (r) => `import ${id} is ${r.status}`),
     async results(id) {
