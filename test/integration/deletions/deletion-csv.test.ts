@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { OPENAPI_DOCUMENT } from '../../../src/http/openapi/openapi-document.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
+import { undocumentedAnswer } from '../http/openapi-contract.ts';
 import { createDeletionHarness, type DeletionHarness } from './deletion-harness.ts';
 
 // A CSV deletion is refused without confirm, and with it deletes exactly what its dry run listed as would_delete.
@@ -89,5 +91,23 @@ describe('CSV deletion', () => {
     const real = await h.deleteCsv(file, { confirm: dry.body.id, force: 'true' });
     expect((await h.waitFor(real.body.id, ['completed'])).counts.deleted).toBe(1);
     await expect(h.emulator.stripe.customers.retrieve(ids[3] as string)).resolves.toMatchObject({ deleted: true });
+  }, 60_000);
+
+  it('answers as /openapi.json documents: the created deletion, its status and its results', async () => {
+    const documented = async (method: string, template: string, res: Response): Promise<void> => {
+      const text = await res.text();
+      const answer = { status: res.status, contentType: res.headers.get('content-type') ?? '', text };
+      expect(undocumentedAnswer(OPENAPI_DOCUMENT, method, template, answer)).toBeNull();
+    };
+    const res = await fetch(`${h.baseUrl}/v1/deletions?dry_run=true`, { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body: `id\n${ids[8] as string}\n` });
+    const { id } = (await res.clone().json()) as { id: string };
+    await documented('post', '/v1/deletions', res);
+    await h.waitFor(id, ['completed']);
+    await documented('get', '/v1/deletions/{id}', await fetch(`${h.baseUrl}/v1/deletions/${id}`));
+    await documented('get', '/v1/deletions/{id}/results', await fetch(`${h.baseUrl}/v1/deletions/${id}/results`));
+    await documented('delete', '/v1/deletions/{id}', await fetch(`${h.baseUrl}/v1/deletions/${id}`, { method: 'DELETE' }));
+    const undo = await fetch(`${h.baseUrl}/v1/deletions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"import_id":"imp_AAAAAAAAAAAAAAAA","dry_run":true}' });
+    expect(undo.status).toBe(404);
+    await documented('post', '/v1/deletions', undo);
   }, 60_000);
 });

@@ -17,7 +17,12 @@ import { deletionStore } from './lookup.ts';
 import { presentDeletion } from './present-deletion.ts';
 import { readJsonBody } from './read-json.ts';
 
-const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'multipart/form-data']);
+// Not text/plain, which the import takes: here a body of either kind is read, and an untyped text must not be taken
+// for a CSV of customers to delete.
+const CSV_TYPES = new Set(['text/csv', 'application/csv', 'multipart/form-data']);
+
+/** The charset of a Content-Type, lower-cased; undefined when none is given. */
+const charsetOf = (header: string | undefined): string | undefined => /;\s*charset=("?)([^";]+)\1/i.exec(header ?? '')?.[2]?.toLowerCase();
 
 const mediaType = (header: string | undefined): string => (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 
@@ -25,6 +30,11 @@ const mediaType = (header: string | undefined): string => (header ?? '').split('
 async function readSource(deps: AppDeps, req: HandlerRequest, path: string): Promise<{ options: DeletionOptions; source: DeletionSource }> {
   const type = mediaType(req.headers['content-type']);
   if (type === 'application/json') {
+    const charset = charsetOf(req.headers['content-type']);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      req.stream.resume();
+      throw new AppError('unsupported_media_type', `The JSON body must be UTF-8 (got charset ${charset}).`, 415);
+    }
     const options = parseDeletionJson(req.query, await readJsonBody(req.stream));
     const importId = options.importId ?? '';
     const imports = new ImportStore(deps.redis, deps.config.queuePrefix);

@@ -9,17 +9,21 @@ const JSON_LIMIT_BYTES = 64 * 1024;
  * invalid_json when it does not parse.
  */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let bytes = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    if (bytes > JSON_LIMIT_BYTES) {
-      req.resume();
-      throw new AppError('body_too_large', `The JSON body is over ${String(JSON_LIMIT_BYTES)} bytes: an undo is {"import_id": "imp_…"}.`, 413);
-    }
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  // Not `for await`: leaving that loop early destroys the request, and the client would never read our 413.
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    req.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= JSON_LIMIT_BYTES) chunks.push(chunk);
+    });
+    req.once('end', () => {
+      if (bytes > JSON_LIMIT_BYTES) {
+        reject(new AppError('body_too_large', `The JSON body is over ${String(JSON_LIMIT_BYTES)} bytes: an undo is {"import_id": "imp_…"}.`, 413));
+      } else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.once('error', reject);
+  });
   try {
     return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
   } catch (err) {
