@@ -9,6 +9,7 @@ import { errorBodySchema } from '../error-body.ts';
 import type { ExportOptions } from '../exports/export-options.ts';
 import { exportSchema, scheduleSchema, type ExportStatus, type scheduleDeletedSchema } from '../exports/export-schema.ts';
 import type { scheduleBodySchema } from '../exports/schedule-options.ts';
+import { deletionSchema } from '../deletions/deletion-schema.ts';
 import { importSchema, type ImportCreatedJson } from '../imports/import-schema.ts';
 import type { ImportCounts, ImportStatus } from '../imports/import-types.ts';
 
@@ -53,3 +54,7 @@ export const cliErrorBodySchema = z
   })
   .partial();
 export type ApiErrorBody = z.output<typeof cliErrorBodySchema>;
+
+/** `POST /v1/deletions` (202) and `GET /v1/deletions/:id`. */
+export const cliDeletionSchema = deletionSchema.partial({ links: true });
+export type DeletionRecord = z.output<typeof cliDeletionSchema>;
