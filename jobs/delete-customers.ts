@@ -34,6 +34,12 @@ async function giveUp(store: DeletionStore, id: string, run: number, message: st
   throw new UnrecoverableError(message);
 }
 
+function firstRows(targets: readonly Target[]): Map<string, number> {
+  const first = new Map<string, number>();
+  for (const t of targets) if (t.id !== '' && !first.has(t.id)) first.set(t.id, t.row);
+  return first;
+}
+
 /** Everything a run needs besides its rows: the targets, and for an undo or a confirmed run what they are checked against. */
 async function loadContext(deps: WorkerDeps, store: DeletionStore, start: DeletionRunStart, signal: AbortSignal | undefined): Promise<{ targets: Target[]; ctx: TargetContext }> {
   const { record } = start;
@@ -52,6 +58,7 @@ async function loadContext(deps: WorkerDeps, store: DeletionStore, start: Deleti
     store,
     registry: createCreatedEmails(deps.redis, queuePrefix, stripe.accountId),
     importInputs,
+    firstRowOfId: firstRows(targets),
     approved,
     signal,
   };
@@ -94,7 +101,7 @@ export function createDeletionProcessor(deps: WorkerDeps): Processor<DeletionJob
     if (!('run' in start)) return start;
     const { targets, ctx } = await loadContext(deps, store, start, signal);
     logger.info({ total: targets.length, resumeAfterRow: start.checkpoint.rows, run: start.run, dryRun: ctx.dryRun }, 'deletion started');
-    const { end, counts } = await runTargets({ store, start, targets, ctx, resultsPath: deletionResultsPath(deps.config.dataDir, id), job });
+    const { end, counts } = await runTargets({ store, start, targets, ctx, resultsPath: deletionResultsPath(deps.config.dataDir, id), job, inFlight: deps.config.importRowsInFlight });
     if (end === 'aborted') {
       if (isShutdown(signal)) return requeueOnShutdown(job, token);
       throw new Error('the deletion was aborted before it finished; it resumes from its checkpoint');

@@ -19,6 +19,8 @@ export interface TargetContext {
   registry: CreatedEmails;
   /** For an undo: what the import wrote, by its row number. */
   importInputs: ReadonlyMap<number, CustomerInput> | null;
+  /** The first row of each customer id the file lists: a later row of the same id is decided by that one. */
+  firstRowOfId: ReadonlyMap<string, number>;
   /** For a confirmed run: the customers its dry run said it would delete, and that dry run's id. */
   approved: { ids: ReadonlySet<string>; dryRunId: string } | null;
   signal: AbortSignal | undefined;
@@ -34,7 +36,11 @@ const outcome = (target: Target, action: DeletionAction, customerId: string, mes
 
 /** The one customer a row names, or the outcome that ends the row (no such email, an ambiguous one). */
 async function resolve(ctx: TargetContext, target: Target): Promise<string | DeletionOutcome> {
-  if (target.id !== '') return target.id;
+  if (target.id !== '') {
+    const first = ctx.firstRowOfId.get(target.id) ?? target.row;
+    if (first !== target.row) return outcome(target, 'already_deleted', target.id, `also listed on row ${String(first)}; that row decides it`);
+    return target.id;
+  }
   if (target.email === '') return outcome(target, 'failed', '', 'the row has neither an id nor an email');
   const { customers } = await findCustomersByEmail(ctx.gateway, ctx.registry, target.email, { resolvePending: false, signal: ctx.signal });
   if (customers.length === 1) return (customers[0] as Stripe.Customer).id;
@@ -71,7 +77,8 @@ async function decide(ctx: TargetContext, target: Target, id: string): Promise<D
     return outcome(target, 'kept', id, `not deleted: the reviewed dry run ${ctx.approved.dryRunId} did not list it as would_delete`, email);
   }
   const forced = reasons.length > 0 ? `forced although ${reasons.join('; ')}` : '';
-  // A customer listed on two rows is deleted by the first row that claims it; the claim also survives a crash.
+  // Two rows may still name one customer (an id and an email): the first row to claim it deletes it. The claim also
+  // survives a crash (see alreadyGone).
   const owner = await ctx.store.claim(ctx.deletionId, id, target.row);
   if (owner !== target.row) return outcome(target, 'already_deleted', id, `also listed on row ${String(owner)}, which deletes it`, email);
   if (ctx.dryRun) return outcome(target, 'would_delete', id, forced, email);

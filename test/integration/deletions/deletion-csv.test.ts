@@ -77,7 +77,7 @@ describe('CSV deletion', () => {
     expect(byRow.get(6)?.message).toMatch(/ambiguous: 2 customers/);
     expect(byRow.get(7)).toMatchObject({ action: 'already_deleted', customer_id: ids[7] });
     expect(byRow.get(8)).toMatchObject({ action: 'failed' });
-    expect(byRow.get(9)).toMatchObject({ action: 'already_deleted', message: 'also listed on row 1, which deletes it' });
+    expect(byRow.get(9)).toMatchObject({ action: 'already_deleted', message: 'also listed on row 1; that row decides it' });
     const left = new Set((await h.emulator.admin.customers()).map((c) => c.id));
     expect([...left].sort()).toEqual([ids[3], ids[4], ids[5], ids[6], ids[8]].sort());
   }, 60_000);

@@ -70,6 +70,7 @@ describe('kill -9 mid-deletion', () => {
       store,
       registry: createCreatedEmails(h.services.redis, h.services.config.queuePrefix, h.services.config.stripe.accountId),
       importInputs: null,
+      firstRowOfId: new Map(),
       approved: { ids: new Set([id]), dryRunId: 'del_AAAAAAAAAAAAAAAA' },
       signal: undefined,
     });
