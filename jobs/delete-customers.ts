@@ -48,7 +48,14 @@ async function loadContext(deps: WorkerDeps, store: DeletionStore, start: Deleti
   if (!(await access(path).then(() => true, () => false))) return giveUp(store, record.id, start.run, 'the targets file is missing from DATA_DIR');
   const targets = await readTargets(path);
   const importId = record.source.import_id;
-  const importInputs = importId === null ? null : await readImportInputs(inputPath(dataDir, importId), new Set(targets.map((t) => t.row)));
+  // A missing import file (removed from DATA_DIR) leaves every row without its input: each is then kept (see decide).
+  const importInputs =
+    importId === null
+      ? null
+      : await readImportInputs(inputPath(dataDir, importId), new Set(targets.map((t) => t.row))).catch((err: unknown) => {
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map<number, never>();
+          throw err;
+        });
   const approved = record.confirm_of === null ? null : { ids: await readApproved(deletionResultsPath(dataDir, record.confirm_of)), dryRunId: record.confirm_of };
   const ctx: TargetContext = {
     deletionId: record.id,

@@ -71,6 +71,8 @@ async function decide(ctx: TargetContext, target: Target, id: string): Promise<D
   if (customer.deleted) return alreadyGone(ctx, target, id, target.email);
   const email = target.email || (customer.email ?? '');
   const reasons = keepReasons(customer, ctx.importInputs?.get(target.row));
+  // An undo that cannot read what the import wrote cannot tell an edited customer from an untouched one.
+  if (ctx.importInputs !== null && !ctx.importInputs.has(target.row)) reasons.push(`what the import wrote on its row ${String(target.row)} cannot be read, so changes since cannot be ruled out`);
   if (reasons.length > 0 && !ctx.force) return outcome(target, 'kept', id, `kept: ${reasons.join('; ')}`, email);
   // What is deleted is what was reviewed: a customer the dry run did not list (the email now names another, say) stays.
   if (ctx.approved && !ctx.approved.ids.has(id)) {

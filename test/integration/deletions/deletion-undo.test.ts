@@ -1,4 +1,6 @@
+import { rm } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { inputPath } from '../../../src/imports/import-paths.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createDeletionHarness, type DeletionHarness } from './deletion-harness.ts';
 
@@ -81,4 +83,14 @@ describe('undo of an import', () => {
     expect(again.status).toBe(409);
     expect(again.error?.code).toBe('import_not_undoable');
   });
+
+  it('keeps every customer of an import whose file is gone from DATA_DIR: changes since cannot be ruled out', async () => {
+    const other = await h.importCsv('email,name\nlost0@example.com,Lost 0\nlost1@example.com,Lost 1\n');
+    await h.waitForImport(other);
+    await rm(inputPath(h.services.dataDir, other));
+    const dry = await h.deleteJson({ import_id: other, dry_run: true });
+    const done = await h.waitFor(dry.body.id, ['completed']);
+    expect(done.counts).toMatchObject({ total: 2, would_delete: 0, kept: 2, failed: 0 });
+    for (const line of await h.results(dry.body.id)) expect(line.message).toMatch(/cannot be read, so changes since cannot be ruled out/);
+  }, 60_000);
 });
