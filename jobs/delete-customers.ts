@@ -108,7 +108,11 @@ export function createDeletionProcessor(deps: WorkerDeps): Processor<DeletionJob
     if (!('run' in start)) return start;
     const { targets, ctx } = await loadContext(deps, store, start, signal);
     logger.info({ total: targets.length, resumeAfterRow: start.checkpoint.rows, run: start.run, dryRun: ctx.dryRun }, 'deletion started');
-    const { end, counts } = await runTargets({ store, start, targets, ctx, resultsPath: deletionResultsPath(deps.config.dataDir, id), job, inFlight: deps.config.importRowsInFlight });
+    const { end, counts } = await runTargets({ store, start, targets, ctx, resultsPath: deletionResultsPath(deps.config.dataDir, id), job, inFlight: deps.config.importRowsInFlight,
+      onWritten: (outcomes) => {
+        for (const o of outcomes) deps.metrics?.deletionRows.inc({ outcome: o.action });
+      },
+    });
     if (end === 'aborted') {
       if (isShutdown(signal)) return requeueOnShutdown(job, token);
       throw new Error('the deletion was aborted before it finished; it resumes from its checkpoint');

@@ -12,8 +12,10 @@ export interface Metrics {
   activeJobs: Gauge<'queue'>;
   exportBytes: Counter;
   exportCustomers: Counter;
+  deletionRows: Counter<'outcome'>;
 }
 
+// eslint-disable-next-line max-lines-per-function -- one flat table of metric declarations reads best in one place
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'stripe_bulk_' });
@@ -70,6 +72,12 @@ export function createMetrics(): Metrics {
     exportCustomers: new Counter({
       name: 'stripe_bulk_export_customers_total',
       help: 'Customers written to export files',
+      registers: [registry],
+    }),
+    deletionRows: new Counter({
+      name: 'stripe_bulk_deletion_rows_total',
+      help: 'Deletion rows by outcome (deleted, would_delete, kept, already_deleted, failed)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
   };

@@ -20,6 +20,8 @@ export interface RunTargetsInput {
   inFlight: number;
   /** Result lines written (and checkpointed) together. */
   flushEvery?: number;
+  /** Called with each stretch of outcomes once durable (metrics). */
+  onWritten?: (outcomes: readonly DeletionOutcome[]) => void;
 }
 
 const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
@@ -95,6 +97,7 @@ class TargetWindow {
     for (const o of ready) this.counts[o.action] += 1;
     this.counts.processed += ready.length;
     this.written += ready.length;
+    this.input.onWritten?.(ready);
     const { store, start, ctx, job } = this.input;
     if (!(await store.saveCheckpoint(ctx.deletionId, start.run, { rows: this.written, bytes, counts: this.counts }))) {
       this.stop = 'superseded';

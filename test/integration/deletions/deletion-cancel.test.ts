@@ -46,6 +46,9 @@ describe('deletion cancel, board and Redis', () => {
     expect(stats.deleted_customers).toBe(ended.counts.deleted);
     expect(stats.customers).toBe(120 - ended.counts.deleted);
     expect((await cancel(real.body.id)).status).toBe(200);
+    const metrics = await h.services.metrics.registry.metrics();
+    expect(metrics).toContain(`stripe_bulk_deletion_rows_total{outcome="deleted"} ${String(ended.counts.deleted)}`);
+    expect(metrics).toContain('stripe_bulk_deletion_rows_total{outcome="would_delete"} 120');
     await workers.close(5_000);
   }, 60_000);
 
