@@ -4,7 +4,7 @@ import type { WorkerDeps } from '../src/deps.ts';
 import type { DeletionJobData } from '../src/deletions/deletion-job-data.ts';
 import { deletionResultsPath, targetsPath } from '../src/deletions/deletion-paths.ts';
 import { DeletionStore, type DeletionRunStart } from '../src/deletions/deletion-store.ts';
-import type { DeletionStatus, DeletionSummary } from '../src/deletions/deletion-types.ts';
+import { emptyDeletionCounts, type DeletionStatus, type DeletionSummary } from '../src/deletions/deletion-types.ts';
 import { inputPath } from '../src/imports/import-paths.ts';
 import type { Logger } from '../src/logger.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
@@ -34,6 +34,16 @@ async function giveUp(store: DeletionStore, id: string, run: number, message: st
   throw new UnrecoverableError(message);
 }
 
+/** What the confirmed dry run listed; without its results nothing was reviewed, so nothing may be deleted. */
+async function approvedBy(store: DeletionStore, start: DeletionRunStart, dataDir: string, dryRunId: string): Promise<Set<string>> {
+  try {
+    return await readApproved(deletionResultsPath(dataDir, dryRunId));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return giveUp(store, start.record.id, start.run, `the results of the reviewed dry run ${dryRunId} are gone from DATA_DIR: run a new dry run and confirm that one`);
+  }
+}
+
 function firstRows(targets: readonly Target[]): Map<string, number> {
   const first = new Map<string, number>();
   for (const t of targets) if (t.id !== '' && !first.has(t.id)) first.set(t.id, t.row);
@@ -56,7 +66,7 @@ async function loadContext(deps: WorkerDeps, store: DeletionStore, start: Deleti
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map<number, never>();
           throw err;
         });
-  const approved = record.confirm_of === null ? null : { ids: await readApproved(deletionResultsPath(dataDir, record.confirm_of)), dryRunId: record.confirm_of };
+  const approved = record.confirm_of === null ? null : { ids: await approvedBy(store, start, dataDir, record.confirm_of), dryRunId: record.confirm_of };
   const ctx: TargetContext = {
     deletionId: record.id,
     dryRun: record.dry_run,
@@ -78,7 +88,7 @@ async function startRun(deps: WorkerDeps, store: DeletionStore, id: string, logg
   if ((await settleSubmission(deps.redis, submissionKey(deps.config.queuePrefix, 'deletion', id), signal)) === 'refused') {
     logger.warn('deletion not run: its submission was never accepted (the client was answered 503)');
     await store.finish(id, null, 'failed', REFUSED_SUBMISSION);
-    return summary(null, id, 'failed', (await store.get(id))?.counts ?? { total: 0, processed: 0, deleted: 0, would_delete: 0, kept: 0, already_deleted: 0, failed: 0 }, startedAt);
+    return summary(null, id, 'failed', (await store.get(id))?.counts ?? emptyDeletionCounts(), startedAt);
   }
   const start = await store.startRun(id);
   if (!start) {

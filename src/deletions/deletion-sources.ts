@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { access, writeFile } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
@@ -8,6 +8,7 @@ import { AppError, notFound } from '../errors.ts';
 import { resultsPath } from '../imports/import-paths.ts';
 import type { ImportStore } from '../imports/import-store.ts';
 import { storageError } from '../imports/upload/storage-error.ts';
+import { deletionResultsPath } from './deletion-paths.ts';
 import type { DeletionStore } from './deletion-store.ts';
 import type { DeletionSource } from './deletion-types.ts';
 
@@ -89,7 +90,7 @@ export async function prepareUndo(imports: ImportStore, dataDir: string, importI
  * A real run carries out one finished dry run of the same source: the same file (digest) or the same import. Throws
  * 409 confirm_mismatch naming what differs.
  */
-export async function checkConfirm(store: DeletionStore, confirm: string, source: DeletionSource): Promise<void> {
+export async function checkConfirm(store: DeletionStore, dataDir: string, confirm: string, source: DeletionSource): Promise<void> {
   const dryRun = await store.get(confirm);
   const refuse = (why: string) => new AppError('confirm_mismatch', `confirm=${confirm} cannot be used: ${why}.`, 409, { confirm });
   if (dryRun === null) throw refuse('there is no such deletion');
@@ -100,4 +101,8 @@ export async function checkConfirm(store: DeletionStore, confirm: string, source
     throw refuse(`the dry run undid ${String(dryRun.source.import_id)}, not ${String(source.import_id)}`);
   }
   if (source.kind === 'file' && dryRun.source.digest !== source.digest) throw refuse('the dry run reviewed another file (its SHA-256 differs)');
+  // A confirmed run deletes only what the dry run's results list: without them there is nothing reviewed to carry out.
+  if (!(await access(deletionResultsPath(dataDir, confirm)).then(() => true, () => false))) {
+    throw refuse('its results are gone from DATA_DIR; run a new dry run');
+  }
 }

@@ -1,4 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rm } from 'node:fs/promises';
+import { deletionResultsPath } from '../../../src/deletions/deletion-paths.ts';
 import { OPENAPI_DOCUMENT } from '../../../src/http/openapi/openapi-document.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
 import { undocumentedAnswer } from '../http/openapi-contract.ts';
@@ -109,5 +111,19 @@ describe('CSV deletion', () => {
     const undo = await fetch(`${h.baseUrl}/v1/deletions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"import_id":"imp_AAAAAAAAAAAAAAAA","dry_run":true}' });
     expect(undo.status).toBe(404);
     await documented('post', '/v1/deletions', undo);
+  }, 60_000);
+
+  it('refuses to confirm a dry run whose results are gone from DATA_DIR, deleting nothing', async () => {
+    const file = `id\n${ids[8] as string}\n`;
+    const dry = await h.deleteCsv(file, { dry_run: 'true' });
+    await h.waitFor(dry.body.id, ['completed']);
+    await rm(deletionResultsPath(h.services.dataDir, dry.body.id));
+    const before = await h.queued();
+    const real = await h.deleteCsv(file, { confirm: dry.body.id });
+    expect(real.status).toBe(409);
+    expect(real.error).toMatchObject({ code: 'confirm_mismatch' });
+    expect(real.error?.message).toMatch(/results are gone from DATA_DIR; run a new dry run/);
+    expect(await h.queued()).toEqual(before);
+    await expect(h.emulator.stripe.customers.retrieve(ids[8] as string)).resolves.not.toHaveProperty('deleted');
   }, 60_000);
 });

@@ -75,7 +75,7 @@ export const createDeletion: Handler = async (deps, req) => {
       if (options.confirm === undefined) {
         throw new AppError('confirm_required', 'Deleting is permanent: run it first with dry_run=true, review its results, then send confirm=<the dry run\'s del_ id>.', 400);
       }
-      await checkConfirm(store, options.confirm, source);
+      await checkConfirm(store, deps.config.dataDir, options.confirm, source);
     }
     if (req.stream.socket.destroyed) throw clientGone();
     const submission = submissionKey(deps.config.queuePrefix, 'deletion', id);
