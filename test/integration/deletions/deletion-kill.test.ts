@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createCreatedEmails } from '../../../jobs/import/created-emails.ts';
 import { processTarget, type TargetContext } from '../../../jobs/deletion/process-target.ts';
 import { DeletionStore } from '../../../src/deletions/deletion-store.ts';
+import { DELETION_WORKER_OPTIONS } from '../../../jobs/delete-customers.ts';
 import { QUEUE_NAMES } from '../../../src/queues/names.ts';
 import { closeAfterEach } from '../../helpers/teardown.ts';
 import { exited } from '../imports/import-harness.ts';
@@ -82,4 +83,24 @@ describe('kill -9 mid-deletion', () => {
     expect(await processTarget(ctx('del_CCCCCCCCCCCCCCCC'), { row: 3, id, email: '' })).toMatchObject({ action: 'already_deleted', message: 'the customer was already deleted' });
     expect((await h.emulator.admin.stats()).deleted_customers).toBe(1);
   });
+
+  // BullMQ gives up a job whose workers keep dying without running its processor: the record must say so.
+  it('records a deletion whose workers died too often as failed, naming the crash loop', async () => {
+    const h = closing(await createDeletionHarness({ WORKER_CONCURRENCY: '1', IMPORT_ROWS_IN_FLIGHT: '2' }, { latencyMs: 60, jitterMs: 20 }));
+    await h.emulator.admin.seed({ count: 100, template: { email: 'doomed{i}@example.com' } });
+    const ids = (await h.emulator.admin.customers()).map((c) => c.id);
+    const doomed = h.spawnWorker();
+    await waitForWorkers(h, 1);
+    const dry = await h.deleteCsv(`id\n${ids.join('\n')}\n`, { dry_run: 'true' });
+    await h.waitFor(dry.body.id, ['running'], 30_000, (d) => d.counts.processed >= 16);
+    doomed.kill('SIGKILL');
+    await exited(doomed);
+    const jobKey = `${h.services.config.queuePrefix}:${QUEUE_NAMES.delete}:${dry.body.id}`;
+    // As if it had stalled maxStalledCount times already: the next stalled check gives it up.
+    await h.services.redis.hset(jobKey, 'stc', String(DELETION_WORKER_OPTIONS.maxStalledCount));
+    await h.services.redis.del(`${jobKey}:lock`);
+    h.startWorkers();
+    const failed = await h.waitFor(dry.body.id, ['failed'], 45_000);
+    expect(failed.error).toMatch(/worker died while running this job more than 25 times/);
+  }, 90_000);
 });
