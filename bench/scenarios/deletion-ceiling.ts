@@ -24,6 +24,9 @@ interface DeletionRun {
   status: string;
   rate_limited: number;
   max_writes_in_one_second: number;
+  max_reads_in_one_second: number;
+  /** Answers per `kind:status` at the emulator: where any 429 fell. */
+  requests: Record<string, number>;
 }
 
 /**
@@ -60,6 +63,8 @@ async function runDeletion(redis: Redis, emulator: BenchEmulator, group: WorkerG
       status: record.status,
       rate_limited: stats.rate_limited,
       max_writes_in_one_second: stats.max_writes_in_one_second,
+      max_reads_in_one_second: stats.max_reads_in_one_second,
+      requests: stats.requests,
     };
   } finally {
     await queue.close();
@@ -77,7 +82,7 @@ export async function deletionCeilingScenario(ctx: BenchContext, group: WorkerGr
   for (let run = 1; run <= runsOf(ctx); run++) {
     const outcome = await runDeletion(ctx.redis, group.emulator, group, count);
     runs.push(outcome);
-    ctx.log(`  deletion run ${run}/${runsOf(ctx)}: ${thousands(outcome.deleted / outcome.seconds)} deleted/s, 429s ${outcome.rate_limited}`);
+    ctx.log(`  deletion run ${run}/${runsOf(ctx)}: ${thousands(outcome.deleted / outcome.seconds)} deleted/s, 429s ${outcome.rate_limited} (${JSON.stringify(outcome.requests)})`);
   }
   const rate = median(runs.map((r) => r.deleted / r.seconds));
   const rateLimited = runs.reduce((n, r) => n + r.rate_limited, 0);
