@@ -126,4 +126,15 @@ describe('CSV deletion', () => {
     expect(await h.queued()).toEqual(before);
     await expect(h.emulator.stripe.customers.retrieve(ids[8] as string)).resolves.not.toHaveProperty('deleted');
   }, 60_000);
+
+  it('matches an email as imports do: a casing stripe-bulk created is found through the created-email registry', async () => {
+    const importId = await h.importCsv('email\nMixed.Case@Example.com\n');
+    await h.waitForImport(importId);
+    const created = (await h.emulator.admin.customers()).find((c) => c.email === 'Mixed.Case@Example.com');
+    const dry = await h.deleteCsv('email\nmixed.case@example.com\nnobody@example.com\n', { dry_run: 'true' });
+    await h.waitFor(dry.body.id, ['completed']);
+    const [found, missing] = await h.results(dry.body.id);
+    expect(found).toMatchObject({ action: 'would_delete', customer_id: created?.id, email: 'mixed.case@example.com' });
+    expect(missing).toMatchObject({ action: 'failed', customer_id: '', message: 'no live customer has this email' });
+  }, 60_000);
 });
