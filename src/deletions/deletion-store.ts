@@ -10,6 +10,8 @@ const FENCED_HSET = loadLuaScript(new URL('../imports/fenced-hset-1.lua', import
 const START_RUN = loadLuaScript(new URL('../imports/start-run-1.lua', import.meta.url));
 const CANCEL_IF_QUEUED = loadLuaScript(new URL('../imports/cancel-if-queued-1.lua', import.meta.url));
 
+const CLAIM_TTL_S = 30 * 24 * 3600;
+
 /** What a job run learns when it starts. */
 export interface DeletionRunStart {
   run: number;
@@ -104,7 +106,9 @@ export class DeletionStore {
    */
   async claim(id: string, customerId: string, row: number): Promise<number> {
     const key = deletionKeys.deletedBy(this.prefix, id);
-    const [, owner] = (await this.redis.multi().hsetnx(key, customerId, String(row)).hget(key, customerId).exec()) ?? [];
+    // Kept as long as the created-email registry: far past any resume, bounded so Redis does not grow forever.
+    const replies = await this.redis.multi().hsetnx(key, customerId, String(row)).expire(key, CLAIM_TTL_S).hget(key, customerId).exec();
+    const owner = replies?.[2];
     if (!owner || owner[0]) throw owner?.[0] ?? new Error('the deletion claim transaction was aborted');
     return Number(owner[1]);
   }
