@@ -1,6 +1,8 @@
 import type { Job } from 'bullmq';
 import type { WorkerDeps } from '../src/deps.ts';
 import { exportIdForJob } from '../src/exports/export-ids.ts';
+import type { DeletionJobData } from '../src/deletions/deletion-job-data.ts';
+import { DeletionStore } from '../src/deletions/deletion-store.ts';
 import type { ExportJobData } from '../src/exports/export-job-data.ts';
 import { ExportStore } from '../src/exports/export-store.ts';
 import type { ImportJobData } from '../src/imports/import-job-data.ts';
@@ -32,6 +34,13 @@ export const STALLED_OUT = {
     const record = await store.get(id);
     if (record && (record.status === 'running' || record.status === 'queued')) {
       await store.setUnlessCancelled(id, { status: 'failed', finished_at: Date.now(), error: message(maxStalledCount) });
+    }
+  },
+  delete: (deps: WorkerDeps, maxStalledCount: number) => async (job: Job<DeletionJobData>) => {
+    const store = new DeletionStore(deps.redis, deps.config.queuePrefix);
+    const record = await store.get(job.data.deletionId);
+    if (record && (record.status === 'running' || record.status === 'queued')) {
+      await store.finish(job.data.deletionId, null, 'failed', message(maxStalledCount));
     }
   },
 };

@@ -6,12 +6,24 @@ import type { Metrics } from './metrics.ts';
 import type { GatewayFor } from './stripe/account-gateways.ts';
 import type { CustomerGateway } from './stripe/customer-gateway.ts';
 
+/** One BullMQ queue per job kind (src/queues/names.ts). */
+export interface AppQueues {
+  import: Queue;
+  export: Queue;
+  delete: Queue;
+}
+
+/** Every queue of `queues`, to close or obliterate them all. */
+export function allQueues(queues: AppQueues): Queue[] {
+  return [queues.import, queues.export, queues.delete];
+}
+
 /** What the HTTP layer needs: it queues jobs and reads their state, it never calls Stripe itself. */
 export interface AppDeps {
   config: Config;
   /** A general-purpose connection (not used for blocking commands). */
   redis: Redis;
-  queues: { import: Queue; export: Queue };
+  queues: AppQueues;
   logger: Logger;
   /** This process's Prometheus registry, served at /metrics. */
   metrics: Metrics;
@@ -26,7 +38,7 @@ export interface WorkerDeps {
   gatewayFor: GatewayFor;
   logger: Logger;
   /** The queues, for processors that enqueue follow-up work or read other jobs. */
-  queues: { import: Queue; export: Queue };
+  queues: AppQueues;
   /** This process's Prometheus registry (rows by outcome, export bytes, active jobs). */
   metrics?: Metrics;
 }

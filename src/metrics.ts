@@ -13,6 +13,7 @@ export interface Metrics {
   exportBytes: Counter;
   exportCustomers: Counter;
   exportAccounts: Counter;
+  deletionRows: Counter<'outcome'>;
 }
 
 export function createMetrics(): Metrics {
@@ -64,6 +65,19 @@ export function createMetrics(): Metrics {
       registers: [registry],
     }),
     ...exportCounters(registry),
+    ...deletionCounters(registry),
+  };
+}
+
+/** Deletion rows, counted once a stretch of results is durable. */
+function deletionCounters(registry: Registry): Pick<Metrics, 'deletionRows'> {
+  return {
+    deletionRows: new Counter({
+      name: 'stripe_bulk_deletion_rows_total',
+      help: 'Deletion rows by outcome (deleted, would_delete, kept, already_deleted, failed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
   };
 }
 

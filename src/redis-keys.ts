@@ -52,8 +52,21 @@ export const exportKeys = {
   scheduleRuns: (prefix: string, scheduleId: string) => `${prefix}:export-schedule:${scheduleId}:exports`,
 };
 
+/** Keys of reviewed deletions (src/deletions/). */
+export const deletionKeys = {
+  /** Hash: the record, its counts, the checkpoint and the run generation. */
+  record: (prefix: string, id: string) => `${prefix}:deletion:${id}`,
+  /** Sorted set of deletion ids scored by creation time (ms). */
+  recent: (prefix: string) => `${prefix}:deletions`,
+  /**
+   * Hash: customer id → 'intent' (written before its DELETE is sent) or 'deleted' (after Stripe answered): a run
+   * resumed after a crash tells its own deletions from customers deleted before it, which Stripe answers alike.
+   */
+  deletedBy: (prefix: string, id: string) => `${prefix}:deletion:${id}:deleted`,
+};
+
 /** String: a job's submission, its acceptance deadline then 'accepted' or 'refused' (src/queues/submission.ts). */
-export function submissionKey(queuePrefix: string, queue: 'import' | 'export', id: string): string {
+export function submissionKey(queuePrefix: string, queue: 'import' | 'export' | 'deletion', id: string): string {
   return `${queuePrefix}:submission:${queue}:${id}`;
 }
 

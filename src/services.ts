@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
 import type { Config } from './config.ts';
-import type { AppDeps } from './deps.ts';
+import { allQueues, type AppDeps, type AppQueues } from './deps.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { createApiRedisConnection, createRedisConnection } from './queues/connection.ts';
@@ -20,7 +20,7 @@ export interface Services {
   config: Config;
   logger: Logger;
   redis: Redis;
-  queues: { import: Queue; export: Queue };
+  queues: AppQueues;
   stripe: Stripe;
   limiter: RateLimiter;
   gateway: CustomerGateway;
@@ -33,10 +33,11 @@ export interface Services {
 }
 
 /** Queues on one connection; their connection errors are the monitor's to report, anything else is logged. */
-function createQueues(redis: Redis, prefix: string, logger: Logger): { import: Queue; export: Queue } {
+function createQueues(redis: Redis, prefix: string, logger: Logger): AppQueues {
   const queues = {
     import: new Queue(QUEUE_NAMES.import, { connection: redis, prefix }),
     export: new Queue(QUEUE_NAMES.export, { connection: redis, prefix }),
+    delete: new Queue(QUEUE_NAMES.delete, { connection: redis, prefix }),
   };
   for (const queue of Object.values(queues)) {
     // Without a listener BullMQ prints every reconnection attempt's stack trace to stderr.
@@ -117,7 +118,7 @@ export function createServices(config: Config, logger: Logger = createLogger(con
     redisMonitor,
     async close() {
       redisMonitor.stop();
-      await Promise.allSettled([queues.import.close(), queues.export.close()]);
+      await Promise.allSettled(allQueues(queues).map((q) => q.close()));
       await Promise.all([redis, queueRedis].map((r) => r.quit().catch(() => r.disconnect())));
     },
   };
@@ -144,7 +145,7 @@ export function createApiServices(services: Services): ApiServices {
     redis,
     queues,
     async close() {
-      await Promise.allSettled([queues.import.close(), queues.export.close()]);
+      await Promise.allSettled(allQueues(queues).map((q) => q.close()));
       await redis.quit().catch(() => redis.disconnect());
     },
   };

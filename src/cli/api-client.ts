@@ -5,9 +5,11 @@ import { scheduleDeletedSchema } from '../exports/export-schema.ts';
 import { importCreatedSchema } from '../imports/import-schema.ts';
 import { download, readJson, type Connection, type Download, type DownloadTarget } from './api-transport.ts';
 import {
+  cliDeletionSchema,
   cliExportSchema,
   cliImportSchema,
   cliScheduleSchema,
+  type DeletionRecord,
   type ExportRecord,
   type ExportRequest,
   type ExportSchedule,
@@ -38,6 +40,13 @@ export interface CreateImportOptions {
   account?: string | undefined;
 }
 
+/** Options of a new deletion (a CSV) or undo (an import). */
+export interface CreateDeletionOptions {
+  dryRun: boolean;
+  confirm: string | undefined;
+  force: boolean;
+}
+
 /** A typed wrapper over the stripe-bulk HTTP API; every failure is an ApiError naming the status and message. */
 export interface ApiClient {
   createImport(filePath: string, options: CreateImportOptions): Promise<ImportCreated>;
@@ -53,6 +62,15 @@ export interface ApiClient {
   listSchedules(): Promise<ExportSchedule[]>;
   createSchedule(body: ExportScheduleRequest): Promise<ExportSchedule>;
   deleteSchedule(id: string): Promise<ExportScheduleDeleted>;
+  createDeletion(filePath: string, fileName: string, options: CreateDeletionOptions): Promise<DeletionRecord>;
+  undoImport(importId: string, options: CreateDeletionOptions): Promise<DeletionRecord>;
+  getDeletion(id: string): Promise<DeletionRecord>;
+  downloadDeletionResults(id: string, target: DownloadTarget): Promise<Download>;
+}
+
+/** The query of a deletion: only the options given, so the server's defaults stay the server's. */
+function deletionQuery({ dryRun, confirm, force }: CreateDeletionOptions): Record<string, string> {
+  return { ...(dryRun ? { dry_run: 'true' } : {}), ...(confirm === undefined ? {} : { confirm }), ...(force ? { force: 'true' } : {}) };
 }
 
 /** `{data: [...]}` is the documented list shape; a bare array is accepted too. */
@@ -84,6 +102,20 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     downloadExportFile: (id, target) => download(conn, `/v1/exports/${enc(id)}/file`, target),
     listSchedules: () => readJson(conn, 'GET', '/v1/export-schedules', listOf(cliScheduleSchema)),
     createSchedule: (body) => readJson(conn, 'POST', '/v1/export-schedules', cliScheduleSchema, { json: body }),
+    createDeletion(filePath, fileName, options) {
+      const stream = Readable.toWeb(createReadStream(filePath)) as unknown as ReadableStream<Uint8Array>;
+      return readJson(conn, 'POST', '/v1/deletions', cliDeletionSchema, {
+        body: stream,
+        contentType: 'text/csv',
+        query: { ...deletionQuery(options), file_name: fileName },
+      });
+    },
+    undoImport: (importId, options) =>
+      readJson(conn, 'POST', '/v1/deletions', cliDeletionSchema, {
+        json: { import_id: importId, ...(options.dryRun ? { dry_run: true } : {}), ...(options.confirm === undefined ? {} : { confirm: options.confirm }), ...(options.force ? { force: true } : {}) },
+      }),
+    getDeletion: (id) => readJson(conn, 'GET', `/v1/deletions/${enc(id)}`, cliDeletionSchema),
+    downloadDeletionResults: (id, target) => download(conn, `/v1/deletions/${enc(id)}/results`, target),
     deleteSchedule: (id) => readJson(conn, 'DELETE', `/v1/export-schedules/${enc(id)}`, scheduleDeletedSchema),
   };
 }

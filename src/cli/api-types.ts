@@ -9,6 +9,7 @@ import { errorBodySchema } from '../error-body.ts';
 import type { ExportOptionsInput } from '../exports/export-options.ts';
 import { exportSchema, scheduleSchema, type ExportStatus, type scheduleDeletedSchema } from '../exports/export-schema.ts';
 import type { scheduleBodySchema } from '../exports/schedule-options.ts';
+import { deletionSchema } from '../deletions/deletion-schema.ts';
 import { importSchema, type ImportCreatedJson } from '../imports/import-schema.ts';
 import type { ImportCounts, ImportStatus } from '../imports/import-types.ts';
 
@@ -17,8 +18,8 @@ export type { ImportCounts, ImportStatus, ExportStatus };
 /** Every status either kind of job can be in. */
 export type JobStatus = ImportStatus | ExportStatus;
 
-/** `GET /v1/imports/:id` (and each entry of the list); servers before links (and before `account`) did not send them. */
-export const cliImportSchema = importSchema.partial({ links: true, account: true });
+/** `GET /v1/imports/:id` (and each entry of the list); servers before links, `account` or undo did not send them. */
+export const cliImportSchema = importSchema.partial({ links: true, account: true, undone_by: true });
 export type ImportRecord = z.output<typeof cliImportSchema>;
 
 /** `POST /v1/imports` (202): the queued import, without counts or times. */
@@ -53,3 +54,7 @@ export const cliErrorBodySchema = z
   })
   .partial();
 export type ApiErrorBody = z.output<typeof cliErrorBodySchema>;
+
+/** `POST /v1/deletions` (202) and `GET /v1/deletions/:id`. */
+export const cliDeletionSchema = deletionSchema.partial({ links: true });
+export type DeletionRecord = z.output<typeof cliDeletionSchema>;

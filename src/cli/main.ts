@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { ApiError, createApiClient } from './api-client.ts';
+import { addDeletionCommands } from './commands/delete-command.ts';
 import { runExportCommand, type ExportCommandOptions } from './commands/export-command.ts';
 import { runImportCommand, type ImportCommandOptions } from './commands/import-command.ts';
 import {
@@ -248,6 +249,7 @@ export function buildProgram(
   };
   addJobCommands(program, act);
   addJobIdCommands(program, act);
+  addDeletionCommands(program, act);
   const schedule = addScheduleCommands(program, act);
   for (const command of [...program.commands, ...schedule.commands]) command.addHelpText('after', EXIT_CODES_HELP);
   return program;

@@ -11,6 +11,7 @@ import { parseFaultPatch } from './options.ts';
 import { parseLimitsPatch, type RateLimits } from './rate-limits.ts';
 import { parseSeedRequest, seedCustomers, SeedError } from './seed.ts';
 import { buildStats, type RequestCounter } from './stats.ts';
+import { addSubscription } from './subscriptions.ts';
 
 /** State the admin surface reads and resets. */
 export interface AdminState {
@@ -85,7 +86,26 @@ function listCustomers(state: AdminState, account: string | null): AdminResult {
   return { status: 200, body: store.liveAscending().map((record) => customerJson(record)).reverse() };
 }
 
+const CUSTOMER_ATTACHMENT = /^\/__emulator\/customers\/([^/]+)\/(subscriptions|payment-method)$/;
+
+/**
+ * `POST /__emulator/customers/:id/subscriptions` adds an active subscription; `…/payment-method` sets
+ * `invoice_settings.default_payment_method`. The emulator has no such objects of its own; tests need customers that
+ * hold them (a reviewed deletion keeps those).
+ */
+function attach(state: AdminState, id: string, what: string): AdminResult {
+  const record = state.store.get(id);
+  if (record === undefined || record.deleted) return { status: 404, body: { error: `no live customer ${id}` } };
+  if (what === 'subscriptions') return { status: 200, body: addSubscription(record, state.clock.now()) };
+  const paymentMethod = `pm_${id.slice(4)}`;
+  // Replaced, never mutated: seeded records share one frozen invoice_settings object.
+  record.invoice_settings = { ...record.invoice_settings, default_payment_method: paymentMethod };
+  return { status: 200, body: { id, default_payment_method: paymentMethod } };
+}
+
 function route(state: AdminState, method: string, path: string, rawBody: string, query: URLSearchParams): AdminResult | undefined {
+  const attachment = method === 'POST' ? CUSTOMER_ATTACHMENT.exec(path) : null;
+  if (attachment) return attach(state, attachment[1] ?? '', attachment[2] ?? '');
   switch (`${method} ${path}`) {
     case 'POST /__emulator/connected-accounts': {
       const id = accountIdOf(rawBody);

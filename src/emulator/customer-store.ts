@@ -17,6 +17,8 @@ export class CustomerStore {
   /** One record, or an array once an email is shared: a million single-element arrays would cost ~50 MB. */
   private readonly byEmail = new Map<string, CustomerRecord | CustomerRecord[]>();
   private seq = 0;
+  /** Customers deleted since the last reset (the emulator's stats report it). */
+  deletedCount = 0;
 
   /** Number of live (not deleted) customers. */
   get liveCount(): number {
@@ -98,6 +100,7 @@ export class CustomerStore {
     if (this.sorted[at] === record) this.sorted.splice(at, 1);
     this.unindexEmail(record);
     record.deleted = true;
+    this.deletedCount += 1;
   }
 
   /** Live customers whose email is exactly `email` (case-sensitive, as Stripe's list filter). */
@@ -121,6 +124,7 @@ export class CustomerStore {
     this.byId.clear();
     this.byEmail.clear();
     this.seq = 0;
+    this.deletedCount = 0;
   }
 
   private indexEmail(record: CustomerRecord): void {

@@ -1,15 +1,19 @@
 import { invalidRequest } from './api-error.ts';
 import { customerJson, type CustomerRecord } from './customer-record.ts';
 import { isFormObject, type FormObject } from './form-decode.ts';
+import { subscriptionList } from './subscriptions.ts';
 
 /** Customer fields that expand to nothing more than they already are here (the emulator holds no such objects). */
 const EXPANDABLE = new Set(['default_source', 'discount', 'test_clock', 'invoice_settings.default_payment_method']);
 
-/** Fields Stripe only includes on request; the emulator has no sources, subscriptions or tax ids, so they are empty. */
-const INCLUDABLE: Readonly<Record<string, (id: string) => unknown>> = {
-  sources: (id) => emptyList(`/v1/customers/${id}/sources`),
-  subscriptions: (id) => emptyList(`/v1/customers/${id}/subscriptions`),
-  tax_ids: (id) => emptyList(`/v1/customers/${id}/tax_ids`),
+/**
+ * Fields Stripe only includes on request; the emulator has no sources or tax ids, so they are empty, and only the
+ * subscriptions seeded through `/__emulator/customers/:id/subscriptions`.
+ */
+const INCLUDABLE: Readonly<Record<string, (record: CustomerRecord) => unknown>> = {
+  sources: ({ id }) => emptyList(`/v1/customers/${id}/sources`),
+  subscriptions: subscriptionList,
+  tax_ids: ({ id }) => emptyList(`/v1/customers/${id}/tax_ids`),
   cash_balance: () => null,
   invoice_credit_balance: () => ({}),
   tax: () => ({ automatic_tax: 'unrecognized_location', ip_address: null, location: null, provider: 'stripe' }),
@@ -47,7 +51,7 @@ export function expandedCustomer(record: CustomerRecord, paths: readonly string[
   for (const path of paths) {
     const field = path.startsWith('data.') ? path.slice(5) : path;
     const include = Object.hasOwn(INCLUDABLE, field) ? INCLUDABLE[field] : undefined;
-    if (include !== undefined) json[field] = include(record.id);
+    if (include !== undefined) json[field] = include(record);
   }
   return json;
 }

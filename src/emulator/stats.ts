@@ -18,6 +18,8 @@ export interface EmulatorStats {
   customers: number;
   /** Connected accounts (`/v1/accounts`). */
   accounts: number;
+  /** Customers deleted (`DELETE /v1/customers/:id` answered 200) since the last reset. */
+  deleted_customers: number;
   /** Live customers sharing an email once trimmed and lower-cased: the duplicates a migration must avoid. */
   duplicate_emails: { email: string; ids: string[] }[];
   /** Per connected account (`Stripe-Account`): its live customers and their duplicates, kept apart from the platform's. */
@@ -108,6 +110,7 @@ export function buildStats({ counter, limits, store, connectedAccounts, accounts
     max_search_in_one_second: limits.peak('search'),
     customers: store.liveCount,
     accounts: accounts.length,
+    deleted_customers: store.deletedCount,
     duplicate_emails: duplicateEmails(store),
     connected_accounts: connectedStats(connectedAccounts),
     faults: faults.injected,

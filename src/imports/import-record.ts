@@ -52,6 +52,7 @@ export function parseImportRecord(h: Record<string, string>): ImportRecord | nul
     finished_at: isoTime(h.finished_at),
     error: h.error || null,
     cancel_requested: isCancelFlag(h.cancel_requested),
+    undone_by: h.undone_by || null,
   };
 }
 

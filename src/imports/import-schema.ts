@@ -57,6 +57,10 @@ export const importRecordSchema = z.object({
   finished_at: nullableTime,
   error: z.string().nullable().describe('Why the import failed (never a secret); null otherwise.'),
   cancel_requested: z.boolean().describe('A DELETE arrived; the job stops before its next write.'),
+  undone_by: z
+    .string()
+    .nullable()
+    .describe('The deletion (`del_…`, POST /v1/deletions with this import_id) that undid this import; null otherwise.'),
 });
 
 /** `GET /v1/imports/{id}` (and `DELETE`, and each entry of the list): the record plus links. */

@@ -4,6 +4,9 @@ import { stringify } from 'csv-stringify/sync';
 import { neutraliseFormula } from '../csv/index.ts';
 import type { RowOutcome } from './import-types.ts';
 
+/** One line of a results.csv: an import row's outcome, or a deletion's (whose actions are its own). */
+export type ResultLine = Omit<RowOutcome, 'action'> & { action: string };
+
 /** The columns of results.csv. */
 export const RESULTS_HEADER = ['row', 'email', 'action', 'customer_id', 'message'] as const;
 
@@ -15,12 +18,12 @@ export interface ResultsFile {
   /** Current byte length (what a checkpoint records). */
   readonly bytes: number;
   /** Appends the lines and flushes them to disk; resolves to the new byte length. */
-  append(outcomes: readonly RowOutcome[]): Promise<number>;
+  append(outcomes: readonly ResultLine[]): Promise<number>;
   close(): Promise<void>;
 }
 
 /** One result line; cells a user typed go through the formula guard since results are opened in spreadsheets. */
-export function resultLine(o: RowOutcome): string[] {
+export function resultLine(o: ResultLine): string[] {
   return [String(o.row), neutraliseFormula(o.email), o.action, o.customerId, neutraliseFormula(o.message)];
 }
 

@@ -2,6 +2,7 @@
 export const QUEUE_NAMES = {
   import: 'import-customers',
   export: 'export-customers',
+  delete: 'delete-customers',
 } as const;
 
 export type QueueKey = keyof typeof QUEUE_NAMES;

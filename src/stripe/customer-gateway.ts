@@ -25,6 +25,16 @@ export interface CustomerGateway {
   ): Promise<Stripe.Customer>;
   /** `GET /v1/customers/:id`; null when Stripe answers 404 resource_missing. */
   retrieve(id: string, signal?: AbortSignal): Promise<Stripe.Customer | Stripe.DeletedCustomer | null>;
+  /**
+   * `GET /v1/customers/:id?expand[]=subscriptions`: what a reviewed deletion checks before deleting. Null when Stripe
+   * answers 404 resource_missing.
+   */
+  retrieveWithSubscriptions(id: string, signal?: AbortSignal): Promise<Stripe.Customer | Stripe.DeletedCustomer | null>;
+  /**
+   * `DELETE /v1/customers/:id` (a write: the write budget). Null when Stripe answers 404 resource_missing: the
+   * customer was already deleted. Stripe takes no idempotency key on DELETE; a deletion is idempotent by itself.
+   */
+  del(id: string, signal?: AbortSignal): Promise<Stripe.DeletedCustomer | null>;
   /** One page of `GET /v1/customers` (limit, starting_after, ending_before, created, email). */
   listPage(params: Stripe.CustomerListParams, signal?: AbortSignal): Promise<Stripe.ApiList<Stripe.Customer>>;
   /**

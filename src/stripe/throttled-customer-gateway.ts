@@ -166,6 +166,26 @@ export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGat
       }
     },
 
+    async retrieveWithSubscriptions(id, signal) {
+      try {
+        return await send({ kind: 'read', endpoint: 'customers.retrieve', signal }, () =>
+          stripe.customers.retrieve(id, { expand: ['subscriptions'] }),
+        );
+      } catch (err) {
+        if (isResourceMissing(err)) return null;
+        throw err;
+      }
+    },
+
+    async del(id, signal) {
+      try {
+        return await send({ kind: 'write', endpoint: 'customers.del', signal }, () => stripe.customers.del(id));
+      } catch (err) {
+        if (isResourceMissing(err)) return null;
+        throw err;
+      }
+    },
+
     listPage(params, signal) {
       return send({ kind: 'read', endpoint: 'customers.list', signal }, () => stripe.customers.list(params, on));
     },

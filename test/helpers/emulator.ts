@@ -29,6 +29,10 @@ export interface EmulatorAdmin {
   customers(account?: string): Promise<Stripe.Customer[]>;
   /** Changes fault injection on the running emulator (same names as the options); returns the settings now in force. */
   faults(patch: Partial<FaultSettings>): Promise<FaultSettings & { injected: FaultCounts }>;
+  /** Gives a live customer an active subscription (shown by `expand[]=subscriptions`); returns its id. */
+  subscribe(customerId: string): Promise<{ id: string }>;
+  /** Sets a live customer's `invoice_settings.default_payment_method`. */
+  setPaymentMethod(customerId: string): Promise<{ default_payment_method: string }>;
   /** Moves the emulator's clock forward (customers' `created`, idempotency-key expiry); returns its unix time. */
   advanceClock(seconds: number): Promise<{ offset_s: number; now: number }>;
   /** Seeds connected accounts (`/v1/accounts`): explicit ones and/or `count` copies of `template`. */
@@ -107,6 +111,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       customers: (account) =>
         call(account === undefined ? `${admin}/customers` : `${admin}/customers?account=${encodeURIComponent(account)}`, 'GET'),
       faults: (patch) => call(`${admin}/faults`, 'POST', patch),
+      subscribe: (id) => call(`${admin}/customers/${id}/subscriptions`, 'POST'),
+      setPaymentMethod: (id) => call(`${admin}/customers/${id}/payment-method`, 'POST'),
       advanceClock: (seconds) => call(`${admin}/clock`, 'POST', { advanceSeconds: seconds }),
       seedAccounts: (input) => call(`${admin}/accounts/seed`, 'POST', input),
       accounts: () => call(`${admin}/accounts`, 'GET'),

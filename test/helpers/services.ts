@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
+import { allQueues } from '../../src/deps.ts';
 import { createLogger } from '../../src/logger.ts';
 import { startWorkers, type RunningWorkers } from '../../src/startup/start-workers.ts';
 import { createServices, type Services } from '../../src/services.ts';
@@ -55,7 +56,7 @@ export function createTestServices(options: TestServicesOptions): TestServices {
     },
     async close() {
       await Promise.all(running.map((w) => w.close(5_000)));
-      await Promise.allSettled([services.queues.import.obliterate({ force: true }), services.queues.export.obliterate({ force: true })]);
+      await Promise.allSettled(allQueues(services.queues).map((q) => q.obliterate({ force: true })));
       await deleteKeys(services.redis, prefix);
       await services.close();
       rmSync(dataDir, { recursive: true, force: true });

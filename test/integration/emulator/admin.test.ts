@@ -97,3 +97,40 @@ describe('admin bodies', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/advanceSeconds/);
   });
 });
+
+// A reviewed deletion keeps customers with subscriptions or a payment method, and counts on deletes answering as
+// Stripe's do: these controls and answers are what its tests stand on.
+describe('subscriptions, payment methods and deletes', () => {
+  it('shows seeded subscriptions as a list under expand[]=subscriptions, and none without', async () => {
+    const { ids } = await emu.admin.seed([{ email: 's@x.io' }, { email: 't@x.io' }]);
+    const [withSub, without] = ids as [string, string];
+    const sub = await emu.admin.subscribe(withSub);
+    expect(sub.id).toMatch(/^sub_/);
+    const a = await emu.stripe.customers.retrieve(withSub, { expand: ['subscriptions'] });
+    expect(a).toMatchObject({ subscriptions: { object: 'list', total_count: 1, has_more: false, data: [{ id: sub.id, customer: withSub, status: 'active' }] } });
+    const b = await emu.stripe.customers.retrieve(without, { expand: ['subscriptions'] });
+    expect(b).toMatchObject({ subscriptions: { object: 'list', total_count: 0, data: [] } });
+    expect('subscriptions' in (await emu.stripe.customers.retrieve(withSub))).toBe(false);
+  });
+
+  it('sets a default payment method, and refuses both controls for a missing customer with 404', async () => {
+    const { ids } = await emu.admin.seed([{ email: 'p@x.io' }]);
+    const id = ids[0] as string;
+    const { default_payment_method } = await emu.admin.setPaymentMethod(id);
+    const c = await emu.stripe.customers.retrieve(id);
+    expect(c).toMatchObject({ invoice_settings: { default_payment_method } });
+    expect((await post('customers/cus_missing/subscriptions', '')).status).toBe(404);
+    expect((await post('customers/cus_missing/payment-method', '')).status).toBe(404);
+  });
+
+  it('answers a delete with a deleted object, then 404 resource_missing to a second delete, and counts deletes', async () => {
+    const { ids } = await emu.admin.seed([{ email: 'd@x.io' }, { email: 'e@x.io' }]);
+    const id = ids[0] as string;
+    expect(await emu.stripe.customers.del(id)).toMatchObject({ id, object: 'customer', deleted: true });
+    const again = await emu.stripe.customers.del(id).then(() => null, (err: unknown) => err as { statusCode?: number; code?: string });
+    expect(again).toMatchObject({ statusCode: 404, code: 'resource_missing' });
+    expect(await emu.stripe.customers.retrieve(id)).toMatchObject({ id, deleted: true });
+    const stats = await emu.admin.stats();
+    expect(stats).toMatchObject({ customers: 1, deleted_customers: 1 });
+  });
+});
