@@ -109,3 +109,31 @@ export function hashSlotPart(key: string): string {
   if (close === -1 || close === open + 1) return key;
   return key.slice(open + 1, close);
 }
+
+/** Keys of duplicate audits. */
+export const auditKeys = {
+  /** Hash: the audit record. */
+  record: (prefix: string, id: string) => `${prefix}:audit:${id}`,
+  /** Sorted set of audit ids scored by creation time (ms). */
+  recent: (prefix: string) => `${prefix}:audits`,
+};
+
+/**
+ * Keys of one walk of every customer (jobs/walk/walk-customers.ts) and the email index it builds. The index keys
+ * share the `{owner}` hash tag: the script that indexes a page writes all of them at once.
+ */
+export function customerWalkKeys(prefix: string, owner: string) {
+  const base = `${prefix}:walk:{${checkedPart('walk owner', owner)}}`;
+  return {
+    /** Hash: slice id → SliceState JSON (the resume plan of the walk). */
+    slices: `${base}:slices`,
+    /** Hash: email digest → the ids of the customers with that normalised email, space-separated. */
+    emailIds: `${base}:email-ids`,
+    /** Sorted set: email digest → customers sharing it, for digests held by more than one customer. */
+    groups: `${base}:groups`,
+    /** Hash: customer id → the fields an audit lists (JSON), for customers with an email. */
+    customers: `${base}:customers`,
+    /** Set: metadata keys present on indexed customers (the audit file's metadata columns). */
+    metadataKeys: `${base}:metadata-keys`,
+  };
+}
