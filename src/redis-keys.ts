@@ -53,7 +53,7 @@ export const exportKeys = {
 };
 
 /** String: a job's submission, its acceptance deadline then 'accepted' or 'refused' (src/queues/submission.ts). */
-export function submissionKey(queuePrefix: string, queue: 'import' | 'export', id: string): string {
+export function submissionKey(queuePrefix: string, queue: 'import' | 'export' | 'audit', id: string): string {
   return `${queuePrefix}:submission:${queue}:${id}`;
 }
 

@@ -2,6 +2,7 @@
 export const QUEUE_NAMES = {
   import: 'import-customers',
   export: 'export-customers',
+  audit: 'audit-customers',
 } as const;
 
 export type QueueKey = keyof typeof QUEUE_NAMES;
