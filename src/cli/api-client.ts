@@ -5,9 +5,11 @@ import { scheduleDeletedSchema } from '../exports/export-schema.ts';
 import { importCreatedSchema } from '../imports/import-schema.ts';
 import { download, readJson, type Connection, type Download, type DownloadTarget } from './api-transport.ts';
 import {
+  cliAuditSchema,
   cliExportSchema,
   cliImportSchema,
   cliScheduleSchema,
+  type AuditRecord,
   type ExportRecord,
   type ExportRequest,
   type ExportSchedule,
@@ -51,6 +53,9 @@ export interface ApiClient {
   listSchedules(): Promise<ExportSchedule[]>;
   createSchedule(body: ExportScheduleRequest): Promise<ExportSchedule>;
   deleteSchedule(id: string): Promise<ExportScheduleDeleted>;
+  createAudit(kind: string): Promise<AuditRecord>;
+  getAudit(id: string): Promise<AuditRecord>;
+  downloadAuditFile(id: string, target: DownloadTarget): Promise<Download>;
 }
 
 /** `{data: [...]}` is the documented list shape; a bare array is accepted too. */
@@ -83,5 +88,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     listSchedules: () => readJson(conn, 'GET', '/v1/export-schedules', listOf(cliScheduleSchema)),
     createSchedule: (body) => readJson(conn, 'POST', '/v1/export-schedules', cliScheduleSchema, { json: body }),
     deleteSchedule: (id) => readJson(conn, 'DELETE', `/v1/export-schedules/${enc(id)}`, scheduleDeletedSchema),
+    createAudit: (kind) => readJson(conn, 'POST', '/v1/audits', cliAuditSchema, { json: { kind } }),
+    getAudit: (id) => readJson(conn, 'GET', `/v1/audits/${enc(id)}`, cliAuditSchema),
+    downloadAuditFile: (id, target) => download(conn, `/v1/audits/${enc(id)}/file`, target),
   };
 }

@@ -5,6 +5,7 @@
  * answer against these schemas before a command reads it.
  */
 import { z } from 'zod';
+import { auditSchema } from '../audits/audit-schema.ts';
 import { errorBodySchema } from '../error-body.ts';
 import type { ExportOptions } from '../exports/export-options.ts';
 import { exportSchema, scheduleSchema, type ExportStatus, type scheduleDeletedSchema } from '../exports/export-schema.ts';
@@ -53,3 +54,7 @@ export const cliErrorBodySchema = z
   })
   .partial();
 export type ApiErrorBody = z.output<typeof cliErrorBodySchema>;
+
+/** `GET /v1/audits/:id`: only the id and status are needed to follow an audit. */
+export const cliAuditSchema = auditSchema.partial().required({ id: true, status: true });
+export type AuditRecord = z.output<typeof cliAuditSchema>;

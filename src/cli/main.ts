@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { ApiError, createApiClient } from './api-client.ts';
+import { runAuditCommand, type AuditCommandOptions } from './commands/audit-command.ts';
 import { runExportCommand, type ExportCommandOptions } from './commands/export-command.ts';
 import { runImportCommand, type ImportCommandOptions } from './commands/import-command.ts';
 import {
@@ -159,6 +160,15 @@ function addJobCommands(program: Command, act: Act): void {
       "where to write the file (default: the server's file name, customers-<exp_id>-<date>.csv, in the current folder)",
     ),
   ).action((options: ExportCommandOptions, command: Command) => act(command, (ctx) => runExportCommand(ctx, options)));
+
+  withOutOptions(
+    program
+      .command('audit')
+      .description('audit every customer (read-only), show its progress, then download the groups it found')
+      .addOption(new Option('--kind <kind>', 'duplicate_emails: customers sharing an email once trimmed and lower-cased').default('duplicate_emails'))
+      .option('--no-wait', 'only queue the audit: print its id and exit 0'),
+    "where to write the file (default: the server's file name, duplicate-emails-<aud_id>.csv, in the current folder)",
+  ).action((options: AuditCommandOptions, command: Command) => act(command, (ctx) => runAuditCommand(ctx, options)));
 
   withOutOptions(
     program
