@@ -13,6 +13,8 @@ import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queu
 import { countRows, type RowScan } from './import/csv-records.ts';
 import { runRows } from './import/run-rows.ts';
 import { SupersededRunError } from './import/results-pipeline.ts';
+import { prepareScanIndex } from './import/scan-index.ts';
+import type { EmailIndex } from './walk/email-index.ts';
 
 export type { ImportJobData } from '../src/imports/import-job-data.ts';
 export type { ImportSummary } from '../src/imports/import-types.ts';
@@ -46,6 +48,8 @@ interface ReadyRun {
   input: string;
   scan: RowScan;
   resumed: boolean;
+  /** dedupe=scan: the account's email index, brought up to date by {@link scanBeforeRows}. */
+  index?: EmailIndex;
 }
 
 /**
@@ -86,12 +90,41 @@ async function prepareRun(deps: WorkerDeps, store: ImportStore, job: Job<ImportJ
   }
 }
 
+/**
+ * dedupe=scan: walks the account's customers into its email index before the first row (or reuses a fresh one).
+ * A walk interrupted by a shutdown hands the job back; any other failure is the attempt's (retried from the walk's
+ * checkpoint, recorded on the import at the last attempt).
+ */
+async function scanBeforeRows(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, ready: ReadyRun, logger: Logger, signal: AbortSignal | undefined): Promise<EmailIndex> {
+  try {
+    const startedAt = Date.now();
+    const { index, walk } = await prepareScanIndex({
+      redis: deps.redis,
+      prefix: deps.config.queuePrefix,
+      accountId: deps.config.stripe.accountId,
+      gateway: deps.gateway,
+      inFlight: deps.config.exportPagesInFlight,
+      maxAgeS: deps.config.dedupeIndexMaxAgeS,
+      logger,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    logger.info({ walk, ms: Date.now() - startedAt }, 'dedupe=scan: email index ready');
+    return index;
+  } catch (err) {
+    if (isShutdown(signal)) throw err;
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    logger.error({ err, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 }, 'dedupe=scan walk failed');
+    if (last) await store.finish(job.data.importId, ready.start.run, 'failed', `the dedupe=scan walk of every customer failed: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
 /** Runs the rows into results.csv; a failure on the job's last attempt is recorded on the import. */
 async function runIntoResults(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, ready: ReadyRun, logger: Logger, signal: AbortSignal | undefined) {
-  const { start, input, scan } = ready;
+  const { start, input, scan, index } = ready;
   const file = await openResultsFile(resultsPath(deps.config.dataDir, job.data.importId), start.checkpoint.bytes);
   try {
-    return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal });
+    return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal, ...(index ? { scan: index } : {}) });
   } catch (err) {
     if (err instanceof SupersededRunError) throw err;
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -124,6 +157,14 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
     const total = scan.rows;
     logger.info({ total, resumeAfterRow: checkpoint.rows, run, dryRun: job.data.dryRun, mode: job.data.mode }, resumed ? 'import resumed' : 'import started');
     await store.saveCheckpoint(importId, run, { ...checkpoint, counts: { ...checkpoint.counts, total } });
+    if (job.data.dedupe === 'scan') {
+      try {
+        ready.index = await scanBeforeRows(deps, store, job, ready, logger, signal);
+      } catch (err) {
+        if (isShutdown(signal)) return requeueOnShutdown(job, token);
+        throw err;
+      }
+    }
 
     const { end, counts, rowsThisRun } = await runIntoResults(deps, store, job, ready, logger, signal);
     if (end === 'aborted') {

@@ -135,5 +135,9 @@ export function customerWalkKeys(prefix: string, owner: string) {
     customers: `${base}:customers`,
     /** Set: metadata keys present on indexed customers (the audit file's metadata columns). */
     metadataKeys: `${base}:metadata-keys`,
+    /** Hash: an account index's walks (walked_lte, walked_at, the pending walk's range) and their counters. */
+    meta: `${base}:meta`,
+    /** String: the token of the process walking an account index (one walk at a time). */
+    lock: `${base}:lock`,
   };
 }

@@ -16,6 +16,7 @@ import { processRow, type RowContext } from './process-row.ts';
 import { ResultsPipeline } from './results-pipeline.ts';
 import { RowPermits } from './row-permits.ts';
 import { RowWindow } from './row-window.ts';
+import type { EmailIndex } from '../walk/email-index.ts';
 
 /** How a run ended. */
 export type RunEnd = 'completed' | 'cancelled' | 'aborted';
@@ -32,6 +33,8 @@ export interface RunInput {
   logger: Logger;
   /** Aborted by the worker (shutdown) or BullMQ's job cancel. */
   signal: AbortSignal | undefined;
+  /** dedupe=scan: the account's email index, up to date before the first row. */
+  scan?: EmailIndex;
 }
 
 const FLUSH_EVERY_MS = 500;
@@ -162,6 +165,7 @@ function rowContextBase(input: RunInput, crash: CrashHook, control: RunControl):
     crash,
     signal: control.signal,
     isCancelled: control.isCancelled,
+    ...(input.scan === undefined ? {} : { scan: input.scan }),
   };
 }
 

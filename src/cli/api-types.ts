@@ -18,8 +18,8 @@ export type { ImportCounts, ImportStatus, ExportStatus };
 /** Every status either kind of job can be in. */
 export type JobStatus = ImportStatus | ExportStatus;
 
-/** `GET /v1/imports/:id` (and each entry of the list); servers before links did not send them. */
-export const cliImportSchema = importSchema.partial({ links: true });
+/** `GET /v1/imports/:id` (and each entry of the list); servers before links (or dedupe) did not send them. */
+export const cliImportSchema = importSchema.partial({ links: true, dedupe: true });
 export type ImportRecord = z.output<typeof cliImportSchema>;
 
 /** `POST /v1/imports` (202): the queued import, without counts or times. */
