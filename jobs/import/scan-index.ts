@@ -12,8 +12,8 @@ import { walkCustomers } from '../walk/walk-customers.ts';
 const RENEW = loadLuaScript(new URL('./renew-email-lock-1.lua', import.meta.url));
 const RELEASE = loadLuaScript(new URL('./release-email-lock-1.lua', import.meta.url));
 
-/** A walker killed with -9 blocks the next one at most this long; a live one renews every third of it. */
-const LOCK_TTL_MS = 30_000;
+/** A walker killed with -9 blocks the next one at most this long (the import lock's duration); a live one renews every third of it. */
+const LOCK_TTL_MS = 15_000;
 const LOCK_POLL_MS = 500;
 
 /** What {@link prepareScanIndex} needs. */
