@@ -36,6 +36,8 @@ export interface CreateImportOptions {
   dryRun: boolean;
   /** The name the server records (defaults to the file's base name). */
   fileName: string;
+  /** `scan`: dedupe against every customer, whatever its casing (sent only when given). */
+  dedupe?: 'lookup' | 'scan';
 }
 
 /** A typed wrapper over the stripe-bulk HTTP API; every failure is an ApiError naming the status and message. */
@@ -68,12 +70,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const conn: Connection = { base: options.baseUrl.replace(/\/+$/, ''), token: options.token };
   const enc = encodeURIComponent;
   return {
-    createImport(filePath, { mode, dryRun, fileName }) {
+    createImport(filePath, { mode, dryRun, fileName, dedupe }) {
       const stream = Readable.toWeb(createReadStream(filePath)) as unknown as ReadableStream<Uint8Array>;
       return readJson(conn, 'POST', '/v1/imports', importCreatedSchema, {
         body: stream,
         contentType: 'text/csv',
-        query: { mode, dry_run: String(dryRun), file_name: fileName },
+        query: { mode, dry_run: String(dryRun), file_name: fileName, ...(dedupe === undefined ? {} : { dedupe }) },
       });
     },
     getImport: (id) => readJson(conn, 'GET', `/v1/imports/${enc(id)}`, cliImportSchema),

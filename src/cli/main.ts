@@ -144,6 +144,9 @@ function addJobCommands(program: Command, act: Act): void {
       .argument('<file>', 'the CSV file (a relative path is read from the current folder)')
       .addOption(new Option('--mode <mode>', 'create: leave existing customers alone; upsert: update them').choices(['create', 'upsert']).default('create'))
       .option('--dry-run', 'look up only: report what would be created or updated, write nothing to Stripe', false)
+      .addOption(
+        new Option('--dedupe <how>', 'lookup: per-row ?email= look-ups (case-sensitive); scan: first walk every customer, so any casing matches').choices(['lookup', 'scan']),
+      )
       .option('--no-wait', 'only upload: print the import id and exit 0 (follow it later with `wait`)')
       .addOption(new Option('--wait', 'the default; kept for older scripts').hideHelp())
       .addOption(new Option('--results <file>', 'the old name of --out').hideHelp()),

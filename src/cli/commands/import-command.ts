@@ -12,6 +12,7 @@ import { followWithProgress, printQueued } from '../follow-job.ts';
 export interface ImportCommandOptions extends OutputOptions {
   mode: 'create' | 'upsert';
   dryRun: boolean;
+  dedupe?: 'lookup' | 'scan';
   /** false with `--no-wait`; waiting is the default. */
   wait?: boolean;
   /** The old name of `--out`, still accepted. */
@@ -38,6 +39,7 @@ export async function runImportCommand(ctx: CliContext, file: string, options: I
     mode: options.mode,
     dryRun: options.dryRun,
     fileName: basename(inputPath),
+    ...(options.dedupe === undefined ? {} : { dedupe: options.dedupe }),
   });
   if (options.wait === false) return printQueued(ctx, 'Import', created);
   return followImport(ctx, created.id, output);

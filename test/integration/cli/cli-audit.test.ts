@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +12,10 @@ const closing = closeAfterAll();
 beforeAll(async () => {
   harness = closing(await startCliHarness());
   await harness.emulator.admin.seed([
-    { email: 'Ann@Example.com', name: 'Ann' },
-    { email: 'ann@example.com', name: 'Ann again' },
-    { email: 'bob@example.com', name: 'Bob' },
+    // Oldest first within a group: Ann, then Ann again.
+    { email: 'Ann@Example.com', name: 'Ann', created: 1_700_000_000 },
+    { email: 'ann@example.com', name: 'Ann again', created: 1_700_000_100 },
+    { email: 'bob@example.com', name: 'Bob', created: 1_700_000_200 },
   ]);
 }, 180_000);
 
@@ -37,5 +38,20 @@ describe('stripe-bulk audit', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('must be one of duplicate_emails');
     expect(await harness.services.redis.zcard(auditKeys.recent(harness.services.prefix))).toBe(before);
+  });
+});
+
+describe('stripe-bulk import --dedupe scan', () => {
+  it('matches a customer stored with capitals that the default look-ups miss', async () => {
+    const [carol] = (await harness.emulator.admin.seed([{ email: 'Carol@Example.com', name: 'Carol' }])).ids;
+    writeFileSync(join(harness.workDir, 'in', 'carol.csv'), 'email,name\ncarol@example.com,Carol\n');
+    const run = await runCliProcess(harness, ['import', 'in/carol.csv', '--dedupe', 'scan', '--out', 'carol.results.csv']);
+    expect(run.stderr).not.toContain('error:');
+    expect(run.code).toBe(0);
+    const [row] = parse<Record<string, string>>(readFileSync(join(harness.workDir, 'carol.results.csv')), { columns: true });
+    expect(row).toMatchObject({ action: 'skipped', customer_id: carol, message: `exists: ${carol ?? ''}; matched only by dedupe=scan (stored as Carol@Example.com)` });
+    const bad = await runCliProcess(harness, ['import', 'in/carol.csv', '--dedupe', 'fuzzy']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("'fuzzy' is invalid");
   });
 });
