@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { auditDir } from '../../../src/audits/audit-paths.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customerWalkKeys } from '../../../src/redis-keys.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
@@ -43,5 +45,26 @@ describe('audit resume after kill -9 of its worker process', () => {
     const file = await h.download(created.id);
     expect(groupsOf(file)).toEqual(new Map([...expected].map(([k, ids]) => [k, [...ids].sort()])));
     expect(file.rows).toHaveLength(inGroups);
+  });
+  it('DELETE stops a running walk at its next group of pages and drops its index; no file is written', async () => {
+    const worker = h.startWorker();
+    const created = await h.createAudit();
+    await h.waitFor(created.id, ['running'], 30_000, (a) => a.counts.pages >= 5);
+    const res = await h.request('DELETE', `/v1/audits/${created.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'cancelled' });
+    const keys = customerWalkKeys(h.services.prefix, created.id);
+    const deadline = Date.now() + 20_000;
+    // The job ends on its own once the walk sees the cancel.
+    while ((await h.services.queues.audit.getJobState(created.id)) !== 'completed') {
+      if (Date.now() > deadline) throw new Error('the cancelled audit job did not end');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await worker.close();
+    const final = await h.get(created.id);
+    expect(final.status).toBe('cancelled');
+    expect(final.counts.customers).toBeLessThan(5000);
+    expect(await h.services.redis.exists(keys.slices, keys.emailIds, keys.groups, keys.customers)).toBe(0);
+    expect(existsSync(auditDir(h.services.dataDir, created.id))).toBe(false);
   });
 });

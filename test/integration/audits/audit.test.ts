@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../../src/http/app.ts';
+import { BOARD_PATH } from '../../../src/http/board.ts';
+import { listenOnFreePort } from '../../helpers/http.ts';
 import { auditKeys, customerWalkKeys } from '../../../src/redis-keys.ts';
 import { apiError } from '../../helpers/api-json.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
@@ -9,7 +12,7 @@ describe('duplicate audit over 1,000 customers with 37 seeded groups', () => {
   let expected: Map<string, string[]>;
   const closing = closeAfterAll();
   beforeAll(async () => {
-    h = closing(await createAuditHarness());
+    h = closing(await createAuditHarness({ BOARD_AUTH: 'off' }));
     expected = await seedDuplicates(h.emulator, 1000, 37);
     h.startWorker();
   });
@@ -55,9 +58,30 @@ describe('duplicate audit over 1,000 customers with 37 seeded groups', () => {
     expect(await h.services.redis.exists(keys.slices, keys.emailIds, keys.groups, keys.customers, keys.metadataKeys)).toBe(0);
   });
 
-  it('stores no email address in any key name', async () => {
-    const names = await h.services.redis.keys(`${h.services.prefix}:*`);
+  it('stores no email address in any key name, and no Stripe key anywhere in Redis', async () => {
+    const { redis, prefix } = h.services;
+    const names = await redis.keys(`${prefix}:*`);
     expect(names.filter((k) => k.includes('@'))).toEqual([]);
+    const values: string[] = [];
+    for (const key of names) {
+      const type = await redis.type(key);
+      if (type === 'string') values.push((await redis.get(key)) ?? '');
+      else if (type === 'hash') values.push(...Object.entries(await redis.hgetall(key)).flat());
+      else if (type === 'set') values.push(...(await redis.smembers(key)));
+      else if (type === 'zset') values.push(...(await redis.zrange(key, 0, -1)));
+      else if (type === 'list') values.push(...(await redis.lrange(key, 0, -1)));
+    }
+    expect(values.length).toBeGreaterThan(0);
+    expect(values.filter((v) => v.includes('sk_test_'))).toEqual([]);
+  });
+
+  it('the audit queue is on Bull Board with its finished job', async () => {
+    const app = closing(await listenOnFreePort(createApp(h.services)));
+    const res = await fetch(`${app.baseUrl}${BOARD_PATH}/api/queues?activeQueue=audit-customers&status=completed`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { queues: Array<{ name: string; jobs: Array<{ data: unknown }> }> };
+    const queue = body.queues.find((q) => q.name === 'audit-customers');
+    expect(queue?.jobs.map((j) => j.data)).toEqual([{ auditId: expect.stringMatching(/^aud_/) as unknown }]);
   });
 });
 
