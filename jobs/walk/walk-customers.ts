@@ -80,10 +80,3 @@ async function loadOrPlan(checkpoint: SliceCheckpoint, options: CustomerWalkOpti
   await checkpoint.saveInitial(plan);
   return plan;
 }
-
-/** True when a walk with this plan key has finished every slice (resume after the walk, before the next step). */
-export async function walkFinished(redis: Redis, slicesKey: string): Promise<boolean> {
-  const checkpoint = new SliceCheckpoint(redis, '', '', { slices: slicesKey, record: slicesKey });
-  const { slices } = await checkpoint.load();
-  return slices.length > 0 && slices.every((s) => s.done);
-}

@@ -68,7 +68,7 @@ describe('duplicate audit over 1,000 customers with 37 seeded groups', () => {
       if (type === 'string') values.push((await redis.get(key)) ?? '');
       else if (type === 'hash') values.push(...Object.entries(await redis.hgetall(key)).flat());
       else if (type === 'set') values.push(...(await redis.smembers(key)));
-      else if (type === 'zset') values.push(...(await redis.zrange(key, 0, -1)));
+      else if (type === 'zset') values.push(...(await redis.zrange(key, '0', '-1')));
       else if (type === 'list') values.push(...(await redis.lrange(key, 0, -1)));
     }
     expect(values.length).toBeGreaterThan(0);
