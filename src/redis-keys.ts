@@ -127,7 +127,7 @@ export function customerWalkKeys(prefix: string, owner: string) {
   return {
     /** Hash: slice id → SliceState JSON (the resume plan of the walk). */
     slices: `${base}:slices`,
-    /** Hash: email digest → the ids of the customers with that normalised email, space-separated. */
+    /** Sorted set (scores 0): `<email digest>:<customer id>` for every indexed customer, read by lexical range. */
     emailIds: `${base}:email-ids`,
     /** Sorted set: email digest → customers sharing it, for digests held by more than one customer. */
     groups: `${base}:groups`,

@@ -38,7 +38,7 @@ function rowOf(group: number, c: IndexedCustomer, metadataKeys: readonly string[
 
 /** The customers of a batch of groups, each group oldest first (then by id), in the batch's order. */
 async function loadGroups(redis: Redis, index: EmailIndex, digests: string[]): Promise<IndexedCustomer[][]> {
-  const lists = (await redis.hmget(index.keys.emailIds, ...digests)).map((ids) => (ids ?? '').split(' ').filter((id) => id !== ''));
+  const lists = await Promise.all(digests.map((digest) => index.idsOfDigest(digest)));
   const ids = lists.flat();
   const details = ids.length === 0 ? [] : await redis.hmget(index.keys.customers, ...ids);
   const byId = new Map<string, IndexedCustomer>();

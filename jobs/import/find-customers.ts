@@ -60,7 +60,7 @@ export async function findCustomersByEmail(
 ): Promise<EmailMatches> {
   const lower = normaliseEmail(email);
   if (options.scan !== undefined) {
-    const answered = await fromIndex(gateway, registry, options.scan, lower, options.signal);
+    const answered = await fromIndex(gateway, registry, options.scan, lower, options);
     if (answered !== null) return answered;
   }
   if (!options.oneSuffices || !registry) return search(gateway, registry, email, options, registry ? registry.read(lower) : Promise.resolve(NO_ENTRY), new Set());
@@ -86,9 +86,10 @@ async function fromIndex(
   registry: CreatedEmails | null,
   index: EmailIndex,
   lower: string,
-  signal: AbortSignal | undefined,
+  options: FindOptions,
 ): Promise<EmailMatches | null> {
-  const indexed = await scanMatches(gateway, index, lower, signal);
+  const { signal } = options;
+  const indexed = await scanMatches(gateway, index, lower, options.oneSuffices ? 1 : Infinity, signal);
   if (indexed.length === 0) return null;
   const entry = registry ? await registry.read(lower) : NO_ENTRY;
   if (entry.pending.length > 0) return null;

@@ -54,7 +54,7 @@ async function pendingRange(index: EmailIndex, redis: Redis, o: ScanIndexOptions
     return { gte, lte: nowS, walk: 'refresh' };
   }
   // Too old (emails may have changed since) or never walked: start from nothing.
-  await redis.multi().del(index.keys.emailIds, index.keys.slices).hset(index.keys.meta, 'pending_gte', 0, 'pending_lte', nowS).exec();
+  await redis.multi().del(index.keys.emailIds, index.keys.groups, index.keys.slices).hset(index.keys.meta, 'pending_gte', 0, 'pending_lte', nowS).exec();
   return { gte: 0, lte: nowS, walk: 'full' };
 }
 
@@ -104,12 +104,14 @@ export async function prepareScanIndex(o: ScanIndexOptions): Promise<{ index: Em
 
 /**
  * The live customers the index lists under `email` (normalised): each is retrieved, so one deleted since the walk
- * (or whose email changed) is absent.
+ * (or whose email changed) is absent. Stops at `enough` live ones: a create-mode row needs one, and an email that
+ * thousands of customers share (a placeholder address) must not cost thousands of reads per row.
  */
-export async function scanMatches(gateway: CustomerGateway, index: EmailIndex, email: string, signal?: AbortSignal): Promise<Stripe.Customer[]> {
+export async function scanMatches(gateway: CustomerGateway, index: EmailIndex, email: string, enough: number, signal?: AbortSignal): Promise<Stripe.Customer[]> {
   const lower = normaliseEmail(email);
   const found: Stripe.Customer[] = [];
   for (const id of await index.idsOf(lower)) {
+    if (found.length >= enough) break;
     const c = await gateway.retrieve(id, signal);
     if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) found.push(c);
   }

@@ -50,8 +50,13 @@ export class EmailIndex {
 
   /** The ids indexed under a normalised email. */
   async idsOf(email: string): Promise<string[]> {
-    const ids = await this.redis.hget(this.keys.emailIds, emailDigest(email));
-    return ids === null ? [] : ids.split(' ');
+    return this.idsOfDigest(emailDigest(email));
+  }
+
+  /** The ids indexed under an email digest (`<digest>:<id>` members, read by lexical range). */
+  async idsOfDigest(digest: string): Promise<string[]> {
+    const members = await this.redis.zrangebylex(this.keys.emailIds, `[${digest}:`, `(${digest};`);
+    return members.map((m) => m.slice(digest.length + 1));
   }
 
   /** Drops the index and its walk plan. */

@@ -2,12 +2,13 @@
   index-emails-4.lua: add one page of customers to an email index (normalised email digest → customer ids).
 
   A page may be indexed twice (a worker killed after indexing it, before its checkpoint, is followed by one that
-  reads it again), so every write is idempotent: an id already listed under its digest is not added again, and a
-  group's size is set, not incremented. Keeping the lists in Redis keeps a worker's memory flat however large the
-  account is.
+  reads it again), so every write is idempotent: a customer already indexed changes nothing. Members are kept as
+  `<digest>:<id>` in one sorted set (all scores 0), so membership and a group's size cost O(log n) however many
+  customers share one email (an account where thousands share a placeholder address must not stall Redis), and a
+  group's ids are one ZRANGEBYLEX. Keeping the index in Redis keeps a worker's memory flat however large the account.
 
-  KEYS[1]  hash: email digest → ids, space-separated
-  KEYS[2]  sorted set: email digest → number of ids, for digests with more than one id
+  KEYS[1]  sorted set: `<digest>:<customer id>`, score 0
+  KEYS[2]  sorted set: email digest → number of customers sharing it, for digests with more than one
   KEYS[3]  hash: customer id → the fields an audit lists (JSON)
   KEYS[4]  set: metadata keys seen
   ARGV[1]  number of customers n
@@ -21,16 +22,10 @@ local n = tonumber(ARGV[1])
 local added = 0
 for i = 0, n - 1 do
   local digest, id, details = ARGV[2 + 3 * i], ARGV[3 + 3 * i], ARGV[4 + 3 * i]
-  local ids = redis.call('HGET', KEYS[1], digest)
-  if not ids then
-    redis.call('HSET', KEYS[1], digest, id)
+  if redis.call('ZADD', KEYS[1], 'NX', 0, digest .. ':' .. id) == 1 then
     added = added + 1
-  elseif not string.find(' ' .. ids .. ' ', ' ' .. id .. ' ', 1, true) then
-    ids = ids .. ' ' .. id
-    redis.call('HSET', KEYS[1], digest, ids)
-    local _, spaces = string.gsub(ids, ' ', ' ')
-    redis.call('ZADD', KEYS[2], spaces + 1, digest)
-    added = added + 1
+    local size = redis.call('ZLEXCOUNT', KEYS[1], '[' .. digest .. ':', '(' .. digest .. ';')
+    if size > 1 then redis.call('ZADD', KEYS[2], size, digest) end
   end
   if details ~= '' then redis.call('HSET', KEYS[3], id, details) end
 end

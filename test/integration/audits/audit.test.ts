@@ -146,3 +146,28 @@ describe('audit bad input, file before completion, cancel', () => {
     expect(apiError(again.body).code).toBe('audit_finished');
   });
 });
+
+describe('an audit of an account where 1,500 customers share one placeholder email', () => {
+  let h: AuditHarness;
+  const closing = closeAfterAll();
+  beforeAll(async () => {
+    h = closing(await createAuditHarness());
+    await h.emulator.admin.seed({ count: 1500, template: { email: 'No-Email@Example.com', name: 'Walk-in {i}', created: 1_650_000_000 }, createdStep: 7 });
+    await h.emulator.admin.seed({ count: 20, template: { email: 'solo{i}@example.com', created: 1_660_000_000 }, createdStep: 7 });
+    h.startWorker();
+  });
+
+  it('lists the one group with every member once', async () => {
+    const created = await h.createAudit();
+    const done = await h.waitFor(created.id, ['completed', 'failed']);
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.counts).toMatchObject({ customers: 1520, groups: 1, customers_in_groups: 1500 });
+    const file = await h.download(created.id);
+    expect(file.rows).toHaveLength(1500);
+    expect(new Set(file.rows.map((r) => r.customer_id)).size).toBe(1500);
+    expect(new Set(file.rows.map((r) => r.normalised_email))).toEqual(new Set(['no-email@example.com']));
+    // Oldest first within the group.
+    expect(file.rows[0]?.name).toBe('Walk-in 0');
+    expect(file.rows[1499]?.name).toBe('Walk-in 1499');
+  });
+});
