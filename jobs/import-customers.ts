@@ -13,6 +13,7 @@ import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queu
 import { countRows, type RowScan } from './import/csv-records.ts';
 import { runRows } from './import/run-rows.ts';
 import { SupersededRunError } from './import/results-pipeline.ts';
+import { createProgressReporter } from './export/progress-reporter.ts';
 import { prepareScanIndex } from './import/scan-index.ts';
 import type { EmailIndex } from './walk/email-index.ts';
 
@@ -98,6 +99,8 @@ async function prepareRun(deps: WorkerDeps, store: ImportStore, job: Job<ImportJ
 async function scanBeforeRows(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, ready: ReadyRun, logger: Logger, signal: AbortSignal | undefined): Promise<EmailIndex> {
   try {
     const startedAt = Date.now();
+    // Bull Board shows the walk while no row has run yet.
+    const reporter = createProgressReporter((p) => job.updateProgress({ phase: 'dedupe-scan', customers: p.customers, pages: p.pages, rate_per_s: p.rate }));
     const { index, walk } = await prepareScanIndex({
       redis: deps.redis,
       prefix: deps.config.queuePrefix,
@@ -106,6 +109,7 @@ async function scanBeforeRows(deps: WorkerDeps, store: ImportStore, job: Job<Imp
       inFlight: deps.config.exportPagesInFlight,
       maxAgeS: deps.config.dedupeIndexMaxAgeS,
       logger,
+      onProgress: (totals) => reporter.update({ ...totals, bytes: 0 }),
       ...(signal === undefined ? {} : { signal }),
     });
     logger.info({ walk, ms: Date.now() - startedAt }, 'dedupe=scan: email index ready');

@@ -28,6 +28,8 @@ export interface ScanIndexOptions {
   maxAgeS: number;
   logger: Logger;
   signal?: AbortSignal;
+  /** After each checkpoint of a walk: the index's counters (customers and pages walked into it so far). */
+  onProgress?: (totals: { customers: number; pages: number }) => Promise<void>;
   now?: () => number;
 }
 
@@ -93,6 +95,7 @@ export async function prepareScanIndex(o: ScanIndexOptions): Promise<{ index: Em
       inFlight: o.inFlight,
       range: { gte: range.gte, lte: range.lte },
       consume: (customers) => index.add(customers),
+      ...(o.onProgress === undefined ? {} : { onProgress: o.onProgress }),
       ...(o.signal === undefined ? {} : { signal: o.signal }),
     });
     const done = o.redis.multi().del(index.keys.slices).hdel(index.keys.meta, 'pending_gte', 'pending_lte');

@@ -30,6 +30,8 @@ describe('dedupe=scan survives kill -9 of its worker during the walk', () => {
     const atKill = await h.get(id);
     expect(atKill.status).toBe('running');
     expect(atKill.counts.processed).toBe(0);
+    // What Bull Board shows of the job meanwhile.
+    expect((await h.services.queues.import.getJob(id))?.progress).toMatchObject({ phase: 'dedupe-scan' });
     expect(Number(await h.services.redis.hget(meta, 'customers'))).toBeLessThan(5000);
 
     const second = h.spawnWorker({ STRIPE_READ_RPS: '200', EXPORT_PAGES_IN_FLIGHT: '16' });
