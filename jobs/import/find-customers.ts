@@ -13,6 +13,11 @@ export interface EmailMatches {
   creators: Map<string, string>;
   /** The casings looked up with `?email=` (none when a customer stripe-bulk created answered alone). */
   lookedUp: readonly string[];
+  /**
+   * dedupe=scan: how many customers the index lists under the email when it lists more than were retrieved (the
+   * retrieves stop once the row's outcome is certain).
+   */
+  indexed?: number;
 }
 
 /** Options of {@link findCustomersByEmail}. */
@@ -89,7 +94,8 @@ async function fromIndex(
   options: FindOptions,
 ): Promise<EmailMatches | null> {
   const { signal } = options;
-  const indexed = await scanMatches(gateway, index, lower, options.oneSuffices ? 1 : Infinity, signal);
+  // Create mode needs one live match; upsert needs two to know the row is ambiguous.
+  const { found: indexed, listed } = await scanMatches(gateway, index, lower, options.oneSuffices ? 1 : 2, signal);
   if (indexed.length === 0) return null;
   const entry = registry ? await registry.read(lower) : NO_ENTRY;
   if (entry.pending.length > 0) return null;
@@ -100,7 +106,9 @@ async function fromIndex(
     if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) byId.set(c.id, c);
   }
   const creators = new Map([...entry.created].filter(([id]) => byId.has(id)));
-  return { customers: [...byId.values()], creators, lookedUp: [] };
+  const matches: EmailMatches = { customers: [...byId.values()], creators, lookedUp: [] };
+  if (listed > indexed.length) matches.indexed = listed;
+  return matches;
 }
 
 /**

@@ -168,6 +168,11 @@ async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput,
   // A resumed row (or a row whose create another row replayed) recognises its own customer by its key.
   const own = found.customers.find((c) => found.creators.get(c.id) === ownKey);
   if (own && !ctx.dryRun) return outcome('created', own.id, 'created by an earlier attempt (resumed)');
+  return answerExisting(ctx, found, input, email, outcome, row);
+}
+
+/** A row whose email matches existing customers: ambiguous, exists (create mode) or the upsert of the one match. */
+async function answerExisting(ctx: RowContext, found: EmailMatches, input: CustomerInput, email: string, outcome: Outcome, row: number) {
   const stored = ctx.scan === undefined ? undefined : foundOnlyByScan(found, email);
   const matched: Outcome =
     stored === undefined
@@ -179,7 +184,8 @@ async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput,
   if (found.customers.length > 1) {
     const ids = found.customers.map((c) => c.id).sort();
     const shown = ids.slice(0, MAX_IDS_IN_MESSAGE).join(', ') + (ids.length > MAX_IDS_IN_MESSAGE ? ', …' : '');
-    return matched('skipped', '', `ambiguous: ${found.customers.length} customers share this email (${shown})`);
+    const listed = found.indexed === undefined ? '' : ` (the dedupe=scan index lists ${found.indexed})`;
+    return matched('skipped', '', `ambiguous: ${found.customers.length} customers share this email (${shown})${listed}`);
   }
   const existing = found.customers[0] as Stripe.Customer;
   if (ctx.mode === 'create') return matched('skipped', existing.id, `exists: ${existing.id}`);

@@ -108,15 +108,23 @@ export async function prepareScanIndex(o: ScanIndexOptions): Promise<{ index: Em
 /**
  * The live customers the index lists under `email` (normalised): each is retrieved, so one deleted since the walk
  * (or whose email changed) is absent. Stops at `enough` live ones: a create-mode row needs one, and an email that
- * thousands of customers share (a placeholder address) must not cost thousands of reads per row.
+ * thousands of customers share (a placeholder address) must not cost thousands of reads per row. `listed`: how many
+ * ids the index holds for the email.
  */
-export async function scanMatches(gateway: CustomerGateway, index: EmailIndex, email: string, enough: number, signal?: AbortSignal): Promise<Stripe.Customer[]> {
+export async function scanMatches(
+  gateway: CustomerGateway,
+  index: EmailIndex,
+  email: string,
+  enough: number,
+  signal?: AbortSignal,
+): Promise<{ found: Stripe.Customer[]; listed: number }> {
   const lower = normaliseEmail(email);
   const found: Stripe.Customer[] = [];
-  for (const id of await index.idsOf(lower)) {
+  const ids = await index.idsOf(lower);
+  for (const id of ids) {
     if (found.length >= enough) break;
     const c = await gateway.retrieve(id, signal);
     if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) found.push(c);
   }
-  return found;
+  return { found, listed: ids.length };
 }

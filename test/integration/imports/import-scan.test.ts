@@ -83,4 +83,19 @@ describe('dedupe=scan against customers stored with capitals', () => {
     expect(await h.services.queues.import.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 });
     expect(await h.services.redis.zcard(importIndexKey(h.services.prefix))).toBe(0);
   });
+  it('upsert: updates the one customer stored in another casing; an email 50 customers share is ambiguous after 2 reads, not 50', async () => {
+    await h.emulator.admin.seed({ count: 50, template: { email: 'Shared@Example.com', name: 'S {i}', created: 1_650_000_000 }, createdStep: 60 });
+    const [solo] = (await h.emulator.admin.seed([{ email: 'Solo@Example.com', name: 'Old Name', created: 1_660_000_000 }])).ids;
+    await h.emulator.admin.resetStats();
+    const id = await h.importCsv(csv('email,name', ['shared@example.com,Whoever', 'solo@example.com,New Name']), { dedupe: 'scan', mode: 'upsert' });
+    const done = await h.waitFor(id, ['completed', 'failed']);
+    expect(done.counts).toMatchObject({ updated: 1, skipped: 1, matched_by_scan: 2 });
+    const rows = await h.results(id);
+    expect(rows[0]?.message).toMatch(/^ambiguous: 2 customers share this email \(cus_\w+, cus_\w+\) \(the dedupe=scan index lists 50\); matched only by dedupe=scan/);
+    expect(rows[1]).toMatchObject({ action: 'updated', customer_id: solo, message: 'changed name; matched only by dedupe=scan (stored as Solo@Example.com)' });
+    const stats = await h.emulator.admin.stats();
+    // The walk (one partial page per slice) and 2 + 1 retrieves; never 50.
+    expect(stats.requests['read:200']).toBeLessThan(30);
+    expect((await h.emulator.stripe.customers.retrieve(solo ?? '')).name).toBe('New Name');
+  });
 });
