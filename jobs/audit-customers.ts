@@ -11,6 +11,7 @@ import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
 import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queues/submission.ts';
 import { describeStripeError, stripeErrorStatus } from '../src/stripe/stripe-errors.ts';
+import { publishAuditGroups } from './audit/publish-groups.ts';
 import { writeAuditFile } from './audit/write-audit-file.ts';
 import { createProgressReporter } from './export/progress-reporter.ts';
 import { EmailIndex } from './walk/email-index.ts';
@@ -80,6 +81,8 @@ async function runAudit(deps: WorkerDeps, store: AuditStore, index: EmailIndex, 
   });
   const name = auditFileName(id);
   const file = await writeAuditFile(deps.redis, index, auditDir(deps.config.dataDir, id), name);
+  // Before the record says completed: a completed audit's groups are always the ones upsert imports skip.
+  await publishAuditGroups(deps.redis, deps.config.queuePrefix, deps.config.stripe.accountId, id, index);
   return store.setUnlessCancelled(id, {
     status: 'completed',
     finished_at: Date.now(),

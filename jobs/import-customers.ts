@@ -16,6 +16,7 @@ import { SupersededRunError } from './import/results-pipeline.ts';
 import { createProgressReporter } from './export/progress-reporter.ts';
 import { prepareScanIndex } from './import/scan-index.ts';
 import type { EmailIndex } from './walk/email-index.ts';
+import { currentAuditGroups, type AuditGroups } from './audit/publish-groups.ts';
 
 export type { ImportJobData } from '../src/imports/import-job-data.ts';
 export type { ImportSummary } from '../src/imports/import-types.ts';
@@ -51,6 +52,8 @@ interface ReadyRun {
   resumed: boolean;
   /** dedupe=scan: the account's email index, brought up to date by {@link scanBeforeRows}. */
   index?: EmailIndex;
+  /** Upsert: the latest completed audit's duplicate groups, skipped as ambiguous. */
+  auditGroups?: AuditGroups;
 }
 
 /**
@@ -125,10 +128,10 @@ async function scanBeforeRows(deps: WorkerDeps, store: ImportStore, job: Job<Imp
 
 /** Runs the rows into results.csv; a failure on the job's last attempt is recorded on the import. */
 async function runIntoResults(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, ready: ReadyRun, logger: Logger, signal: AbortSignal | undefined) {
-  const { start, input, scan, index } = ready;
+  const { start, input, scan, index, auditGroups } = ready;
   const file = await openResultsFile(resultsPath(deps.config.dataDir, job.data.importId), start.checkpoint.bytes);
   try {
-    return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal, ...(index ? { scan: index } : {}) });
+    return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal, ...(index ? { scan: index } : {}), ...(auditGroups ? { auditGroups } : {}) });
   } catch (err) {
     if (err instanceof SupersededRunError) throw err;
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -161,6 +164,9 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
     const total = scan.rows;
     logger.info({ total, resumeAfterRow: checkpoint.rows, run, dryRun: job.data.dryRun, mode: job.data.mode }, resumed ? 'import resumed' : 'import started');
     await store.saveCheckpoint(importId, run, { ...checkpoint, counts: { ...checkpoint.counts, total } });
+    if (job.data.mode === 'upsert') {
+      ready.auditGroups = (await currentAuditGroups(deps.redis, deps.config.queuePrefix, deps.config.stripe.accountId)) ?? undefined;
+    }
     if (job.data.dedupe === 'scan') {
       try {
         ready.index = await scanBeforeRows(deps, store, job, ready, logger, signal);

@@ -119,6 +119,22 @@ export const auditKeys = {
 };
 
 /**
+ * The duplicate groups of the latest completed audit of an account, which `mode=upsert` imports skip as ambiguous.
+ * Both keys share the `{account}` tag: the new groups are filled under `next` and renamed over `groups` at once.
+ */
+export function auditGroupKeys(prefix: string, accountId: string) {
+  const base = `${prefix}:audit-groups:{${checkedPart('accountId', accountId)}}`;
+  return {
+    /** Sorted set: email digest → customers sharing it. */
+    groups: base,
+    /** Sorted set: the groups being copied in, renamed over `groups` once complete. */
+    next: `${base}:next`,
+    /** Hash: audit_id and finished_at of the audit the groups come from. */
+    source: `${base}:source`,
+  };
+}
+
+/**
  * Keys of one walk of every customer (jobs/walk/walk-customers.ts) and the email index it builds. The index keys
  * share the `{owner}` hash tag: the script that indexes a page writes all of them at once.
  */

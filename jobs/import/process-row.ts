@@ -6,10 +6,11 @@ import type { ImportMode, RowAction, RowOutcome } from '../../src/imports/import
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 import { describeStripeError } from '../../src/stripe/stripe-errors.ts';
 import type { CrashHook } from './crash-points.ts';
-import { normaliseEmail } from '../../src/imports/normalise-email.ts';
+import { emailDigest, normaliseEmail } from '../../src/imports/normalise-email.ts';
 import { findCustomersByEmail, type EmailMatches } from './find-customers.ts';
 import type { RowPermit } from './row-permits.ts';
 import type { EmailIndex } from '../walk/email-index.ts';
+import type { AuditGroups } from '../audit/publish-groups.ts';
 
 /** What processing one row needs; shared by every row of one run. */
 export interface RowContext {
@@ -29,6 +30,8 @@ export interface RowContext {
   signal: AbortSignal;
   /** dedupe=scan: the account's email index, walked before the first row. */
   scan?: EmailIndex;
+  /** Upsert: the latest completed audit's duplicate groups; a row whose email is in one is skipped as ambiguous. */
+  auditGroups?: AuditGroups;
 }
 
 /**
@@ -189,6 +192,11 @@ async function answerExisting(ctx: RowContext, found: EmailMatches, input: Custo
   }
   const existing = found.customers[0] as Stripe.Customer;
   if (ctx.mode === 'create') return matched('skipped', existing.id, `exists: ${existing.id}`);
+  const group = await ctx.auditGroups?.sizeOf(emailDigest(email));
+  if (group != null && ctx.auditGroups !== undefined) {
+    const { auditId } = ctx.auditGroups;
+    return matched('skipped', '', `ambiguous: audit ${auditId} found ${group} customers sharing this email; merge them, then run a new audit`);
+  }
   return upsertExisting(ctx, existing, input, matched, row);
 }
 
