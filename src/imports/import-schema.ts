@@ -16,7 +16,10 @@ export const importIdSchema = z
 
 export const importModeSchema = z
   .enum(['create', 'upsert'])
-  .describe('`create` leaves customers that exist (same email) untouched; `upsert` also updates them.');
+  .describe(
+    '`create` leaves customers that exist (same email) untouched; `upsert` also updates them, except an email the latest ' +
+      'completed duplicate audit (POST /v1/audits) found shared by several customers: that row is skipped as ambiguous.',
+  );
 
 export const importStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 

@@ -12,7 +12,8 @@ export const AUDIT_PATHS: Record<string, PathItemObject> = {
       summary: 'Queue an audit of every customer (read-only: nothing is written to Stripe)',
       description:
         '`duplicate_emails` walks every customer with the export\'s parallel list (one read per 100 customers, within ' +
-        'the shared read budget) into a Redis index and lists the customers sharing an email once trimmed and lower-cased.',
+        'the shared read budget) into a Redis index and lists the customers sharing an email once trimmed and lower-cased. ' +
+        'Once completed, its groups are the ones `mode=upsert` imports skip as ambiguous (until the next audit).',
       requestBody: { required: true, description: 'As application/json (415 otherwise).', content: jsonOf('AuditRequest') },
       responses: {
         '202': jsonResponse('Queued', 'Audit'),
