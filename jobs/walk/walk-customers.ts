@@ -44,6 +44,9 @@ export async function walkCustomers(options: CustomerWalkOptions): Promise<void>
   if (slices.every((s) => s.done)) return;
   const cancel = new AbortController();
   const signal = options.signal === undefined ? cancel.signal : AbortSignal.any([options.signal, cancel.signal]);
+  // Counted here from the record's counters at the start: a Redis read per checkpoint would sit in the commit path.
+  const [customers, pages] = await options.redis.hmget(options.keys.record, 'customers', 'pages');
+  const totals = { customers: Number(customers ?? 0), pages: Number(pages ?? 0) };
   const sink: PageSink = {
     async write(_sliceId, customers) {
       await options.consume(customers);
@@ -52,10 +55,9 @@ export async function walkCustomers(options: CustomerWalkOptions): Promise<void>
     async checkpoint(changed, delta) {
       const { cancelRequested } = await checkpoint.commit(changed, delta);
       if (cancelRequested) cancel.abort(WALK_CANCELLED);
-      if (options.onProgress !== undefined) {
-        const [customers, pages] = await options.redis.hmget(options.keys.record, 'customers', 'pages');
-        await options.onProgress({ customers: Number(customers ?? 0), pages: Number(pages ?? 0) });
-      }
+      totals.customers += delta.customers;
+      totals.pages += delta.pages;
+      await options.onProgress?.({ ...totals });
     },
   };
   await runSlices({
