@@ -7,12 +7,17 @@ import { ImportStore, type RunStart } from '../src/imports/import-store.ts';
 import { emptyCounts, type ImportStatus, type ImportSummary } from '../src/imports/import-types.ts';
 import { openResultsFile } from '../src/imports/results-file.ts';
 import type { Logger } from '../src/logger.ts';
+import { accountScope } from '../src/redis-keys.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
 import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queues/submission.ts';
 import { countRows, type RowScan } from './import/csv-records.ts';
 import { runRows } from './import/run-rows.ts';
 import { SupersededRunError } from './import/results-pipeline.ts';
+import { createProgressReporter } from './export/progress-reporter.ts';
+import { prepareScanIndex } from './import/scan-index.ts';
+import type { EmailIndex } from './walk/email-index.ts';
+import { currentAuditGroups, type AuditGroups } from './audit/publish-groups.ts';
 
 export type { ImportJobData } from '../src/imports/import-job-data.ts';
 export type { ImportSummary } from '../src/imports/import-types.ts';
@@ -46,6 +51,10 @@ interface ReadyRun {
   input: string;
   scan: RowScan;
   resumed: boolean;
+  /** dedupe=scan: the account's email index, brought up to date by {@link scanBeforeRows}. */
+  index?: EmailIndex;
+  /** Upsert: the latest completed audit's duplicate groups, skipped as ambiguous. */
+  auditGroups?: AuditGroups;
 }
 
 /**
@@ -86,12 +95,45 @@ async function prepareRun(deps: WorkerDeps, store: ImportStore, job: Job<ImportJ
   }
 }
 
+/**
+ * dedupe=scan: walks the account's customers into its email index before the first row (or reuses a fresh one).
+ * A walk interrupted by a shutdown hands the job back; any other failure is the attempt's (retried from the walk's
+ * checkpoint, recorded on the import at the last attempt).
+ */
+async function scanBeforeRows(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, ready: ReadyRun, logger: Logger, signal: AbortSignal | undefined): Promise<EmailIndex> {
+  try {
+    const startedAt = Date.now();
+    // Bull Board shows the walk while no row has run yet.
+    const reporter = createProgressReporter((p) => job.updateProgress({ phase: 'dedupe-scan', customers: p.customers, pages: p.pages, rate_per_s: p.rate }));
+    const { index, walk } = await prepareScanIndex({
+      redis: deps.redis,
+      prefix: deps.config.queuePrefix,
+      // A connected account's import scans that account's customers, into an index of its own.
+      accountId: accountScope(deps.config.stripe.accountId, job.data.account),
+      gateway: deps.gatewayFor(job.data.account),
+      inFlight: deps.config.exportPagesInFlight,
+      maxAgeS: deps.config.dedupeIndexMaxAgeS,
+      logger,
+      onProgress: (totals) => reporter.update({ ...totals, bytes: 0 }),
+      ...(signal === undefined ? {} : { signal }),
+    });
+    logger.info({ walk, ms: Date.now() - startedAt }, 'dedupe=scan: email index ready');
+    return index;
+  } catch (err) {
+    if (isShutdown(signal)) throw err;
+    const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    logger.error({ err, attempt: job.attemptsMade + 1, attempts: job.opts.attempts ?? 1 }, 'dedupe=scan walk failed');
+    if (last) await store.finish(job.data.importId, ready.start.run, 'failed', `the dedupe=scan walk of every customer failed: ${(err as Error).message}`);
+    throw err;
+  }
+}
+
 /** Runs the rows into results.csv; a failure on the job's last attempt is recorded on the import. */
 async function runIntoResults(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, ready: ReadyRun, logger: Logger, signal: AbortSignal | undefined) {
-  const { start, input, scan } = ready;
+  const { start, input, scan, index, auditGroups } = ready;
   const file = await openResultsFile(resultsPath(deps.config.dataDir, job.data.importId), start.checkpoint.bytes);
   try {
-    return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal });
+    return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal, ...(index ? { scan: index } : {}), ...(auditGroups ? { auditGroups } : {}) });
   } catch (err) {
     if (err instanceof SupersededRunError) throw err;
     // BullMQ does not retry an UnrecoverableError: this attempt is the last.
@@ -127,6 +169,18 @@ export function createImportProcessor(deps: WorkerDeps): Processor<ImportJobData
     const total = scan.rows;
     logger.info({ total, resumeAfterRow: checkpoint.rows, run, dryRun: job.data.dryRun, mode: job.data.mode }, resumed ? 'import resumed' : 'import started');
     await store.saveCheckpoint(importId, run, { ...checkpoint, counts: { ...checkpoint.counts, total } });
+    if (job.data.mode === 'upsert') {
+      // Audits walk the platform's customers: a connected account's import is not held to their groups.
+      if (job.data.account === undefined) ready.auditGroups = (await currentAuditGroups(deps.redis, deps.config.queuePrefix, deps.config.stripe.accountId)) ?? undefined;
+    }
+    if (job.data.dedupe === 'scan') {
+      try {
+        ready.index = await scanBeforeRows(deps, store, job, ready, logger, signal);
+      } catch (err) {
+        if (isShutdown(signal)) return requeueOnShutdown(job, token);
+        throw err;
+      }
+    }
 
     const { end, counts, rowsThisRun } = await runIntoResults(deps, store, job, ready, logger, signal);
     if (end === 'aborted') {

@@ -1,4 +1,6 @@
 import type { Job } from 'bullmq';
+import type { AuditJobData } from '../src/audits/audit-job-data.ts';
+import { AuditStore } from '../src/audits/audit-store.ts';
 import type { WorkerDeps } from '../src/deps.ts';
 import { exportIdForJob } from '../src/exports/export-ids.ts';
 import type { DeletionJobData } from '../src/deletions/deletion-job-data.ts';
@@ -41,6 +43,13 @@ export const STALLED_OUT = {
     const record = await store.get(job.data.deletionId);
     if (record && (record.status === 'running' || record.status === 'queued')) {
       await store.finish(job.data.deletionId, null, 'failed', message(maxStalledCount));
+    }
+  },
+  audit: (deps: WorkerDeps, maxStalledCount: number) => async (job: Job<AuditJobData>) => {
+    const store = new AuditStore(deps.redis, deps.config.queuePrefix);
+    const record = await store.get(job.data.auditId);
+    if (record && (record.status === 'running' || record.status === 'queued')) {
+      await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: message(maxStalledCount) });
     }
   },
 };

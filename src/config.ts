@@ -53,6 +53,7 @@ const envSchema = z.object({
   EXPORT_PAGES_IN_FLIGHT: positiveInt.max(200).default(24),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 * 1024 * 1024),
   EXPORT_KEEP_FILES: positiveInt.default(7),
+  DEDUPE_INDEX_MAX_AGE: positiveInt.default(3600),
   STRIPE_BULK_CRASH_AT: z.string().regex(/^[a-z-]+@\d+$/, 'must look like after-create@12 (tests only)').optional(),
   EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: z.coerce.number().int('must be a whole number of minutes').min(0).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -102,6 +103,11 @@ export interface Config {
   exportPagesInFlight: number;
   uploadMaxBytes: number;
   exportKeepFiles: number;
+  /**
+   * dedupe=scan: an account's email index younger than this (seconds) is reused by the next import and only
+   * topped up with the customers created since its walk; an older one is walked again from scratch.
+   */
+  dedupeIndexMaxAgeS: number;
   /** Schedules may not fire more often than this (minutes; 0 = no minimum): each run reads every customer. */
   exportScheduleMinIntervalMinutes: number;
   logLevel: string;
@@ -188,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportPagesInFlight: e.EXPORT_PAGES_IN_FLIGHT,
     uploadMaxBytes: e.UPLOAD_MAX_BYTES,
     exportKeepFiles: e.EXPORT_KEEP_FILES,
+    dedupeIndexMaxAgeS: e.DEDUPE_INDEX_MAX_AGE,
     exportScheduleMinIntervalMinutes: e.EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES,
     logLevel: e.LOG_LEVEL,
     testCrashAt: e.STRIPE_BULK_CRASH_AT,

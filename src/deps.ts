@@ -11,11 +11,12 @@ export interface AppQueues {
   import: Queue;
   export: Queue;
   delete: Queue;
+  audit: Queue;
 }
 
 /** Every queue of `queues`, to close or obliterate them all. */
 export function allQueues(queues: AppQueues): Queue[] {
-  return [queues.import, queues.export, queues.delete];
+  return [queues.import, queues.export, queues.delete, queues.audit];
 }
 
 /** What the HTTP layer needs: it queues jobs and reads their state, it never calls Stripe itself. */

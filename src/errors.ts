@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   export_finished: { status: 409, description: 'The export already finished' },
   export_not_ready: { status: 409, description: 'The export file is not complete yet' },
   export_expired: { status: 410, description: 'Retention deleted the export file' },
+  audit_finished: { status: 409, description: 'The audit already finished' },
+  audit_not_ready: { status: 409, description: 'The audit file is not complete yet' },
   body_too_large: { status: 413, description: 'The JSON body is over the limit' },
   upload_too_large: { status: 413, description: 'The upload is larger than UPLOAD_MAX_BYTES' },
   unsupported_media_type: { status: 415, description: 'The body has a media type or charset the route does not read' },

@@ -66,7 +66,7 @@ export const deletionKeys = {
 };
 
 /** String: a job's submission, its acceptance deadline then 'accepted' or 'refused' (src/queues/submission.ts). */
-export function submissionKey(queuePrefix: string, queue: 'import' | 'export' | 'deletion', id: string): string {
+export function submissionKey(queuePrefix: string, queue: 'import' | 'export' | 'deletion' | 'audit', id: string): string {
   return `${queuePrefix}:submission:${queue}:${id}`;
 }
 
@@ -135,4 +135,52 @@ export function hashSlotPart(key: string): string {
   const close = key.indexOf('}', open + 1);
   if (close === -1 || close === open + 1) return key;
   return key.slice(open + 1, close);
+}
+
+/** Keys of duplicate audits. */
+export const auditKeys = {
+  /** Hash: the audit record. */
+  record: (prefix: string, id: string) => `${prefix}:audit:${id}`,
+  /** Sorted set of audit ids scored by creation time (ms). */
+  recent: (prefix: string) => `${prefix}:audits`,
+};
+
+/**
+ * The duplicate groups of the latest completed audit of an account, which `mode=upsert` imports skip as ambiguous.
+ * Both keys share the `{account}` tag: the new groups are filled under `next` and renamed over `groups` at once.
+ */
+export function auditGroupKeys(prefix: string, accountId: string) {
+  const base = `${prefix}:audit-groups:{${checkedPart('accountId', accountId)}}`;
+  return {
+    /** Sorted set: email digest → customers sharing it. */
+    groups: base,
+    /** Sorted set: the groups being copied in, renamed over `groups` once complete. */
+    next: `${base}:next`,
+    /** Hash: audit_id and finished_at of the audit the groups come from. */
+    source: `${base}:source`,
+  };
+}
+
+/**
+ * Keys of one walk of every customer (jobs/walk/walk-customers.ts) and the email index it builds. The index keys
+ * share the `{owner}` hash tag: the script that indexes a page writes all of them at once.
+ */
+export function customerWalkKeys(prefix: string, owner: string) {
+  const base = `${prefix}:walk:{${checkedPart('walk owner', owner)}}`;
+  return {
+    /** Hash: slice id → SliceState JSON (the resume plan of the walk). */
+    slices: `${base}:slices`,
+    /** Sorted set (scores 0): `<email digest>:<customer id>` for every indexed customer, read by lexical range. */
+    emailIds: `${base}:email-ids`,
+    /** Sorted set: email digest → customers sharing it, for digests held by more than one customer. */
+    groups: `${base}:groups`,
+    /** Hash: customer id → the fields an audit lists (JSON), for customers with an email. */
+    customers: `${base}:customers`,
+    /** Set: metadata keys present on indexed customers (the audit file's metadata columns). */
+    metadataKeys: `${base}:metadata-keys`,
+    /** Hash: an account index's walks (walked_lte, walked_at, the pending walk's range) and their counters. */
+    meta: `${base}:meta`,
+    /** String: the token of the process walking an account index (one walk at a time). */
+    lock: `${base}:lock`,
+  };
 }

@@ -44,6 +44,8 @@ export async function runImports(
     dataDir: string;
     files: ImportFile[];
     dryRun: boolean;
+    /** `scan`: dedupe=scan imports (default: the per-row look-ups). */
+    dedupe?: 'scan';
     timeoutMs: number;
     /** Cancel the imports (DELETE /v1/imports/:id's flag) after this long; counts.processed says how far they got. */
     stopAfterMs?: number;
@@ -57,13 +59,13 @@ export async function runImports(
     for (const [p, file] of o.files.entries()) {
       const id = newImportId();
       await writeImportCsv(inputPath(o.dataDir, id), file.count, file.rowAt);
-      await store.create({ id, mode: 'create', dryRun: o.dryRun, fileName: `bench-${p}.csv`, sizeBytes: 0 });
+      await store.create({ id, mode: 'create', dryRun: o.dryRun, fileName: `bench-${p}.csv`, sizeBytes: 0, ...(o.dedupe ? { dedupe: o.dedupe } : {}) });
       ids.push(id);
     }
     const started = performance.now();
     const enqueuedAt = Date.now();
     await Promise.all(
-      ids.map((id, p) => enqueueImport(queue, { importId: id, mode: 'create', dryRun: o.dryRun, fileName: `bench-${p}.csv` })),
+      ids.map((id, p) => enqueueImport(queue, { importId: id, mode: 'create', dryRun: o.dryRun, fileName: `bench-${p}.csv`, ...(o.dedupe ? { dedupe: o.dedupe } : {}) })),
     );
     let records: (ImportRecord | null)[] = [];
     let stopped = false;

@@ -3,6 +3,8 @@ import type { BenchContext } from '../lib/context.ts';
 import type { ScenarioResult } from '../lib/report.ts';
 import { withWorkerGroup } from '../lib/worker-group.ts';
 import { DELETION_CEILING, deletionCeilingScenario } from './deletion-ceiling.ts';
+import { auditWalkScenario } from './audit-walk.ts';
+import { dedupeScanScenario } from './dedupe-scan.ts';
 import { endpointDefaultScenario } from './endpoint-default.ts';
 import { exportCapacityScenario } from './export-capacity.ts';
 import { exportCeilingScenario } from './export-ceiling.ts';
@@ -32,7 +34,7 @@ function liveGroup(ctx: BenchContext, which: { import: boolean; export: boolean 
 }
 
 /** The scenario groups `--only` selects; `run` gets the whole selection so groups that share processes stay together. */
-export const SCENARIO_IDS = ['import', 'export', 'memory', 'endpoint', 'overlap', 'import-headroom', 'export-capacity', 'learned', 'deletion'] as const;
+export const SCENARIO_IDS = ['import', 'export', 'memory', 'endpoint', 'overlap', 'import-headroom', 'export-capacity', 'learned', 'deletion', 'audit', 'dedupe'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** Runs of the selection, in order: each entry is one group with its own emulator and worker processes. */
@@ -53,6 +55,8 @@ export function planRuns(only: readonly ScenarioId[]): { title: string; run: (ct
   if (has('export-capacity')) plan.push({ title: 'Scenarios 4-5, export side: headroom and memory', run: async (ctx) => [await exportCapacityScenario(ctx)] });
   if (has('learned')) plan.push({ title: 'Scenario 7: Stripe allows less than configured', run: async (ctx) => [await learnedBudgetScenario(ctx)] });
   if (has('deletion')) plan.push({ title: 'Scenario 8: deletion at the live write ceiling', run: (ctx) => withWorkerGroup(ctx, 'deletion', { emulator: LIVE_LIMITS, processes: 1, readRps: DELETION_CEILING, writeRps: DELETION_CEILING }, async (g) => [await deletionCeilingScenario(ctx, g)]) });
+  if (has('audit')) plan.push({ title: 'Scenario 8: duplicate audit walk at the live read ceiling', run: async (ctx) => [await auditWalkScenario(ctx)] });
+  if (has('dedupe')) plan.push({ title: 'Scenario 9: dedupe=lookup vs dedupe=scan', run: async (ctx) => [await dedupeScanScenario(ctx)] });
   if (has('endpoint')) plan.push({ title: "Scenario 6: Stripe's per-endpoint default", run: async (ctx) => [await endpointDefaultScenario(ctx)] });
   return plan;
 }

@@ -34,14 +34,19 @@ export class SliceCheckpoint {
   /** Where earlier versions kept the metadata keys (a set); only deleted now. */
   private readonly legacyKeysKey: string;
 
+  /**
+   * `keys` puts the plan and the counters elsewhere than an export's keys: a walk of every customer that feeds a
+   * consumer instead of part files (jobs/walk/walk-customers.ts) keeps its plan this same way.
+   */
   constructor(
     private readonly redis: Redis,
     prefix: string,
     exportId: string,
+    keys?: { slices: string; record: string },
   ) {
-    this.slicesKey = exportKeys.slices(prefix, exportId);
-    this.recordKey = exportKeys.record(prefix, exportId);
-    this.legacyKeysKey = exportKeys.metadataKeys(prefix, exportId);
+    this.slicesKey = keys?.slices ?? exportKeys.slices(prefix, exportId);
+    this.recordKey = keys?.record ?? exportKeys.record(prefix, exportId);
+    this.legacyKeysKey = keys === undefined ? exportKeys.metadataKeys(prefix, exportId) : this.slicesKey;
   }
 
   async load(): Promise<LoadedCheckpoint> {

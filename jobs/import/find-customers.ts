@@ -2,6 +2,8 @@ import type Stripe from 'stripe';
 import type { CreatedEmails, PendingCreate, RegistryEntry } from './created-emails.ts';
 import { normaliseEmail } from '../../src/imports/normalise-email.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
+import type { EmailIndex } from '../walk/email-index.ts';
+import { scanMatches } from './scan-index.ts';
 
 
 /** Every customer a row's email matches, and who created them as far as the registry knows. */
@@ -11,6 +13,11 @@ export interface EmailMatches {
   creators: Map<string, string>;
   /** The casings looked up with `?email=` (none when a customer stripe-bulk created answered alone). */
   lookedUp: readonly string[];
+  /**
+   * dedupe=scan: how many customers the index lists under the email when it lists more than were retrieved (the
+   * retrieves stop once the row's outcome is certain).
+   */
+  indexed?: number;
 }
 
 /** Options of {@link findCustomersByEmail}. */
@@ -32,6 +39,12 @@ export interface FindOptions {
    * named (the row says `exists`, not `ambiguous`).
    */
   oneSuffices?: boolean;
+  /**
+   * dedupe=scan: the account's email index. When it lists live customers under the row's normalised email, they
+   * answer the row with the registry's, and no `?email=` look-up is made; when it lists none, the look-ups run as
+   * usual (they catch customers created since the walk).
+   */
+  scan?: EmailIndex;
 }
 
 const NO_ENTRY: RegistryEntry = { created: new Map<string, string>(), pending: [] };
@@ -51,6 +64,10 @@ export async function findCustomersByEmail(
   options: FindOptions,
 ): Promise<EmailMatches> {
   const lower = normaliseEmail(email);
+  if (options.scan !== undefined) {
+    const answered = await fromIndex(gateway, registry, options.scan, lower, options);
+    if (answered !== null) return answered;
+  }
   if (!options.oneSuffices || !registry) return search(gateway, registry, email, options, registry ? registry.read(lower) : Promise.resolve(NO_ENTRY), new Set());
   const entry = await registry.read(lower);
   const dead = new Set<string>();
@@ -63,6 +80,35 @@ export async function findCustomersByEmail(
     }
   }
   return search(gateway, registry, email, options, Promise.resolve(entry), dead);
+}
+
+/**
+ * The index's live customers for `lower`, merged with the customers the registry knows stripe-bulk created; null
+ * when the index lists none alive, or when a create is pending for the email (the full search resolves it).
+ */
+async function fromIndex(
+  gateway: CustomerGateway,
+  registry: CreatedEmails | null,
+  index: EmailIndex,
+  lower: string,
+  options: FindOptions,
+): Promise<EmailMatches | null> {
+  const { signal } = options;
+  // Create mode needs one live match; upsert needs two to know the row is ambiguous.
+  const { found: indexed, listed } = await scanMatches(gateway, index, lower, options.oneSuffices ? 1 : 2, signal);
+  if (indexed.length === 0) return null;
+  const entry = registry ? await registry.read(lower) : NO_ENTRY;
+  if (entry.pending.length > 0) return null;
+  const byId = new Map(indexed.map((c) => [c.id, c]));
+  for (const id of entry.created.keys()) {
+    if (byId.has(id)) continue;
+    const c = await gateway.retrieve(id, signal);
+    if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) byId.set(c.id, c);
+  }
+  const creators = new Map([...entry.created].filter(([id]) => byId.has(id)));
+  const matches: EmailMatches = { customers: [...byId.values()], creators, lookedUp: [] };
+  if (listed > indexed.length) matches.indexed = listed;
+  return matches;
 }
 
 /**

@@ -7,9 +7,11 @@ import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 import { UnrecoverableError } from 'bullmq';
 import { describeStripeError, isAccountInvalid } from '../../src/stripe/stripe-errors.ts';
 import type { CrashHook } from './crash-points.ts';
-import { normaliseEmail } from '../../src/imports/normalise-email.ts';
+import { emailDigest, normaliseEmail } from '../../src/imports/normalise-email.ts';
 import { findCustomersByEmail, type EmailMatches } from './find-customers.ts';
 import type { RowPermit } from './row-permits.ts';
+import type { EmailIndex } from '../walk/email-index.ts';
+import type { AuditGroups } from '../audit/publish-groups.ts';
 
 /** What processing one row needs; shared by every row of one run. */
 export interface RowContext {
@@ -27,6 +29,10 @@ export interface RowContext {
   isCancelled(): Promise<boolean>;
   /** Aborted on worker shutdown or cancel: waits and retries stop. */
   signal: AbortSignal;
+  /** dedupe=scan: the account's email index, walked before the first row. */
+  scan?: EmailIndex;
+  /** Upsert: the latest completed audit's duplicate groups; a row whose email is in one is skipped as ambiguous. */
+  auditGroups?: AuditGroups;
 }
 
 /**
@@ -126,6 +132,7 @@ async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput,
       // no locks): it keeps the registry read beside the look-ups rather than before them.
       oneSuffices: ctx.mode === 'create' && !ctx.dryRun,
       onLookup: () => ctx.crash('after-lookup', row),
+      ...(ctx.scan === undefined ? {} : { scan: ctx.scan }),
     });
   let found: EmailMatches;
   if (ctx.dryRun) {
@@ -167,12 +174,45 @@ async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput,
   // A resumed row (or a row whose create another row replayed) recognises its own customer by its key.
   const own = found.customers.find((c) => found.creators.get(c.id) === ownKey);
   if (own && !ctx.dryRun) return outcome('created', own.id, 'created by an earlier attempt (resumed)');
+  return answerExisting(ctx, found, input, email, outcome, row);
+}
+
+/** A row whose email matches existing customers: ambiguous, exists (create mode) or the upsert of the one match. */
+async function answerExisting(ctx: RowContext, found: EmailMatches, input: CustomerInput, email: string, outcome: Outcome, row: number) {
+  const stored = ctx.scan === undefined ? undefined : foundOnlyByScan(found, email);
+  const matched: Outcome =
+    stored === undefined
+      ? outcome
+      : (action, id, message = '') => ({
+          ...outcome(action, id, [message, `matched only by dedupe=scan (stored as ${stored})`].filter(Boolean).join('; ')),
+          byScan: true,
+        });
   if (found.customers.length > 1) {
     const ids = found.customers.map((c) => c.id).sort();
     const shown = ids.slice(0, MAX_IDS_IN_MESSAGE).join(', ') + (ids.length > MAX_IDS_IN_MESSAGE ? ', …' : '');
-    return outcome('skipped', '', `ambiguous: ${found.customers.length} customers share this email (${shown})`);
+    const listed = found.indexed === undefined ? '' : ` (the dedupe=scan index lists ${found.indexed})`;
+    return matched('skipped', '', `ambiguous: ${found.customers.length} customers share this email (${shown})${listed}`);
   }
   const existing = found.customers[0] as Stripe.Customer;
-  if (ctx.mode === 'create') return outcome('skipped', existing.id, `exists: ${existing.id}`);
-  return upsertExisting(ctx, existing, input, outcome, row);
+  if (ctx.mode === 'create') return matched('skipped', existing.id, `exists: ${existing.id}`);
+  const group = await ctx.auditGroups?.sizeOf(emailDigest(email));
+  if (group != null && ctx.auditGroups !== undefined) {
+    const { auditId } = ctx.auditGroups;
+    return matched('skipped', '', `ambiguous: audit ${auditId} found ${group} customers sharing this email; merge them, then run a new audit`);
+  }
+  return upsertExisting(ctx, existing, input, matched, row);
+}
+
+/**
+ * The stored email of a matched customer that dedupe=lookup would have missed: neither the row's email as written
+ * nor lower-cased (Stripe's filter is exact), and not one stripe-bulk created (the registry knows those).
+ */
+function foundOnlyByScan(found: EmailMatches, email: string): string | undefined {
+  const written = email.trim();
+  const lower = normaliseEmail(email);
+  for (const c of found.customers) {
+    const stored = (c.email ?? '').trim();
+    if (stored !== written && stored !== lower && !found.creators.has(c.id)) return stored;
+  }
+  return undefined;
 }

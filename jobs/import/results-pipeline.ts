@@ -103,7 +103,10 @@ export class ResultsPipeline {
     const bytes = await file.append(lines);
     const first = (lines[0] as RowOutcome).row;
     this.options.crash?.('after-result', first, first + lines.length - 1);
-    for (const line of lines) counts[countFieldFor(line.action)] += 1;
+    for (const line of lines) {
+      counts[countFieldFor(line.action)] += 1;
+      if (line.byScan === true) counts.matched_by_scan = (counts.matched_by_scan ?? 0) + 1;
+    }
     this.writtenRows += lines.length;
     counts.processed = this.writtenRows;
     if (!(await store.saveCheckpoint(importId, run, { rows: this.writtenRows, bytes, counts }))) {

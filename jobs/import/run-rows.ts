@@ -17,6 +17,8 @@ import { processRow, type RowContext } from './process-row.ts';
 import { ResultsPipeline } from './results-pipeline.ts';
 import { RowPermits } from './row-permits.ts';
 import { RowWindow } from './row-window.ts';
+import type { EmailIndex } from '../walk/email-index.ts';
+import type { AuditGroups } from '../audit/publish-groups.ts';
 
 /** How a run ended. */
 export type RunEnd = 'completed' | 'cancelled' | 'aborted';
@@ -33,6 +35,10 @@ export interface RunInput {
   logger: Logger;
   /** Aborted by the worker (shutdown) or BullMQ's job cancel. */
   signal: AbortSignal | undefined;
+  /** dedupe=scan: the account's email index, up to date before the first row. */
+  scan?: EmailIndex;
+  /** Upsert: the latest completed audit's duplicate groups. */
+  auditGroups?: AuditGroups;
 }
 
 const FLUSH_EVERY_MS = 500;
@@ -166,6 +172,8 @@ function rowContextBase(input: RunInput, crash: CrashHook, control: RunControl):
     crash,
     signal: control.signal,
     isCancelled: control.isCancelled,
+    ...(input.scan === undefined ? {} : { scan: input.scan }),
+    ...(input.auditGroups === undefined ? {} : { auditGroups: input.auditGroups }),
   };
 }
 

@@ -5,10 +5,12 @@ import { scheduleDeletedSchema } from '../exports/export-schema.ts';
 import { importCreatedSchema } from '../imports/import-schema.ts';
 import { download, readJson, type Connection, type Download, type DownloadTarget } from './api-transport.ts';
 import {
+  cliAuditSchema,
   cliDeletionSchema,
   cliExportSchema,
   cliImportSchema,
   cliScheduleSchema,
+  type AuditRecord,
   type DeletionRecord,
   type ExportRecord,
   type ExportRequest,
@@ -38,6 +40,8 @@ export interface CreateImportOptions {
   fileName: string;
   /** A connected account (`acct_…`) whose customers the rows go to; the server validates it. */
   account?: string | undefined;
+  /** `scan`: dedupe against every customer, whatever its casing (sent only when given). */
+  dedupe?: 'lookup' | 'scan';
 }
 
 /** Options of a new deletion (a CSV) or undo (an import). */
@@ -62,6 +66,9 @@ export interface ApiClient {
   listSchedules(): Promise<ExportSchedule[]>;
   createSchedule(body: ExportScheduleRequest): Promise<ExportSchedule>;
   deleteSchedule(id: string): Promise<ExportScheduleDeleted>;
+  createAudit(kind: string): Promise<AuditRecord>;
+  getAudit(id: string): Promise<AuditRecord>;
+  downloadAuditFile(id: string, target: DownloadTarget): Promise<Download>;
   createDeletion(filePath: string, fileName: string, options: CreateDeletionOptions): Promise<DeletionRecord>;
   undoImport(importId: string, options: CreateDeletionOptions): Promise<DeletionRecord>;
   getDeletion(id: string): Promise<DeletionRecord>;
@@ -83,12 +90,12 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   const conn: Connection = { base: options.baseUrl.replace(/\/+$/, ''), token: options.token };
   const enc = encodeURIComponent;
   return {
-    createImport(filePath, { mode, dryRun, fileName, account }) {
+    createImport(filePath, { mode, dryRun, fileName, account, dedupe }) {
       const stream = Readable.toWeb(createReadStream(filePath)) as unknown as ReadableStream<Uint8Array>;
       return readJson(conn, 'POST', '/v1/imports', importCreatedSchema, {
         body: stream,
         contentType: 'text/csv',
-        query: { mode, dry_run: String(dryRun), file_name: fileName, ...(account === undefined ? {} : { account }) },
+        query: { mode, dry_run: String(dryRun), file_name: fileName, ...(account === undefined ? {} : { account }), ...(dedupe === undefined ? {} : { dedupe }) },
       });
     },
     getImport: (id) => readJson(conn, 'GET', `/v1/imports/${enc(id)}`, cliImportSchema),
@@ -117,5 +124,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     getDeletion: (id) => readJson(conn, 'GET', `/v1/deletions/${enc(id)}`, cliDeletionSchema),
     downloadDeletionResults: (id, target) => download(conn, `/v1/deletions/${enc(id)}/results`, target),
     deleteSchedule: (id) => readJson(conn, 'DELETE', `/v1/export-schedules/${enc(id)}`, scheduleDeletedSchema),
+    createAudit: (kind) => readJson(conn, 'POST', '/v1/audits', cliAuditSchema, { json: { kind } }),
+    getAudit: (id) => readJson(conn, 'GET', `/v1/audits/${enc(id)}`, cliAuditSchema),
+    downloadAuditFile: (id, target) => download(conn, `/v1/audits/${enc(id)}/file`, target),
   };
 }

@@ -5,6 +5,7 @@
  * answer against these schemas before a command reads it.
  */
 import { z } from 'zod';
+import { auditSchema } from '../audits/audit-schema.ts';
 import { errorBodySchema } from '../error-body.ts';
 import type { ExportOptionsInput } from '../exports/export-options.ts';
 import { exportSchema, scheduleSchema, type ExportStatus, type scheduleDeletedSchema } from '../exports/export-schema.ts';
@@ -18,8 +19,8 @@ export type { ImportCounts, ImportStatus, ExportStatus };
 /** Every status either kind of job can be in. */
 export type JobStatus = ImportStatus | ExportStatus;
 
-/** `GET /v1/imports/:id` (and each entry of the list); servers before links, `account` or undo did not send them. */
-export const cliImportSchema = importSchema.partial({ links: true, account: true, undone_by: true });
+/** `GET /v1/imports/:id` (and each entry of the list); servers before links, `account`, undo or dedupe did not send them. */
+export const cliImportSchema = importSchema.partial({ links: true, account: true, undone_by: true, dedupe: true });
 export type ImportRecord = z.output<typeof cliImportSchema>;
 
 /** `POST /v1/imports` (202): the queued import, without counts or times. */
@@ -58,3 +59,6 @@ export type ApiErrorBody = z.output<typeof cliErrorBodySchema>;
 /** `POST /v1/deletions` (202) and `GET /v1/deletions/:id`. */
 export const cliDeletionSchema = deletionSchema.partial({ links: true });
 export type DeletionRecord = z.output<typeof cliDeletionSchema>;
+/** `GET /v1/audits/:id`: only the id and status are needed to follow an audit. */
+export const cliAuditSchema = auditSchema.partial().required({ id: true, status: true });
+export type AuditRecord = z.output<typeof cliAuditSchema>;

@@ -40,7 +40,7 @@ export async function followWithProgress<T extends { status: JobStatus }>(ctx: C
 }
 
 /** `--no-wait`: the id alone on stdout (what a script reads), how to follow the job on stderr; exit 0. */
-export function printQueued(ctx: CliContext, kind: 'Import' | 'Export', job: { id: string; status: JobStatus }): number {
+export function printQueued(ctx: CliContext, kind: 'Import' | 'Export' | 'Audit', job: { id: string; status: JobStatus }): number {
   println(ctx.stdout, job.id);
   println(ctx.stderr, `${kind} ${job.id} ${job.status}. Follow it with: ${ctx.commandName} wait ${job.id}`);
   return EXIT_CODES.ok;

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { Command, CommanderError, Option } from 'commander';
 import { ApiError, createApiClient } from './api-client.ts';
 import { addDeletionCommands } from './commands/delete-command.ts';
+import { runAuditCommand, type AuditCommandOptions } from './commands/audit-command.ts';
 import { runExportCommand, type ExportCommandOptions } from './commands/export-command.ts';
 import { runImportCommand, type ImportCommandOptions } from './commands/import-command.ts';
 import {
@@ -152,6 +153,9 @@ function addJobCommands(program: Command, act: Act): void {
       .addOption(new Option('--mode <mode>', 'create: leave existing customers alone; upsert: update them').choices(['create', 'upsert']).default('create'))
       .option('--dry-run', 'look up only: report what would be created or updated, write nothing to Stripe', false)
       .option('--account <acct_id>', "import into this connected account's customers (sent as Stripe-Account)")
+      .addOption(
+        new Option('--dedupe <how>', 'lookup: per-row ?email= look-ups (case-sensitive); scan: first walk every customer, so any casing matches').choices(['lookup', 'scan']),
+      )
       .option('--no-wait', 'only upload: print the import id and exit 0 (follow it later with `wait`)')
       .addOption(new Option('--wait', 'the default; kept for older scripts').hideHelp())
       .addOption(new Option('--results <file>', 'the old name of --out').hideHelp()),
@@ -168,6 +172,15 @@ function addJobCommands(program: Command, act: Act): void {
       "where to write the file (default: the server's file name, customers-<exp_id>-<date>.csv, in the current folder)",
     ),
   ).action((options: ExportCommandOptions, command: Command) => act(command, (ctx) => runExportCommand(ctx, options)));
+
+  withOutOptions(
+    program
+      .command('audit')
+      .description('audit every customer (read-only), show its progress, then download the groups it found')
+      .addOption(new Option('--kind <kind>', 'duplicate_emails: customers sharing an email once trimmed and lower-cased').default('duplicate_emails'))
+      .option('--no-wait', 'only queue the audit: print its id and exit 0'),
+    "where to write the file (default: the server's file name, duplicate-emails-<aud_id>.csv, in the current folder)",
+  ).action((options: AuditCommandOptions, command: Command) => act(command, (ctx) => runAuditCommand(ctx, options)));
 
   withOutOptions(
     program

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import { allQueues, type AppDeps } from '../deps.ts';
 import { AppError, errorBody } from '../errors.ts';
+import { createAuditRouter } from './routes/audit-routes.ts';
 import { BOARD_PATH, boardRefusal, createBoardRouter } from './board.ts';
 import { apiTokenAuth } from './middleware/api-token-auth.ts';
 import { errorHandler } from './middleware/error-handler.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use('/v1/exports', createExportRouter(deps));
   app.use('/v1/export-schedules', createExportScheduleRouter(deps));
   app.use('/v1/deletions', createDeletionRouter(deps));
+  app.use('/v1/audits', createAuditRouter(deps));
   app.use('/v1', (req, _res, next) => {
     next(new AppError('not_found', `There is no route ${req.method} ${req.originalUrl}.`, 404));
   });

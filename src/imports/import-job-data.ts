@@ -8,6 +8,8 @@ export interface ImportJobData {
   importId: string;
   mode: ImportMode;
   dryRun: boolean;
+  /** 'scan': walk every customer into the account's email index before the first row (absent: per-row look-ups). */
+  dedupe?: 'scan';
   /** The name the user uploaded, for logs and the board. */
   fileName: string;
   /** The connected account (`acct_…`) the rows go to; absent for the platform (and in jobs queued before it existed). */

@@ -30,6 +30,7 @@ function isoTime(value: string | undefined): string | null {
 function countsOf(h: Record<string, string>) {
   const counts = emptyCounts();
   for (const field of COUNT_FIELDS) counts[field] = int(h[field]);
+  if (h.matched_by_scan !== undefined) counts.matched_by_scan = int(h.matched_by_scan);
   return counts;
 }
 
@@ -44,6 +45,7 @@ export function parseImportRecord(h: Record<string, string>): ImportRecord | nul
     mode: mode.data,
     dry_run: h.dry_run === 'true',
     account: h.account || null,
+    dedupe: h.dedupe === 'scan' ? 'scan' : 'lookup',
     file_name: h.file_name ?? '',
     size_bytes: int(h.size_bytes),
     counts: countsOf(h),

@@ -16,7 +16,10 @@ export const importIdSchema = z
 
 export const importModeSchema = z
   .enum(['create', 'upsert'])
-  .describe('`create` leaves customers that exist (same email) untouched; `upsert` also updates them.');
+  .describe(
+    '`create` leaves customers that exist (same email) untouched; `upsert` also updates them, except an email the latest ' +
+      'completed duplicate audit (POST /v1/audits) found shared by several customers: that row is skipped as ambiguous.',
+  );
 
 export const importStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
 
@@ -29,8 +32,22 @@ export const importCountsSchema = z
     unchanged: nonNegativeInt,
     skipped: nonNegativeInt,
     failed: nonNegativeInt,
+    matched_by_scan: nonNegativeInt
+      .optional()
+      .describe(
+        'dedupe=scan only: rows that matched an existing customer whose stored email differs from the row\'s as written ' +
+          'and lower-cased, i.e. that dedupe=lookup would not have found (they are also counted under their outcome).',
+      ),
   })
   .describe('Rows per outcome; in a dry run `created`/`updated` count would_create/would_update.');
+
+/** How rows find existing customers. */
+export const dedupeModeSchema = z
+  .enum(['lookup', 'scan'])
+  .describe(
+    '`lookup`: per-row `?email=` look-ups of the email as written and lower-cased (Stripe\'s filter is case-sensitive). ' +
+      '`scan`: first walk every customer into an email index (trimmed, lower-cased), so any casing matches.',
+  );
 
 export const importLinksSchema = z.object({
   self: z.string(),
@@ -49,6 +66,7 @@ export const importRecordSchema = z.object({
   account: connectedAccountIdSchema
     .nullable()
     .describe('The connected account whose customers the rows create and update (`Stripe-Account`); null: the platform.'),
+  dedupe: dedupeModeSchema,
   file_name: z.string(),
   size_bytes: nonNegativeInt,
   counts: importCountsSchema,

@@ -38,7 +38,15 @@ export class ImportStore {
     return (await runLuaScript(this.redis, FENCED_HSET, [this.key(id)], argv)) === 1;
   }
 
-  async create({ id, mode, dryRun, fileName, sizeBytes, account }: { id: string; mode: ImportMode; dryRun: boolean; fileName: string; sizeBytes: number; account?: string | undefined }): Promise<ImportRecord> {
+  async create({ id, mode, dryRun, fileName, sizeBytes, account, dedupe = 'lookup' }: {
+    id: string;
+    mode: ImportMode;
+    dryRun: boolean;
+    fileName: string;
+    sizeBytes: number;
+    account?: string | undefined;
+    dedupe?: 'lookup' | 'scan';
+  }): Promise<ImportRecord> {
     const now = Date.now();
     const fields: Record<string, string> = {
       id,
@@ -52,6 +60,7 @@ export class ImportStore {
       run: '0',
     };
     for (const f of COUNT_FIELDS) fields[f] = '0';
+    if (dedupe === 'scan') Object.assign(fields, { dedupe, matched_by_scan: '0' });
     await this.redis.multi().hset(this.key(id), fields).zadd(importIndexKey(this.prefix), now, id).exec();
     return parseImportRecord(fields) as ImportRecord;
   }

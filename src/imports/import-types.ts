@@ -24,8 +24,10 @@ export type RowAction = 'created' | 'updated' | 'unchanged' | 'skipped' | 'faile
 /** Rows per outcome. `created` and `updated` also count would_create / would_update in a dry run. */
 export type ImportCounts = z.output<typeof importCountsSchema>;
 
-/** The fields of ImportCounts, in the order the API sends them. */
-export const COUNT_FIELDS = importCountsSchema.keyof().options;
+/** The fields of ImportCounts every import has, in the order the API sends them (matched_by_scan: scan imports only). */
+export const COUNT_FIELDS = importCountsSchema
+  .keyof()
+  .options.filter((f): f is Exclude<keyof ImportCounts, 'matched_by_scan'> => f !== 'matched_by_scan');
 
 /**
  * The state of one import as stored and read back; the API adds links (`importSchema`). Times are ISO-8601 UTC, null
@@ -40,6 +42,8 @@ export interface RowOutcome {
   action: RowAction;
   customerId: string;
   message: string;
+  /** dedupe=scan: the row matched a customer only the email index could find (counts.matched_by_scan). */
+  byScan?: boolean;
 }
 
 /** The return value of the import job (shown by Bull Board). */
@@ -59,7 +63,7 @@ export function emptyCounts(): ImportCounts {
 }
 
 /** Which count a row's action adds to. */
-export function countFieldFor(action: RowAction): Exclude<keyof ImportCounts, 'total' | 'processed'> {
+export function countFieldFor(action: RowAction): Exclude<keyof ImportCounts, 'total' | 'processed' | 'matched_by_scan'> {
   switch (action) {
     case 'created':
     case 'would_create':

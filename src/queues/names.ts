@@ -3,6 +3,7 @@ export const QUEUE_NAMES = {
   import: 'import-customers',
   export: 'export-customers',
   delete: 'delete-customers',
+  audit: 'audit-customers',
 } as const;
 
 export type QueueKey = keyof typeof QUEUE_NAMES;

@@ -1,5 +1,6 @@
 import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { AUDIT_WORKER_OPTIONS, createAuditProcessor } from '../../jobs/audit-customers.ts';
 import { createExportProcessor, EXPORT_WORKER_OPTIONS } from '../../jobs/export-customers.ts';
 import { createDeletionProcessor, DELETION_WORKER_OPTIONS } from '../../jobs/delete-customers.ts';
 import { createImportProcessor, IMPORT_WORKER_OPTIONS } from '../../jobs/import-customers.ts';
@@ -15,6 +16,7 @@ const PROCESSORS = {
   import: { create: createImportProcessor, options: IMPORT_WORKER_OPTIONS },
   export: { create: createExportProcessor, options: EXPORT_WORKER_OPTIONS },
   delete: { create: createDeletionProcessor, options: DELETION_WORKER_OPTIONS },
+  audit: { create: createAuditProcessor, options: AUDIT_WORKER_OPTIONS },
 } satisfies Record<QueueKey, { create: (deps: WorkerDeps) => Processor<never>; options: Partial<WorkerOptions> & { maxStalledCount: number } }>;
 
 /** The running workers of one process. */

@@ -14,6 +14,7 @@ export interface ImportCommandOptions extends OutputOptions {
   dryRun: boolean;
   /** `--account acct_…`: import into that connected account. */
   account?: string;
+  dedupe?: 'lookup' | 'scan';
   /** false with `--no-wait`; waiting is the default. */
   wait?: boolean;
   /** The old name of `--out`, still accepted. */
@@ -41,6 +42,7 @@ export async function runImportCommand(ctx: CliContext, file: string, options: I
     dryRun: options.dryRun,
     fileName: basename(inputPath),
     account: options.account,
+    ...(options.dedupe === undefined ? {} : { dedupe: options.dedupe }),
   });
   if (options.wait === false) return printQueued(ctx, 'Import', created);
   return followImport(ctx, created.id, output);

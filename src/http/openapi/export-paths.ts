@@ -9,7 +9,7 @@ const invalidBody = errorResponse(
 );
 
 /** What the JSON routes answer for a body they cannot read (src/http/middleware/json-body.ts). */
-const JSON_BODY_ERRORS = {
+export const JSON_BODY_ERRORS = {
   '413': errorResponse('The body is larger than 1 MB', ['body_too_large']),
   '415': errorResponse(
     'The body is not JSON: send Content-Type: application/json (form-encoded, text/plain, an untyped body or a charset other than UTF-8)',

@@ -14,6 +14,16 @@ const OPTION_PARAMETERS = [
     schema: { type: 'string', enum: ['true', 'false', '1', '0', 'yes', 'no'], default: 'false' },
   },
   {
+    name: 'dedupe',
+    in: 'query',
+    required: false,
+    description:
+      '`scan` walks every customer into the account\'s email index (trimmed, lower-cased) before the first row, so a row ' +
+      'matches a customer stored in any casing; the index is reused and topped up while younger than DEDUPE_INDEX_MAX_AGE. ' +
+      'counts.matched_by_scan says how many rows only the scan matched.',
+    schema: ref('DedupeMode'),
+  },
+  {
     name: 'file_name',
     in: 'query',
     required: false,

@@ -1,5 +1,6 @@
 import { connectedAccountIdSchema } from '../../api-shape-parts.ts';
 import {
+  dedupeModeSchema,
   importCountsSchema,
   importCreatedSchema,
   importIdSchema,
@@ -18,6 +19,7 @@ export const IMPORT_SCHEMAS: Record<string, JsonSchema> = {
   ...componentSchemas({
     ImportId: importIdSchema,
     ImportMode: importModeSchema,
+    DedupeMode: dedupeModeSchema,
     ImportStatus: importStatusSchema,
     ImportCounts: importCountsSchema,
     ImportLinks: importLinksSchema,
@@ -34,6 +36,7 @@ export const IMPORT_SCHEMAS: Record<string, JsonSchema> = {
       file: { type: 'string', contentMediaType: 'text/csv', description: 'The CSV (UTF-8, header line first).' },
       mode: ref('ImportMode'),
       dry_run: { type: 'string', enum: ['true', 'false', '1', '0', 'yes', 'no'] },
+      dedupe: ref('DedupeMode'),
       file_name: { type: 'string', maxLength: 255 },
       account: ref('ConnectedAccountId'),
     },

@@ -236,4 +236,18 @@ describe('responses of real work fit the documented schemas', () => {
     expect(bad.status).toBe(400);
     await expectDocumented('post', '/v1/export-schedules', bad);
   });
+  it('an audit: create, status, file, cancel of a finished one, an unknown kind', async () => {
+    const res = await call('post', '/v1/audits', json({ kind: 'duplicate_emails' }));
+    expect(res.status).toBe(202);
+    const created = (await expectDocumented('post', '/v1/audits', res)) as { id: string };
+    await waitFor(`/v1/audits/${created.id}`, '/v1/audits/{id}', (b) => b.status === 'completed');
+    const file = await expectDocumented('get', '/v1/audits/{id}/file', await call('get', `/v1/audits/${created.id}/file`));
+    expect(String(file)).toMatch(/^group,normalised_email,customer_id,/);
+    const cancel = await call('delete', `/v1/audits/${created.id}`);
+    expect(cancel.status).toBe(409);
+    await expectDocumented('delete', '/v1/audits/{id}', cancel);
+    const bad = await call('post', '/v1/audits', json({ kind: 'everything' }));
+    expect(bad.status).toBe(400);
+    await expectDocumented('post', '/v1/audits', bad);
+  });
 });

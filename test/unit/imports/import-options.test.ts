@@ -15,7 +15,7 @@ function problems(fn: () => unknown): string[] {
 
 describe('parseImportOptions', () => {
   it('defaults to create without dry run', () => {
-    expect(parseImportOptions({})).toEqual({ mode: 'create', dryRun: false, fileName: undefined });
+    expect(parseImportOptions({})).toEqual({ mode: 'create', dryRun: false, dedupe: 'lookup', fileName: undefined });
   });
 
   it('reads the query and the form fields', () => {
@@ -23,9 +23,16 @@ describe('parseImportOptions', () => {
     expect(parseImportOptions({}, { mode: 'upsert', dry_run: '1', file_name: 'crm.csv' })).toEqual({
       mode: 'upsert',
       dryRun: true,
+      dedupe: 'lookup',
       fileName: 'crm.csv',
     });
     expect(parseImportOptions({ dry_run: 'false' }, { dry_run: 'false' }).dryRun).toBe(false);
+  });
+
+  it('reads dedupe (lookup or scan, any case) and names a bad value', () => {
+    expect(parseImportOptions({ dedupe: 'SCAN' }).dedupe).toBe('scan');
+    expect(parseImportOptions({}, { dedupe: 'lookup' }).dedupe).toBe('lookup');
+    expect(() => parseImportOptions({ dedupe: 'fuzzy' })).toThrow('dedupe must be lookup or scan (got "fuzzy")');
   });
 
   it('names every bad option at once', () => {

@@ -39,10 +39,17 @@ export const createImport: Handler = async (deps, req) => {
     // A Redis that freezes and wakes after we answered 503 must not run the import: see queues/submission.ts.
     const submission = submissionKey(deps.config.queuePrefix, 'import', id);
     await openSubmission(deps.redis, submission);
-    const { account } = options;
-    const record = await store.create({ id, mode: options.mode, dryRun: options.dryRun, fileName, sizeBytes: upload.bytes, account });
+    const { mode, dryRun, dedupe, account } = options;
+    const record = await store.create({ id, mode, dryRun, fileName, sizeBytes: upload.bytes, account, dedupe });
     try {
-      await enqueueImport(deps.queues.import, { importId: id, mode: options.mode, dryRun: options.dryRun, fileName, ...(account === undefined ? {} : { account }) });
+      await enqueueImport(deps.queues.import, {
+        importId: id,
+        mode,
+        dryRun,
+        fileName,
+        ...(account === undefined ? {} : { account }),
+        ...(dedupe === 'scan' ? { dedupe } : {}),
+      });
     } catch (err) {
       // The queueing error is the one the client gets; this one only tells the operator why a record stayed queued.
       await store.finish(id, null, 'failed', 'the import could not be queued').catch((finishErr: unknown) => {

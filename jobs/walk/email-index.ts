@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import type Stripe from 'stripe';
+import { emailDigest, normaliseEmail } from '../../src/imports/normalise-email.ts';
+import { customerWalkKeys } from '../../src/redis-keys.ts';
+import { loadLuaScript, runLuaScript } from '../../src/redis-scripts.ts';
+
+const INDEX_EMAILS = loadLuaScript(new URL('./index-emails-4.lua', import.meta.url));
+
+/** What an audit file lists of a customer (kept in the index only when the index is built with details). */
+export interface IndexedCustomer {
+  id: string;
+  email: string;
+  name: string | null;
+  created: number;
+  balance: number;
+  delinquent: boolean | null;
+  metadata: Record<string, string>;
+}
+
+/**
+ * A Redis index of normalised email → customer ids, filled page by page by a walk of every customer
+ * (see index-emails-4.lua). Emails live in it only as digests; with `details`, each customer's listed fields too.
+ */
+export class EmailIndex {
+  readonly keys: ReturnType<typeof customerWalkKeys>;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+    owner: string,
+    private readonly details: boolean,
+  ) {
+    this.keys = customerWalkKeys(prefix, owner);
+  }
+
+  /** Adds a page (idempotent: a page added twice changes nothing the second time). */
+  async add(customers: readonly Stripe.Customer[]): Promise<void> {
+    const withEmail = customers.filter((c) => typeof c.email === 'string' && normaliseEmail(c.email) !== '');
+    if (withEmail.length === 0) return;
+    const args: string[] = [String(withEmail.length)];
+    const metadataKeys = new Set<string>();
+    for (const c of withEmail) {
+      args.push(emailDigest(c.email ?? ''), c.id, this.details ? JSON.stringify(detailsOf(c)) : '');
+      if (this.details) for (const key of Object.keys(c.metadata)) metadataKeys.add(key);
+    }
+    args.push(...metadataKeys);
+    const { emailIds, groups, customers: details, metadataKeys: keysSet } = this.keys;
+    await runLuaScript(this.redis, INDEX_EMAILS, [emailIds, groups, details, keysSet], args);
+  }
+
+  /** The ids indexed under a normalised email. */
+  async idsOf(email: string): Promise<string[]> {
+    return this.idsOfDigest(emailDigest(email));
+  }
+
+  /** The ids indexed under an email digest (`<digest>:<id>` members, read by lexical range). */
+  async idsOfDigest(digest: string): Promise<string[]> {
+    const members = await this.redis.zrangebylex(this.keys.emailIds, `[${digest}:`, `(${digest};`);
+    return members.map((m) => m.slice(digest.length + 1));
+  }
+
+  /** Drops the index and its walk plan. */
+  async clear(): Promise<void> {
+    const { slices, emailIds, groups, customers, metadataKeys } = this.keys;
+    await this.redis.del(slices, emailIds, groups, customers, metadataKeys);
+  }
+}
+
+function detailsOf(c: Stripe.Customer): IndexedCustomer {
+  return {
+    id: c.id,
+    email: c.email ?? '',
+    name: c.name ?? null,
+    created: c.created,
+    balance: c.balance,
+    delinquent: c.delinquent ?? null,
+    metadata: { ...c.metadata },
+  };
+}
