@@ -6,6 +6,7 @@ import type { IdempotencyStore } from './idempotency-store.ts';
 import { parseFaultPatch } from './options.ts';
 import { parseLimitsPatch, type RateLimits } from './rate-limits.ts';
 import { parseSeedRequest, seedCustomers, SeedError } from './seed.ts';
+import type { ScimState } from './scim/scim-state.ts';
 import { buildStats, type RequestCounter } from './stats.ts';
 
 /** State the admin surface reads and resets. */
@@ -16,6 +17,7 @@ export interface AdminState {
   counter: RequestCounter;
   clock: EmulatorClock;
   faults: FaultInjector;
+  scim: ScimState;
 }
 
 /** An admin answer: status and JSON body. */
@@ -60,6 +62,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       state.limits.restore();
       state.faults.reset();
       state.clock.reset();
+      state.scim.reset();
       return { status: 200, body: { ok: true } };
     case 'POST /__emulator/seed':
       return { status: 200, body: seedCustomers(state.store, parseSeedRequest(parseJson(rawBody)), state.clock.now()) };
@@ -69,6 +72,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string)
       state.counter.reset();
       state.faults.resetCounts();
       state.limits.resetPeaks(performance.now());
+      state.scim.resetStats(performance.now());
       return { status: 200, body: { ok: true } };
     case 'GET /__emulator/customers': {
       // Newest first, like the list endpoint.

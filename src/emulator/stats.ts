@@ -3,6 +3,7 @@ import type { EmulatorClock } from './clock.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FaultCounts, FaultInjector } from './faults.ts';
 import type { RateLimits, RequestKind } from './rate-limits.ts';
+import type { ScimState } from './scim/scim-state.ts';
 
 /** The JSON of `GET /__emulator/stats`. */
 export interface EmulatorStats {
@@ -20,6 +21,8 @@ export interface EmulatorStats {
   faults: FaultCounts;
   /** How far the emulator's clock runs ahead of the wall clock (POST /__emulator/clock), in seconds. */
   clock_offset_s: number;
+  /** `/scim/v2`: answers per `METHOD:status`, 429s, the busiest second, team members (all and active), the limit. */
+  scim: ReturnType<ScimState['stats']>;
 }
 
 /** Counts answers by kind and status. */
@@ -83,9 +86,10 @@ export interface StatsSources {
   store: CustomerStore;
   faults: FaultInjector;
   clock: EmulatorClock;
+  scim: ScimState;
 }
 
-export function buildStats({ counter, limits, store, faults, clock }: StatsSources): EmulatorStats {
+export function buildStats({ counter, limits, store, faults, clock, scim }: StatsSources): EmulatorStats {
   return {
     requests: counter.toJson(),
     rate_limited: counter.rateLimited,
@@ -96,5 +100,6 @@ export function buildStats({ counter, limits, store, faults, clock }: StatsSourc
     duplicate_emails: duplicateEmails(store),
     faults: faults.injected,
     clock_offset_s: clock.offset / 1000,
+    scim: scim.stats(),
   };
 }
