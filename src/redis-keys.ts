@@ -42,6 +42,10 @@ export const exportKeys = {
   slices: (prefix: string, id: string) => `${prefix}:export:${id}:slices`,
   /** Set: the metadata keys present in the pages checkpointed so far (the header of a default-columns export). */
   metadataKeys: (prefix: string, id: string) => `${prefix}:export:${id}:metadata-keys`,
+  /** Hash: where a team_members export's SCIM walk stands; `{id}` tags it and scimIds into one slot for their MULTI. */
+  scimWalk: (prefix: string, id: string) => `${prefix}:export:{${id}}:scim-walk`,
+  /** Set: the SCIM user ids a team_members export has written (its dedupe across pages, rewinds and restarts). */
+  scimIds: (prefix: string, id: string) => `${prefix}:export:{${id}}:scim-ids`,
   /** Sorted set of export ids scored by creation time (ms), for `GET /v1/exports`. */
   recent: (prefix: string) => `${prefix}:exports`,
   /** Hash: the schedule record. */

@@ -38,6 +38,7 @@ export type CreatedFilter = z.output<typeof createdSchema>;
  * (default: every key present in the exported customers).
  */
 export const exportOptionsSchema = z.strictObject({
+  object: z.enum(['customers', 'accounts', 'team_members']).default('customers'),
   created: createdSchema.optional(),
   email: z.string().trim().min(1, 'must not be empty').max(512, 'must be at most 512 characters').optional(),
   query: z
@@ -63,10 +64,15 @@ export const exportOptionsSchema = z.strictObject({
     .refine(unique, 'must not repeat a key')
     .optional(),
   gzip: z.boolean().optional(),
+  /** team_members only: a SCIM filter (RFC 7644 §3.4.2.2) passed to `GET /Users`, e.g. `userName eq "a@b.co"`. */
+  filter: z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional(),
 });
 
-/** What one export writes: the validated options, their type derived from the schema that validates them. */
-export type ExportOptions = z.output<typeof exportOptionsSchema>;
+/**
+ * What one export writes: the validated options, their type derived from the schema that validates them. The input
+ * side, so options written before `object` existed (records, schedules, `{}`) stay valid: no `object` is customers.
+ */
+export type ExportOptions = z.input<typeof exportOptionsSchema>;
 
 /** Rules that involve more than one field; each problem names its field. */
 export function crossFieldProblems(options: ExportOptions): string[] {
@@ -79,12 +85,22 @@ export function crossFieldProblems(options: ExportOptions): string[] {
   if (options.columns?.some((c) => c.startsWith(METADATA_PREFIX)) && options.metadata_columns !== undefined) {
     problems.push('metadata_columns: cannot be combined with metadata.<key> entries in columns (list them in one place)');
   }
+  problems.push(...teamMemberProblems(options));
   const c = options.created;
   if (c !== undefined) {
     const range = normaliseCreated(c);
     if (range.lte !== undefined && range.gte > range.lte) problems.push('created: the range holds no second');
   }
   return problems;
+}
+
+/** Team members are Dashboard users over SCIM: none of the Customers filters or columns apply to them. */
+function teamMemberProblems(options: ExportOptions): string[] {
+  if (options.object !== 'team_members') {
+    return options.filter === undefined ? [] : ["filter: only applies to object 'team_members' (a SCIM filter)"];
+  }
+  const customersOnly = (['created', 'email', 'query', 'columns', 'metadata_columns'] as const).filter((f) => options[f] !== undefined);
+  return customersOnly.map((f) => `${f}: does not apply to object 'team_members' (its columns are fixed; filter takes a SCIM filter)`);
 }
 
 /** Formats zod issues as `path: message` lines, naming unknown fields. */

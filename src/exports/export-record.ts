@@ -125,7 +125,7 @@ export function exportToJson(record: ExportRecord): ExportJson {
     object: 'export',
     status: record.status,
     mode: record.mode,
-    options: record.options,
+    options: { ...record.options, object: record.options.object ?? 'customers' },
     schedule_id: record.scheduleId,
     counts: record.counts,
     snapshot_created_lte: record.snapshotLte,

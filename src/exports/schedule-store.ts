@@ -132,7 +132,7 @@ export function scheduleToJson(schedule: ExportSchedule, next: number | null, de
     cron: schedule.cron,
     tz: schedule.tz,
     keep: schedule.keep ?? defaultKeep,
-    options: schedule.options,
+    options: { ...schedule.options, object: schedule.options.object ?? 'customers' },
     next_run_at: next === null ? null : new Date(next).toISOString(),
     created_at: new Date(schedule.createdAt).toISOString(),
     links: { self: `/v1/export-schedules/${schedule.id}`, exports: `/v1/exports?schedule_id=${schedule.id}` },

@@ -20,8 +20,9 @@ const parse = (body: unknown) => parseOrThrow(exportOptionsSchema, body);
 
 describe('export options', () => {
   it('accepts an empty body and every documented option', () => {
-    expect(parse(undefined)).toEqual({});
+    expect(parse(undefined)).toEqual({ object: 'customers' });
     const options = {
+      object: 'customers',
       created: { gte: 1, lt: 2_000_000_000 },
       email: 'a@example.com',
       columns: ['id', 'email', 'metadata.plan', 'livemode'],
@@ -29,6 +30,7 @@ describe('export options', () => {
     };
     expect(parse(options)).toEqual(options);
     expect(parse({ query: "email:'a@b.co'", metadata_columns: ['plan', 'crm_id'] })).toEqual({
+      object: 'customers',
       query: "email:'a@b.co'",
       metadata_columns: ['plan', 'crm_id'],
     });
@@ -79,7 +81,7 @@ describe('schedule bodies', () => {
       cron: '0 0 3 * * *',
       tz: 'Europe/Paris',
       keep: 3,
-      options: { gzip: true },
+      options: { object: 'customers', gzip: true },
     });
     expect(parseScheduleBody({ cron: '* * * * * *' }, { minIntervalMinutes: 0 }).tz).toBeUndefined();
   });
