@@ -10,7 +10,7 @@ export interface AppDeps {
   config: Config;
   /** A general-purpose connection (not used for blocking commands). */
   redis: Redis;
-  queues: { import: Queue; export: Queue };
+  queues: { import: Queue; export: Queue; deprovision: Queue };
   logger: Logger;
   /** This process's Prometheus registry, served at /metrics. */
   metrics: Metrics;
@@ -23,7 +23,7 @@ export interface WorkerDeps {
   gateway: CustomerGateway;
   logger: Logger;
   /** The queues, for processors that enqueue follow-up work or read other jobs. */
-  queues: { import: Queue; export: Queue };
+  queues: { import: Queue; export: Queue; deprovision: Queue };
   /** This process's Prometheus registry (rows by outcome, export bytes, active jobs). */
   metrics?: Metrics;
 }

@@ -24,6 +24,7 @@ export const ERROR_CODES = {
   unauthorized: { status: 401, description: 'The API token (or the board password) is missing or wrong' },
   not_found: { status: 404, description: 'No such import, export, schedule or route' },
   import_finished: { status: 409, description: 'The import already completed or failed' },
+  deprovision_finished: { status: 409, description: 'The team member deprovision already completed or failed' },
   export_finished: { status: 409, description: 'The export already finished' },
   export_not_ready: { status: 409, description: 'The export file is not complete yet' },
   export_expired: { status: 410, description: 'Retention deleted the export file' },

@@ -56,6 +56,14 @@ export const exportKeys = {
   scheduleRuns: (prefix: string, scheduleId: string) => `${prefix}:export-schedule:${scheduleId}:exports`,
 };
 
+/** Keys of team member deprovisions (the id is also the BullMQ job id). */
+export const deprovisionKeys = {
+  /** Hash: the record, its counts and its checkpoint (rows done, results bytes, the row being deactivated). */
+  record: (prefix: string, id: string) => `${prefix}:deprovision:${id}`,
+  /** Sorted set of deprovision ids scored by creation time (ms). */
+  recent: (prefix: string) => `${prefix}:deprovisions`,
+};
+
 /** String: a job's submission, its acceptance deadline then 'accepted' or 'refused' (src/queues/submission.ts). */
 export function submissionKey(queuePrefix: string, queue: 'import' | 'export', id: string): string {
   return `${queuePrefix}:submission:${queue}:${id}`;

@@ -19,7 +19,7 @@ export interface Services {
   config: Config;
   logger: Logger;
   redis: Redis;
-  queues: { import: Queue; export: Queue };
+  queues: { import: Queue; export: Queue; deprovision: Queue };
   stripe: Stripe;
   limiter: RateLimiter;
   gateway: CustomerGateway;
@@ -30,10 +30,11 @@ export interface Services {
 }
 
 /** Queues on one connection; their connection errors are the monitor's to report, anything else is logged. */
-function createQueues(redis: Redis, prefix: string, logger: Logger): { import: Queue; export: Queue } {
+function createQueues(redis: Redis, prefix: string, logger: Logger): { import: Queue; export: Queue; deprovision: Queue } {
   const queues = {
     import: new Queue(QUEUE_NAMES.import, { connection: redis, prefix }),
     export: new Queue(QUEUE_NAMES.export, { connection: redis, prefix }),
+    deprovision: new Queue(QUEUE_NAMES.deprovision, { connection: redis, prefix }),
   };
   for (const queue of Object.values(queues)) {
     // Without a listener BullMQ prints every reconnection attempt's stack trace to stderr.
@@ -84,7 +85,7 @@ export function createServices(config: Config, logger: Logger = createLogger(con
     redisMonitor,
     async close() {
       redisMonitor.stop();
-      await Promise.allSettled([queues.import.close(), queues.export.close()]);
+      await Promise.allSettled([queues.import.close(), queues.export.close(), queues.deprovision.close()]);
       await redis.quit().catch(() => redis.disconnect());
     },
   };
@@ -111,7 +112,7 @@ export function createApiServices(services: Services): ApiServices {
     redis,
     queues,
     async close() {
-      await Promise.allSettled([queues.import.close(), queues.export.close()]);
+      await Promise.allSettled([queues.import.close(), queues.export.close(), queues.deprovision.close()]);
       await redis.quit().catch(() => redis.disconnect());
     },
   };

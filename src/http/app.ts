@@ -5,6 +5,7 @@ import { BOARD_PATH, boardRefusal, createBoardRouter } from './board.ts';
 import { apiTokenAuth } from './middleware/api-token-auth.ts';
 import { errorHandler } from './middleware/error-handler.ts';
 import { redisErrors, redisGate } from './middleware/redis-gate.ts';
+import { createDeprovisionRouter } from './routes/deprovision-routes.ts';
 import { createExportRouter, createExportScheduleRouter } from './routes/export-routes.ts';
 import { createHealthRouter, type KeyStatus } from './routes/health-routes.ts';
 import { createImportRouter } from './routes/import-routes.ts';
@@ -31,7 +32,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
 
   const refusal = boardRefusal(deps.config.board);
   if (refusal === null) {
-    app.use(BOARD_PATH, ...createBoardRouter(deps.config.board, [deps.queues.import, deps.queues.export]));
+    app.use(BOARD_PATH, ...createBoardRouter(deps.config.board, [deps.queues.import, deps.queues.export, deps.queues.deprovision]));
   } else {
     deps.logger.warn(refusal);
     app.use(BOARD_PATH, (_req, res) => {
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use('/v1/imports', createImportRouter(deps));
   app.use('/v1/exports', createExportRouter(deps));
   app.use('/v1/export-schedules', createExportScheduleRouter(deps));
+  app.use('/v1/team-member-deprovisions', createDeprovisionRouter(deps));
   app.use('/v1', (req, _res, next) => {
     next(new AppError('not_found', `There is no route ${req.method} ${req.originalUrl}.`, 404));
   });

@@ -2,6 +2,7 @@
 export const QUEUE_NAMES = {
   import: 'import-customers',
   export: 'export-customers',
+  deprovision: 'deprovision-team-members',
 } as const;
 
 export type QueueKey = keyof typeof QUEUE_NAMES;

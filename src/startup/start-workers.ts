@@ -2,6 +2,7 @@ import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { createExportProcessor, EXPORT_WORKER_OPTIONS } from '../../jobs/export-customers.ts';
 import { createImportProcessor, IMPORT_WORKER_OPTIONS } from '../../jobs/import-customers.ts';
+import { createDeprovisionProcessor, DEPROVISION_WORKER_OPTIONS } from '../../jobs/deprovision-team-members.ts';
 import { STALLED_OUT, STALLED_OUT_REASON } from '../../jobs/stalled-out.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { createRedisConnection } from '../queues/connection.ts';
@@ -13,6 +14,7 @@ import { SHUTDOWN_REASON } from '../queues/requeue-on-shutdown.ts';
 const PROCESSORS = {
   import: { create: createImportProcessor, options: IMPORT_WORKER_OPTIONS },
   export: { create: createExportProcessor, options: EXPORT_WORKER_OPTIONS },
+  deprovision: { create: createDeprovisionProcessor, options: DEPROVISION_WORKER_OPTIONS },
 } satisfies Record<QueueKey, { create: (deps: WorkerDeps) => Processor<never>; options: Partial<WorkerOptions> & { maxStalledCount: number } }>;
 
 /** The running workers of one process. */

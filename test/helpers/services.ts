@@ -55,7 +55,7 @@ export function createTestServices(options: TestServicesOptions): TestServices {
     },
     async close() {
       await Promise.all(running.map((w) => w.close(5_000)));
-      await Promise.allSettled([services.queues.import.obliterate({ force: true }), services.queues.export.obliterate({ force: true })]);
+      await Promise.allSettled([services.queues.import.obliterate({ force: true }), services.queues.export.obliterate({ force: true }), services.queues.deprovision.obliterate({ force: true })]);
       await deleteKeys(services.redis, prefix);
       await services.close();
       rmSync(dataDir, { recursive: true, force: true });
