@@ -1,4 +1,5 @@
 import { COMMON_SCHEMAS } from './common-schemas.ts';
+import { DEPROVISION_PATHS, DEPROVISION_SCHEMAS } from './deprovision-paths.ts';
 import { EXPORT_PATHS, SCHEDULE_PATHS } from './export-paths.ts';
 import { EXPORT_SCHEMAS } from './export-schemas.ts';
 import { IMPORT_PATHS } from './import-paths.ts';
@@ -60,11 +61,12 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
     { name: 'imports', description: 'CSV in: create or upsert customers, with per-row results.' },
     { name: 'exports', description: 'CSV out: a consistent snapshot of customers, or a Stripe search.' },
     { name: 'export schedules', description: 'Recurring exports with file retention.' },
+    { name: 'team members', description: 'Dashboard team members over SCIM 2.0: deactivation from a CSV.' },
     { name: 'operations', description: 'Health, metrics, the queue board and this document.' },
   ],
-  paths: withRedisUnavailable({ ...IMPORT_PATHS, ...EXPORT_PATHS, ...SCHEDULE_PATHS, ...OPERATOR_PATHS }),
+  paths: withRedisUnavailable({ ...IMPORT_PATHS, ...EXPORT_PATHS, ...SCHEDULE_PATHS, ...DEPROVISION_PATHS, ...OPERATOR_PATHS }),
   components: {
-    schemas: { ...COMMON_SCHEMAS, ...IMPORT_SCHEMAS, ...EXPORT_SCHEMAS },
+    schemas: { ...COMMON_SCHEMAS, ...IMPORT_SCHEMAS, ...EXPORT_SCHEMAS, ...DEPROVISION_SCHEMAS },
     securitySchemes: {
       bearerAuth: { type: 'http', scheme: 'bearer', description: 'API_TOKEN (at least 16 characters).' },
       boardBasicAuth: { type: 'http', scheme: 'basic', description: 'BOARD_USER / BOARD_PASSWORD, for Bull Board only.' },
