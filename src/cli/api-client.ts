@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { deprovisionSchema, type DeprovisionJson } from '../deprovisions/deprovision-schema.ts';
 import { scheduleDeletedSchema } from '../exports/export-schema.ts';
 import { importCreatedSchema } from '../imports/import-schema.ts';
 import { download, readJson, type Connection, type Download, type DownloadTarget } from './api-transport.ts';
@@ -51,6 +52,10 @@ export interface ApiClient {
   listSchedules(): Promise<ExportSchedule[]>;
   createSchedule(body: ExportScheduleRequest): Promise<ExportSchedule>;
   deleteSchedule(id: string): Promise<ExportScheduleDeleted>;
+  /** Uploads a CSV of team members (email or id column) to deactivate over SCIM. */
+  createDeprovision(filePath: string, options: { dryRun: boolean; fileName: string }): Promise<DeprovisionJson>;
+  getDeprovision(id: string): Promise<DeprovisionJson>;
+  downloadDeprovisionResults(id: string, target: DownloadTarget): Promise<Download>;
 }
 
 /** `{data: [...]}` is the documented list shape; a bare array is accepted too. */
@@ -83,5 +88,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     listSchedules: () => readJson(conn, 'GET', '/v1/export-schedules', listOf(cliScheduleSchema)),
     createSchedule: (body) => readJson(conn, 'POST', '/v1/export-schedules', cliScheduleSchema, { json: body }),
     deleteSchedule: (id) => readJson(conn, 'DELETE', `/v1/export-schedules/${enc(id)}`, scheduleDeletedSchema),
+    createDeprovision(filePath, { dryRun, fileName }) {
+      const stream = Readable.toWeb(createReadStream(filePath)) as unknown as ReadableStream<Uint8Array>;
+      return readJson(conn, 'POST', '/v1/team-member-deprovisions', deprovisionSchema, {
+        body: stream,
+        contentType: 'text/csv',
+        query: { dry_run: String(dryRun), file_name: fileName },
+      });
+    },
+    getDeprovision: (id) => readJson(conn, 'GET', `/v1/team-member-deprovisions/${enc(id)}`, deprovisionSchema),
+    downloadDeprovisionResults: (id, target) => download(conn, `/v1/team-member-deprovisions/${enc(id)}/results`, target),
   };
 }
