@@ -5,6 +5,7 @@ import type { DeprovisionStatus } from '../src/deprovisions/deprovision-schema.t
 import { DeprovisionStore, summaryOf, type DeprovisionRecord } from '../src/deprovisions/deprovision-store.ts';
 import { QUEUE_NAMES } from '../src/queues/names.ts';
 import { isShutdown, requeueOnShutdown } from '../src/queues/requeue-on-shutdown.ts';
+import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queues/submission.ts';
 import { runDeprovision } from './deprovision/run-deprovision.ts';
 import { scimForWorker } from './export/team-members/scim-for-worker.ts';
 
@@ -31,6 +32,10 @@ export function createDeprovisionProcessor(deps: WorkerDeps): Processor<Deprovis
     const id = job.data.deprovisionId;
     const found = await store.get(id);
     if (found === null) throw new UnrecoverableError(`deprovision ${id} has no record (deleted from Redis?)`);
+    if (found.status === 'queued' && (await settleSubmission(deps.redis, submissionKey(deps.config.queuePrefix, 'deprovision', id), signal)) === 'refused') {
+      await store.finish(id, 'failed', REFUSED_SUBMISSION);
+      return summary((await store.get(id)) ?? found);
+    }
     if (!(await store.startRun(id))) return summary(found);
     const logger = deps.logger.child({ queue: QUEUE_NAMES.deprovision, jobId: job.id, deprovisionId: id });
     const label = `attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}`;

@@ -65,7 +65,7 @@ export const deprovisionKeys = {
 };
 
 /** String: a job's submission, its acceptance deadline then 'accepted' or 'refused' (src/queues/submission.ts). */
-export function submissionKey(queuePrefix: string, queue: 'import' | 'export', id: string): string {
+export function submissionKey(queuePrefix: string, queue: 'import' | 'export' | 'deprovision', id: string): string {
   return `${queuePrefix}:submission:${queue}:${id}`;
 }
 

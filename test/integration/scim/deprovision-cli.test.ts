@@ -33,7 +33,7 @@ describe('stripe-bulk deprovision FILE', () => {
   const closing = closeAfterAll();
   beforeAll(async () => {
     emulator = closing(await startTestEmulator());
-    services = closing(createTestServices({ emulatorUrl: emulator.url, env: { STRIPE_SCIM_URL: scimUrl(emulator.url), STRIPE_SCIM_TOKEN: TEST_SCIM_TOKEN } }));
+    services = closing(createTestServices({ emulatorUrl: emulator.url, env: { STRIPE_SCIM_URL: scimUrl(emulator.url), STRIPE_SCIM_TOKEN: TEST_SCIM_TOKEN, BOARD_AUTH: 'off' } }));
     services.startWorkers();
     const server: Server = await new Promise((done) => {
       const s = createApp(services).listen(0, '127.0.0.1', () => done(s));
@@ -68,6 +68,15 @@ describe('stripe-bulk deprovision FILE', () => {
     expect(results).toContain(`deactivated,${ids[0] ?? ''}`);
     expect(results).toContain('ghost@example.com,not_found');
     expect((await scimAdmin(emulator.url).users()).map((u) => u.active)).toEqual([false, true]);
+  });
+
+  it('shows the deprovision queue and its finished jobs on Bull Board', async () => {
+    const res = await fetch(`${url}/admin/queues/api/queues?activeQueue=deprovision-team-members&status=completed&page=1`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { queues: { name: string; jobs: { returnValue?: { summary?: string } }[] }[] };
+    const queue = body.queues.find((q) => q.name === 'deprovision-team-members');
+    expect(queue).toBeDefined();
+    expect(JSON.stringify(queue?.jobs ?? [])).toContain('Developers → API keys');
   });
 
   it('exits 1 naming the missing column when the CSV has neither email nor id', async () => {

@@ -1,6 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deprovisionDir, deprovisionInputPath } from '../../../src/deprovisions/deprovision-paths.ts';
+import { DeprovisionStore } from '../../../src/deprovisions/deprovision-store.ts';
+import { QUEUE_NAMES } from '../../../src/queues/names.ts';
+import { openSubmission, REFUSED_SUBMISSION, submissionKey } from '../../../src/queues/submission.ts';
 import { scimAdmin } from '../../helpers/scim-emulator.ts';
 import { closeAfterAll } from '../../helpers/teardown.ts';
 import { createDeprovisionHarness, type DeprovisionHarness } from './deprovision-harness.ts';
@@ -127,5 +131,58 @@ describe('cancelling a queued deprovision', () => {
     expect(cancel.status).toBe(200);
     expect(((await cancel.json()) as { status: string }).status).toBe('cancelled');
     expect(await h.services.queues.deprovision.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 });
+  });
+});
+
+describe('cancelling a running deprovision', () => {
+  let h: DeprovisionHarness;
+  const closing = closeAfterAll();
+  beforeAll(async () => {
+    h = closing(await createDeprovisionHarness({ rate: 4 }));
+    h.startWorker();
+  });
+
+  it('stops before its next row (202, then cancelled); the rows done stay in the results, the rest untouched', async () => {
+    const admin = scimAdmin(h.emulator.url);
+    await admin.add({ count: 20 });
+    const created = await h.submit(`email\n${Array.from({ length: 20 }, (_, k) => `user${k + 1}@example.com`).join('\n')}\n`);
+    const id = (created.body as { id: string }).id;
+    await h.waitFor(id, ['running'], 30_000, (d) => d.counts.rows >= 2);
+    const cancel = await fetch(`${h.baseUrl}/v1/team-member-deprovisions/${id}`, { method: 'DELETE' });
+    expect(cancel.status).toBe(202);
+    const done = await h.waitFor(id, ['cancelled', 'completed', 'failed']);
+    expect(done.status).toBe('cancelled');
+    expect(done.counts.rows).toBeLessThan(20);
+    const rows = (await h.results(id)).slice(1);
+    expect(rows).toHaveLength(done.counts.rows);
+    const inactive = (await admin.users()).filter((u) => !u.active);
+    expect(inactive).toHaveLength(done.counts.deactivated);
+    const again = await fetch(`${h.baseUrl}/v1/team-member-deprovisions/${id}`, { method: 'DELETE' });
+    expect(again.status).toBe(200);
+  });
+});
+
+describe('a deprovision whose submission was never accepted', () => {
+  let h: DeprovisionHarness;
+  const closing = closeAfterAll();
+  beforeAll(async () => {
+    h = closing(await createDeprovisionHarness());
+  });
+
+  it('is not run: its client was answered 503, so no member is deactivated', async () => {
+    const { ids } = await scimAdmin(h.emulator.url).add({ count: 1 });
+    const store = new DeprovisionStore(h.services.redis, h.services.prefix);
+    const id = 'dep_RefusedSubmisXYZ';
+    mkdirSync(deprovisionDir(h.services.config.dataDir, id), { recursive: true });
+    writeFileSync(deprovisionInputPath(h.services.config.dataDir, id), `id\n${ids[0] ?? ''}\n`);
+    // What the API leaves when Redis froze between recording and accepting: an open window that then closes.
+    await openSubmission(h.services.redis, submissionKey(h.services.prefix, 'deprovision', id));
+    await store.create({ id, dryRun: false, fileName: 'x.csv' });
+    await h.services.queues.deprovision.add(QUEUE_NAMES.deprovision, { deprovisionId: id }, { jobId: id });
+    h.startWorker();
+    const done = await h.waitFor(id, ['failed', 'completed'], 10_000);
+    expect(done.status).toBe('failed');
+    expect(done.error).toBe(REFUSED_SUBMISSION);
+    expect((await scimAdmin(h.emulator.url).users()).every((u) => u.active)).toBe(true);
   });
 });

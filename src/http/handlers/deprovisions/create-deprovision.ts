@@ -6,6 +6,8 @@ import { deprovisionToJson } from '../../../deprovisions/deprovision-store.ts';
 import { clientGone, receiveUpload } from '../../../imports/upload/receive-upload.ts';
 import { storageError } from '../../../imports/upload/storage-error.ts';
 import { QUEUE_NAMES } from '../../../queues/names.ts';
+import { acceptSubmission, openSubmission, submissionKey } from '../../../queues/submission.ts';
+import { redisUnavailable } from '../../middleware/redis-gate.ts';
 import { requireScimToken } from '../../../scim/require-scim-token.ts';
 import type { Handler } from '../../handler-types.ts';
 import { deprovisionStore } from './lookup.ts';
@@ -33,6 +35,9 @@ export const createDeprovision: Handler = async (deps, req) => {
     if (stream.socket.destroyed) throw clientGone();
     const fileName = options.fileName ?? upload.fileName ?? 'upload.csv';
     const store = deprovisionStore(deps);
+    // A Redis that freezes and wakes after we answered 503 must not run the job: see queues/submission.ts.
+    const submission = submissionKey(deps.config.queuePrefix, 'deprovision', id);
+    await openSubmission(deps.redis, submission);
     const record = await store.create({ id, dryRun: options.dryRun, fileName });
     const data: DeprovisionJobData = { deprovisionId: id };
     try {
@@ -41,6 +46,7 @@ export const createDeprovision: Handler = async (deps, req) => {
       await store.finish(id, 'failed', 'the deprovision could not be queued').catch(() => undefined);
       throw err;
     }
+    if (!(await acceptSubmission(deps.redis, submission).catch(() => false))) throw redisUnavailable('not_accepted');
     queued = true;
     deps.logger.info({ deprovisionId: id, dryRun: options.dryRun, bytes: upload.bytes }, 'team member deprovision queued');
     return { status: 202, headers: { Location: `/v1/team-member-deprovisions/${id}` }, body: deprovisionToJson(record) };
