@@ -95,6 +95,11 @@ export async function runTeamMembersExport(ctx: TeamMembersRunContext): Promise<
   const gzip = record.options.gzip === true;
   const name = teamMembersFileName(record.id, record.startedAt ?? Date.now(), gzip);
   const bytes = await finishFile(path, join(exportDir(ctx.dataDir, record.id), name), gzip);
+  if (state.rewinds > 0) {
+    // The operator's only sign that the list moved under the walk: members present throughout are each in the file once.
+    const warning = `the team member list changed during the export (${state.rewinds} rereads from the first page): every member present throughout is in the file once; members added or removed meanwhile may or may not be`;
+    await ctx.store.setUnlessCancelled(record.id, { warnings: JSON.stringify([...record.warnings, warning]) });
+  }
   await checkpoint.clear();
   ctx.logger.info({ rows: state.rows, pages: state.pages, rewinds: state.rewinds, bytes }, 'team member file written');
   return { status: 'completed', file: { name, bytes, rows: state.rows, columns: [...TEAM_MEMBER_COLUMNS] } };

@@ -57,6 +57,7 @@ describe('team_members export', () => {
     for (const id of ids.filter((i) => !gone.has(i))) expect(written.filter((w) => w === id)).toHaveLength(1);
     for (const id of written) expect(everSeen.has(id)).toBe(true);
     expect(done.counts.customers).toBe(written.length);
+    expect(done.warnings.join()).toContain('the team member list changed during the export');
     expect(done.file?.name).toMatch(/^team-members-exp_/);
     const row = file.rows.find((r) => r[0] === ids[0]);
     expect(row?.slice(1, 6)).toEqual(['user1@example.com', 'true', 'Given1', 'Family1', 'user1@example.com']);
@@ -85,6 +86,7 @@ describe('team_members export', () => {
     await exited(second);
     expect(done.status).toBe('completed');
     expect(idsOf(await h.download(created.id))).toEqual(ids);
+    expect(done.warnings).toEqual([]);
     expect(output).toContain('resuming the team member walk');
     expect(output).not.toContain(TOKEN);
     expect(await redisKeysHolding(h.services.redis, TOKEN)).toEqual([]);
@@ -100,11 +102,13 @@ describe('team_members export', () => {
     expect(await h.services.queues.export.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')).toEqual(before);
   });
 
-  it('passes a SCIM filter through', async () => {
+  it('passes a SCIM filter through, gzipped on request', async () => {
     await h.emulator.admin.reset();
     await scimAdmin(h.emulator.url).add({ count: 30 });
     const worker = h.startWorker();
-    const { file } = await h.exportFile({ object: 'team_members', filter: 'userName eq "USER7@example.com"' });
+    const { file, record } = await h.exportFile({ object: 'team_members', filter: 'userName eq "USER7@example.com"', gzip: true });
+    expect(record.file?.name).toMatch(/\.csv\.gz$/);
+    expect(file.headers.get('content-type')).toBe('application/gzip');
     await worker.close();
     expect(file.rows.map((r) => r[1])).toEqual(['user7@example.com']);
   });
