@@ -51,6 +51,7 @@ export function createDeprovisionProcessor(deps: WorkerDeps): Processor<Deprovis
         logger,
         signal,
         reportProgress: (rows) => job.updateProgress({ rows }),
+        onRow: (action) => deps.metrics?.deprovisionRows.inc({ action }),
       });
       await store.finish(id, status);
     } catch (err) {

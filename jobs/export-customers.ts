@@ -67,7 +67,8 @@ async function discard(deps: WorkerDeps, id: string, keepNothing: boolean): Prom
 }
 
 /** Records a completed run's file (unless the export was cancelled meanwhile) and drops the working files. */
-async function settleRun(deps: WorkerDeps, store: ExportStore, id: string, result: ExportRunResult): Promise<void> {
+async function settleRun(deps: WorkerDeps, store: ExportStore, record: ExportRecord, result: ExportRunResult): Promise<void> {
+  const id = record.id;
   if (result.status !== 'completed') {
     await discard(deps, id, true);
     return;
@@ -83,7 +84,8 @@ async function settleRun(deps: WorkerDeps, store: ExportStore, id: string, resul
   await discard(deps, id, !done);
   if (done) {
     // Counted once, when the file is final: a retried or resumed attempt's pages are not counted twice.
-    deps.metrics?.exportCustomers.inc(result.file.rows);
+    if (record.options.object === 'team_members') deps.metrics?.exportTeamMembers.inc(result.file.rows);
+    else deps.metrics?.exportCustomers.inc(result.file.rows);
     deps.metrics?.exportBytes.inc(result.file.bytes);
   }
 }
@@ -189,7 +191,7 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
         ...(signal === undefined ? {} : { signal }),
         reportProgress: (progress) => job.updateProgress({ ...progress, learned_budget: deps.gateway.learnedBudgets() }),
       });
-      await settleRun(deps, store, record.id, result);
+      await settleRun(deps, store, record, result);
     } catch (caught) {
       if (isShutdown(signal)) {
         logger.info('worker shutting down: export checkpointed and handed back to the queue');

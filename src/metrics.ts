@@ -12,6 +12,33 @@ export interface Metrics {
   activeJobs: Gauge<'queue'>;
   exportBytes: Counter;
   exportCustomers: Counter;
+  /** Dashboard team members are not customers: their rows, SCIM requests and deactivations are counted apart. */
+  exportTeamMembers: Counter;
+  scimRequests: Counter<'method' | 'status'>;
+  deprovisionRows: Counter<'action'>;
+}
+
+/** The counters of Dashboard team members (SCIM), kept apart from the Customers ones. */
+function teamMemberMetrics(registry: Registry): Pick<Metrics, 'exportTeamMembers' | 'scimRequests' | 'deprovisionRows'> {
+  return {
+    exportTeamMembers: new Counter({
+      name: 'stripe_bulk_export_team_members_total',
+      help: 'Dashboard team members written to team_members export files',
+      registers: [registry],
+    }),
+    scimRequests: new Counter({
+      name: 'stripe_bulk_scim_requests_total',
+      help: 'Requests sent to the SCIM endpoint (STRIPE_SCIM_URL), by method and HTTP status (or network)',
+      labelNames: ['method', 'status'],
+      registers: [registry],
+    }),
+    deprovisionRows: new Counter({
+      name: 'stripe_bulk_deprovision_rows_total',
+      help: 'Rows of team member deprovisions, by action (deactivated, already_inactive, not_found, ambiguous, failed, would_deactivate)',
+      labelNames: ['action'],
+      registers: [registry],
+    }),
+  };
 }
 
 export function createMetrics(): Metrics {
@@ -67,10 +94,7 @@ export function createMetrics(): Metrics {
       help: 'Bytes written to export files',
       registers: [registry],
     }),
-    exportCustomers: new Counter({
-      name: 'stripe_bulk_export_customers_total',
-      help: 'Customers written to export files',
-      registers: [registry],
-    }),
+    exportCustomers: new Counter({ name: 'stripe_bulk_export_customers_total', help: 'Customers written to export files', registers: [registry] }),
+    ...teamMemberMetrics(registry),
   };
 }

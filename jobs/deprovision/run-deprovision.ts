@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { deprovisionColumns } from '../../src/deprovisions/deprovision-input.ts';
 import { deprovisionInputPath, deprovisionResultsPath } from '../../src/deprovisions/deprovision-paths.ts';
+import type { DeprovisionAction } from '../../src/deprovisions/deprovision-schema.ts';
 import type { Logger } from '../../src/logger.ts';
 import { deprovisionRow, type RowContext } from './deprovision-row.ts';
 import { openDeprovisionResults } from '../../src/deprovisions/deprovision-results.ts';
@@ -11,6 +12,8 @@ export interface DeprovisionRunContext extends Omit<RowContext, 'columns'> {
   dataDir: string;
   logger: Logger;
   reportProgress(rows: number): Promise<void>;
+  /** Called once per row committed (metrics). */
+  onRow?: (action: DeprovisionAction) => void;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function runDeprovision(ctx: DeprovisionRunContext): Promise<'compl
       const outcome = await deprovisionRow(rowCtx, row, cells);
       const bytes = await results.append(outcome);
       await store.commitRow(record.id, row, outcome.action, bytes);
+      ctx.onRow?.(outcome.action);
       await ctx.reportProgress(row);
     }
     return 'completed';

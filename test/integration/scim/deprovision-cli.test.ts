@@ -70,6 +70,13 @@ describe('stripe-bulk deprovision FILE', () => {
     expect((await scimAdmin(emulator.url).users()).map((u) => u.active)).toEqual([false, true]);
   });
 
+  it('counts SCIM requests and deprovision rows on /metrics, apart from the Stripe ones', async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toMatch(/stripe_bulk_deprovision_rows_total\{action="deactivated"\} 1\b/);
+    expect(text).toMatch(/stripe_bulk_deprovision_rows_total\{action="would_deactivate"\} 1\b/);
+    expect(text).toMatch(/stripe_bulk_scim_requests_total\{method="PATCH",status="200"\} 1\b/);
+  });
+
   it('shows the deprovision queue and its finished jobs on Bull Board', async () => {
     const res = await fetch(`${url}/admin/queues/api/queues?activeQueue=deprovision-team-members&status=completed&page=1`);
     expect(res.status).toBe(200);
