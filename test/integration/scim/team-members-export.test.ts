@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { partsDir } from '../../../src/exports/export-paths.ts';
+import { exportDir, partsDir } from '../../../src/exports/export-paths.ts';
+import { exportKeys } from '../../../src/redis-keys.ts';
 import { WORKER_ENTRY_ARGS } from '../../../dev/worker-entry.ts';
 import { scimAdmin, scimUrl } from '../../helpers/scim-emulator.ts';
 import { filesHolding, redisKeysHolding } from '../../helpers/secret-scan.ts';
@@ -91,6 +92,23 @@ describe('team_members export', () => {
     expect(output).not.toContain(TOKEN);
     expect(await redisKeysHolding(h.services.redis, TOKEN)).toEqual([]);
     expect(filesHolding(h.services.config.dataDir, TOKEN)).toEqual([]);
+  });
+
+  it('stops at its next page when cancelled, leaving no file and no walk state', async () => {
+    await h.emulator.admin.reset();
+    await scimAdmin(h.emulator.url).add({ count: 1000 });
+    const worker = h.startWorker();
+    const created = await h.createExport({ object: 'team_members' });
+    await h.waitFor(created.id, ['running'], 30_000, (e) => e.counts.pages >= 2);
+    expect((await h.request('DELETE', `/v1/exports/${created.id}`)).status).toBeLessThan(300);
+    await h.waitFor(created.id, ['cancelled']);
+    // The worker ends its attempt at the next page: then nothing of the export remains.
+    const deadline = Date.now() + 10_000;
+    const { redis, config } = h.services;
+    while ((await redis.exists(exportKeys.scimWalk(config.queuePrefix, created.id))) === 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(await redis.exists(exportKeys.scimWalk(config.queuePrefix, created.id), exportKeys.scimIds(config.queuePrefix, created.id))).toBe(0);
+    await worker.close();
+    expect(existsSync(exportDir(config.dataDir, created.id))).toBe(false);
   });
 
   it('refuses Customers filters and columns for team_members, and a filter for customers: 400, nothing queued', async () => {
