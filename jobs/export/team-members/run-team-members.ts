@@ -3,7 +3,9 @@ import { appendFile, mkdir, rename, stat, truncate, writeFile } from 'node:fs/pr
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { ScimRequestError } from '../../../src/scim/scim-error.ts';
 import type { Logger } from '../../../src/logger.ts';
 import { exportDir, partsDir } from '../../../src/exports/export-paths.ts';
 import type { ExportRecord } from '../../../src/exports/export-record.ts';
@@ -12,7 +14,7 @@ import type { ScimClient } from '../../../src/scim/scim-client.ts';
 import type { ExportRunResult } from '../export-run.ts';
 import type { ExportProgress } from '../progress-reporter.ts';
 import { TEAM_MEMBER_COLUMNS, TEAM_MEMBER_HEADER, teamMemberLine } from './team-member-row.ts';
-import { walkStep } from './team-members-walk.ts';
+import { ListKeptChangingError, walkStep } from './team-members-walk.ts';
 import { WalkCheckpoint, type WalkState } from './walk-checkpoint.ts';
 
 /** Everything one attempt of a team_members export needs. */
@@ -27,6 +29,17 @@ export interface TeamMembersRunContext {
   signal?: AbortSignal | undefined;
   reportProgress(progress: ExportProgress): Promise<void>;
   pageSize?: number;
+}
+
+/**
+ * A SCIM answer no retry can change (a bad token, a refused filter) or a list that never held still ends the export
+ * at once, with the reason, instead of after every attempt's back-off.
+ */
+function asUnrecoverable(err: unknown): never {
+  if ((err instanceof ScimRequestError && !err.retryable) || err instanceof ListKeptChangingError) {
+    throw new UnrecoverableError(`team members could not be read: ${err.message}`);
+  }
+  throw err;
 }
 
 /** The download name: `team-members-<export id>-<YYYY-MM-DD>.csv[.gz]`, the day the export started (UTC). */
@@ -78,7 +91,7 @@ export async function runTeamMembersExport(ctx: TeamMembersRunContext): Promise<
   const written = loaded.ids;
   for (let done = false; !done; ) {
     if (await ctx.store.isCancelRequested(record.id)) return { status: 'cancelled' };
-    const step = await walkStep(ctx.scim, state, written, { filter: record.options.filter, pageSize: ctx.pageSize, signal: ctx.signal });
+    const step = await walkStep(ctx.scim, state, written, { filter: record.options.filter, pageSize: ctx.pageSize, signal: ctx.signal }).catch(asUnrecoverable);
     if (step.state.rewinds > state.rewinds) {
       ctx.logger.info({ start: state.start, total: step.state.lastTotal, before: state.lastTotal }, 'team member list changed during the walk: rereading from the first page');
     }

@@ -148,3 +148,24 @@ describe('team_members export without STRIPE_SCIM_TOKEN', () => {
     expect((list.body as { data: unknown[] }).data).toEqual([]);
   });
 });
+
+describe('team_members export with a token the SCIM endpoint refuses', () => {
+  let h: ExportHarness;
+  const closing = closeAfterAll();
+  const wrong = 'scim_Wrong_0a1b2c3d4e5f';
+  beforeAll(async () => {
+    h = closing(await createExportHarness({ env: (url) => ({ STRIPE_SCIM_URL: scimUrl(url), STRIPE_SCIM_TOKEN: wrong }) }));
+  });
+
+  it('fails at once (no retries of a 401) naming the status, never the token', async () => {
+    await scimAdmin(h.emulator.url).add({ count: 3 });
+    const worker = h.startWorker();
+    const created = await h.createExport({ object: 'team_members' });
+    const done = await h.waitFor(created.id, ['failed', 'completed'], 8_000);
+    await worker.close();
+    expect(done.status).toBe('failed');
+    expect(done.error).toContain('401');
+    expect(done.error).not.toContain(wrong);
+    expect((await h.emulator.admin.stats()).scim.requests['GET:401']).toBe(1);
+  });
+});
