@@ -1,3 +1,4 @@
+import { UnrecoverableError } from 'bullmq';
 import type { DeprovisionColumns } from '../../src/deprovisions/deprovision-input.ts';
 import { API_KEY_WARNING } from '../../src/deprovisions/deprovision-schema.ts';
 import type { DeprovisionRecord, DeprovisionStore } from '../../src/deprovisions/deprovision-store.ts';
@@ -66,6 +67,8 @@ export async function deprovisionRow(ctx: RowContext, row: number, cells: readon
     return { ...named, action: 'deactivated', message: `deactivated. ${API_KEY_WARNING}` };
   } catch (err) {
     if (!(err instanceof ScimRequestError)) throw err;
+    // A refused credential fails every row alike: the job stops, naming it, instead of sending one request per row.
+    if (err.status === 401 || err.status === 403) throw new UnrecoverableError(`the SCIM endpoint refused STRIPE_SCIM_TOKEN: ${err.message}`);
     return { ...base, action: 'failed', userId: id, message: err.message };
   }
 }

@@ -31,11 +31,11 @@ export interface DeprovisionHarness {
   close(): Promise<void>;
 }
 
-export async function createDeprovisionHarness(options: { token?: string | null; rate?: number } = {}): Promise<DeprovisionHarness> {
+export async function createDeprovisionHarness(options: { token?: string | null; rate?: number; workerToken?: string } = {}): Promise<DeprovisionHarness> {
   const token = options.token === undefined ? 'scim_test_token' : options.token;
   const emulator = await startTestEmulator({ scimToken: token ?? 'scim_test_token', scimLimit: 0 });
   const env: Record<string, string> = { STRIPE_SCIM_URL: scimUrl(emulator.url), STRIPE_SCIM_RATE: String(options.rate ?? 1000) };
-  if (token !== null) env.STRIPE_SCIM_TOKEN = token;
+  if (token !== null) env.STRIPE_SCIM_TOKEN = options.workerToken ?? token;
   const services = createTestServices({ emulatorUrl: emulator.url, env });
   const app = express();
   app.use('/v1/team-member-deprovisions', createDeprovisionRouter(services));

@@ -186,3 +186,21 @@ describe('a deprovision whose submission was never accepted', () => {
     expect((await scimAdmin(h.emulator.url).users()).every((u) => u.active)).toBe(true);
   });
 });
+
+describe('a deprovision whose SCIM token is refused', () => {
+  let h: DeprovisionHarness;
+  const closing = closeAfterAll();
+  beforeAll(async () => {
+    h = closing(await createDeprovisionHarness({ workerToken: 'scim_Refused_1234abcd' }));
+    h.startWorker();
+  });
+
+  it('fails the job at the first 401, naming STRIPE_SCIM_TOKEN but not its value, instead of failing every row', async () => {
+    const created = await h.submit(`email\n${Array.from({ length: 10 }, (_, k) => `u${k}@example.com`).join('\n')}\n`);
+    const done = await h.waitFor((created.body as { id: string }).id, ['failed', 'completed'], 8_000);
+    expect(done.status).toBe('failed');
+    expect(done.error).toContain('STRIPE_SCIM_TOKEN');
+    expect(done.error).not.toContain('scim_Refused_1234abcd');
+    expect((await h.emulator.admin.stats()).scim.requests['GET:401']).toBe(1);
+  });
+});
