@@ -49,7 +49,7 @@ export function teamMembersFileName(exportId: string, atMs: number, gzip: boolea
 
 const workingPath = (dataDir: string, id: string): string => join(partsDir(dataDir, id), 'team-members.csv');
 
-const FRESH: WalkState = { start: 1, lastTotal: null, bytes: Buffer.byteLength(TEAM_MEMBER_HEADER), rows: 0, pages: 0, rewinds: 0 };
+const FRESH: WalkState = { start: 1, lastTotal: null, anchor: null, bytes: Buffer.byteLength(TEAM_MEMBER_HEADER), rows: 0, pages: 0, rewinds: 0 };
 
 /** The checkpointed walk with its file cut back to the checkpoint, or a new walk (also when the file is shorter). */
 async function loadOrStart(ctx: TeamMembersRunContext, checkpoint: WalkCheckpoint, path: string): Promise<{ state: WalkState; ids: Set<string> }> {

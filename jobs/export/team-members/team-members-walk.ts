@@ -29,10 +29,14 @@ export interface WalkStep {
 /**
  * One page of an offset walk that writes every user present throughout exactly once. SCIM pages by position, so an
  * added user shifts the later ones down (a user seen twice: the id dedupe drops it) and a removed one shifts them up
- * (a user never seen: the page that would have held it was read before the shift). Both change totalResults; when
- * a page's differs from the previous page's, the walk rereads from the first page, every id already written being
- * skipped, so a user present throughout is in some page read after the last change. A change that adds and removes
- * as many users between two pages leaves totalResults as it was and cannot be seen this way.
+ * (a user never seen: the page that would have held it was read before the shift). Two signs that the list moved
+ * under the walk send it back to the first page, every id already written being skipped:
+ * - the page's totalResults differs from the previous page's;
+ * - the anchor moved: consecutive pages overlap by one user, so the last user of a page must open the next one; a
+ *   different user there means the users before it shifted (even when as many were added as removed, which leaves
+ *   totalResults as it was).
+ * A user present throughout is then in some page of the last pass, which met neither sign. This assumes the server
+ * keeps its order between requests (the emulator's and, in practice, creation order).
  */
 export async function walkStep(
   scim: ScimClient,
@@ -49,11 +53,15 @@ export async function walkStep(
     return true;
   });
   const base = { ...state, pages: state.pages + 1, lastTotal: page.totalResults };
-  if (state.lastTotal !== null && page.totalResults !== state.lastTotal && state.start > 1) {
+  const totalChanged = state.lastTotal !== null && page.totalResults !== state.lastTotal;
+  const anchorMoved = state.anchor !== null && page.Resources[0]?.id !== state.anchor;
+  if (state.start > 1 && (totalChanged || anchorMoved)) {
     if (state.rewinds + 1 > MAX_REWINDS) throw new ListKeptChangingError(state.rewinds + 1);
-    return { fresh, state: { ...base, start: 1, rewinds: state.rewinds + 1 }, done: false };
+    return { fresh, state: { ...base, start: 1, anchor: null, rewinds: state.rewinds + 1 }, done: false };
   }
   const n = page.Resources.length;
   const done = n === 0 || state.start - 1 + n >= page.totalResults;
-  return { fresh, state: { ...base, start: state.start + n }, done };
+  // The next page starts on this page's last user (the anchor), unless the page is too short to overlap.
+  const last = n >= 2 ? page.Resources[n - 1] : undefined;
+  return { fresh, state: { ...base, start: state.start + (last === undefined ? n : n - 1), anchor: last?.id ?? null }, done };
 }

@@ -7,6 +7,8 @@ export interface WalkState {
   start: number;
   /** totalResults of the last page read, or null before the first. */
   lastTotal: number | null;
+  /** The id the next page must open with (the last of the previous page), or null when there is none to check. */
+  anchor: string | null;
   bytes: number;
   rows: number;
   pages: number;
@@ -46,6 +48,7 @@ export class WalkCheckpoint {
       state: {
         start: int(hash.start, 1),
         lastTotal,
+        anchor: hash.anchor || null,
         bytes: int(hash.bytes, 0),
         rows: int(hash.rows, 0),
         pages: int(hash.pages, 0),
@@ -62,6 +65,7 @@ export class WalkCheckpoint {
     tx.hset(this.walkKey, {
       start: state.start,
       last_total: state.lastTotal ?? '',
+      anchor: state.anchor ?? '',
       bytes: state.bytes,
       rows: state.rows,
       pages: state.pages,
