@@ -147,6 +147,13 @@ describe('team_members export without STRIPE_SCIM_TOKEN', () => {
     const list = await h.request('GET', '/v1/exports');
     expect((list.body as { data: unknown[] }).data).toEqual([]);
   });
+
+  it('refuses a team_members schedule the same way, storing nothing', async () => {
+    const res = await h.request('POST', '/v1/export-schedules', { cron: '0 3 * * *', object: 'team_members' });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('STRIPE_SCIM_TOKEN');
+    expect(((await h.request('GET', '/v1/export-schedules')).body as { data: unknown[] }).data).toEqual([]);
+  });
 });
 
 describe('team_members export with a token the SCIM endpoint refuses', () => {
