@@ -15,7 +15,11 @@ import { REFUSED_SUBMISSION, settleSubmission, submissionKey } from '../src/queu
 import { describeStripeError } from '../src/stripe/stripe-errors.ts';
 import { unrecoverableExportError } from './export/export-failure.ts';
 import { runExport, type ExportRunResult } from './export/export-run.ts';
+import { runTeamMembersExport } from './export/team-members/run-team-members.ts';
+import { WalkCheckpoint } from './export/team-members/walk-checkpoint.ts';
+import { scimForWorker } from './export/team-members/scim-for-worker.ts';
 import type { Logger } from '../src/logger.ts';
+import type { ExportProgress } from './export/progress-reporter.ts';
 
 export { EXPORT_WORKER_OPTIONS, type ExportJobData } from '../src/exports/export-job-data.ts';
 
@@ -65,6 +69,7 @@ async function recordFor(store: ExportStore, job: Job<ExportJobData>): Promise<E
 /** Drops the working files and the resume plan of an export that will not complete. */
 async function discard(deps: WorkerDeps, id: string, keepNothing: boolean): Promise<void> {
   await new SliceCheckpoint(deps.redis, deps.config.queuePrefix, id).clear();
+  await new WalkCheckpoint(deps.redis, deps.config.queuePrefix, id).clear();
   await rm(keepNothing ? exportDir(deps.config.dataDir, id) : partsDir(deps.config.dataDir, id), { recursive: true, force: true });
 }
 
@@ -86,7 +91,8 @@ async function settleRun(deps: WorkerDeps, store: ExportStore, record: ExportRec
   await discard(deps, id, !done);
   if (done) {
     // Counted once, when the file is final: a retried or resumed attempt's pages are not counted twice.
-    (record.options.object === 'accounts' ? deps.metrics?.exportAccounts : deps.metrics?.exportCustomers)?.inc(result.file.rows);
+    if (record.options.object === 'team_members') deps.metrics?.exportTeamMembers.inc(result.file.rows);
+    else (record.options.object === 'accounts' ? deps.metrics?.exportAccounts : deps.metrics?.exportCustomers)?.inc(result.file.rows);
     deps.metrics?.exportBytes.inc(result.file.bytes);
   }
 }
@@ -158,6 +164,7 @@ async function refuseToRun(deps: WorkerDeps, store: ExportStore, record: ExportR
  */
 export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData, ExportSummary> {
   const store = new ExportStore(deps.redis, deps.config.queuePrefix);
+  const scim = scimForWorker(deps);
   return async (job, token, signal) => {
     let record = await recordFor(store, job);
     const connected = record.options.account === undefined ? {} : { connectedAccount: record.options.account };
@@ -169,7 +176,18 @@ export function createExportProcessor(deps: WorkerDeps): Processor<ExportJobData
     const label = `attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}`;
     logger.info({ mode: record.mode, object: record.options.object, attempt: label }, 'export started');
     try {
-      const result = await runExport({
+      const common = {
+        record,
+        store,
+        redis: deps.redis,
+        prefix: deps.config.queuePrefix,
+        dataDir: deps.config.dataDir,
+        logger,
+        signal,
+        reportProgress: (progress: ExportProgress) => job.updateProgress({ ...progress }),
+      };
+      // Team members are Dashboard users read over SCIM: a walk of their own (jobs/export/team-members/).
+      const result = record.options.object === 'team_members' ? await runTeamMembersExport({ ...common, scim: scim() }) : await runExport({
         record,
         store,
         redis: deps.redis,

@@ -9,6 +9,8 @@ import type { ExportJobData } from '../src/exports/export-job-data.ts';
 import { ExportStore } from '../src/exports/export-store.ts';
 import type { ImportJobData } from '../src/imports/import-job-data.ts';
 import { ImportStore } from '../src/imports/import-store.ts';
+import type { DeprovisionJobData } from '../src/deprovisions/deprovision-job.ts';
+import { DeprovisionStore } from '../src/deprovisions/deprovision-store.ts';
 
 /** BullMQ's reason when a job's worker died (lock lost) more often than the queue's maxStalledCount. */
 export const STALLED_OUT_REASON = 'job stalled more than allowable limit';
@@ -50,6 +52,13 @@ export const STALLED_OUT = {
     const record = await store.get(job.data.auditId);
     if (record && (record.status === 'running' || record.status === 'queued')) {
       await store.setUnlessCancelled(record.id, { status: 'failed', finished_at: Date.now(), error: message(maxStalledCount) });
+    }
+  },
+  deprovision: (deps: WorkerDeps, maxStalledCount: number) => async (job: Job<DeprovisionJobData>) => {
+    const store = new DeprovisionStore(deps.redis, deps.config.queuePrefix);
+    const record = await store.get(job.data.deprovisionId);
+    if (record && (record.status === 'running' || record.status === 'queued')) {
+      await store.finish(record.id, 'failed', message(maxStalledCount));
     }
   },
 };

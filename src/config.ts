@@ -56,6 +56,9 @@ const envSchema = z.object({
   DEDUPE_INDEX_MAX_AGE: positiveInt.default(3600),
   STRIPE_BULK_CRASH_AT: z.string().regex(/^[a-z-]+@\d+$/, 'must look like after-create@12 (tests only)').optional(),
   EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES: z.coerce.number().int('must be a whole number of minutes').min(0).default(15),
+  STRIPE_SCIM_URL: z.url({ error: 'must be a URL such as https://dashboard.stripe.com/scim/v2' }).default('https://dashboard.stripe.com/scim/v2'),
+  STRIPE_SCIM_TOKEN: z.string().regex(/^\S{8,}$/, 'must be at least 8 characters without spaces (the SCIM bearer token)').optional(),
+  STRIPE_SCIM_RATE: positiveInt.default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -110,6 +113,11 @@ export interface Config {
   dedupeIndexMaxAgeS: number;
   /** Schedules may not fire more often than this (minutes; 0 = no minimum): each run reads every customer. */
   exportScheduleMinIntervalMinutes: number;
+  /**
+   * Dashboard team members over SCIM 2.0: a credential of its own (never the secret key), only in memory like it;
+   * `rps` is its own budget in the shared limiter (all SCIM calls together).
+   */
+  scim: { url: string; token: string | undefined; rps: number; timeoutMs: number };
   logLevel: string;
   /** Tests only: kill the worker at a named step of one import row (jobs/import/crash-points.ts). */
   testCrashAt: string | undefined;
@@ -196,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exportKeepFiles: e.EXPORT_KEEP_FILES,
     dedupeIndexMaxAgeS: e.DEDUPE_INDEX_MAX_AGE,
     exportScheduleMinIntervalMinutes: e.EXPORT_SCHEDULE_MIN_INTERVAL_MINUTES,
+    scim: { url: e.STRIPE_SCIM_URL.replace(/\/+$/, ''), token: e.STRIPE_SCIM_TOKEN, rps: e.STRIPE_SCIM_RATE, timeoutMs: e.STRIPE_TIMEOUT_MS },
     logLevel: e.LOG_LEVEL,
     testCrashAt: e.STRIPE_BULK_CRASH_AT,
   };

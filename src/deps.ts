@@ -12,11 +12,12 @@ export interface AppQueues {
   export: Queue;
   delete: Queue;
   audit: Queue;
+  deprovision: Queue;
 }
 
 /** Every queue of `queues`, to close or obliterate them all. */
 export function allQueues(queues: AppQueues): Queue[] {
-  return [queues.import, queues.export, queues.delete, queues.audit];
+  return [queues.import, queues.export, queues.delete, queues.audit, queues.deprovision];
 }
 
 /** What the HTTP layer needs: it queues jobs and reads their state, it never calls Stripe itself. */

@@ -30,6 +30,7 @@ export const ERROR_CODES = {
   deletion_finished: { status: 409, description: 'The deletion already completed or failed' },
   confirm_mismatch: { status: 409, description: '`confirm` names no finished dry run of the same source' },
   import_not_undoable: { status: 409, description: 'The import to undo is still queued or running, or was already undone' },
+  deprovision_finished: { status: 409, description: 'The team member deprovision already completed or failed' },
   export_finished: { status: 409, description: 'The export already finished' },
   export_not_ready: { status: 409, description: 'The export file is not complete yet' },
   export_expired: { status: 410, description: 'Retention deleted the export file' },

@@ -17,6 +17,10 @@ const REDACT_PATHS = [
   '*.password',
   'apiToken',
   '*.apiToken',
+  'scim.token',
+  '*.scim.token',
+  'scimToken',
+  '*.scimToken',
 ];
 
 const SECRET_PATTERN = /\b(sk|rk)_(live|test)_[A-Za-z0-9]+/g;

@@ -14,6 +14,33 @@ export interface Metrics {
   exportCustomers: Counter;
   exportAccounts: Counter;
   deletionRows: Counter<'outcome'>;
+  /** Dashboard team members are not customers: their rows, SCIM requests and deactivations are counted apart. */
+  exportTeamMembers: Counter;
+  scimRequests: Counter<'method' | 'status'>;
+  deprovisionRows: Counter<'action'>;
+}
+
+/** The counters of Dashboard team members (SCIM), kept apart from the Customers ones. */
+function teamMemberMetrics(registry: Registry): Pick<Metrics, 'exportTeamMembers' | 'scimRequests' | 'deprovisionRows'> {
+  return {
+    exportTeamMembers: new Counter({
+      name: 'stripe_bulk_export_team_members_total',
+      help: 'Dashboard team members written to team_members export files',
+      registers: [registry],
+    }),
+    scimRequests: new Counter({
+      name: 'stripe_bulk_scim_requests_total',
+      help: 'Requests sent to the SCIM endpoint (STRIPE_SCIM_URL), by method and HTTP status (or network)',
+      labelNames: ['method', 'status'],
+      registers: [registry],
+    }),
+    deprovisionRows: new Counter({
+      name: 'stripe_bulk_deprovision_rows_total',
+      help: 'Rows of team member deprovisions, by action (deactivated, already_inactive, not_found, ambiguous, failed, would_deactivate)',
+      labelNames: ['action'],
+      registers: [registry],
+    }),
+  };
 }
 
 export function createMetrics(): Metrics {
@@ -66,6 +93,7 @@ export function createMetrics(): Metrics {
     }),
     ...exportCounters(registry),
     ...deletionCounters(registry),
+    ...teamMemberMetrics(registry),
   };
 }
 

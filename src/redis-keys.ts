@@ -42,6 +42,10 @@ export const exportKeys = {
   slices: (prefix: string, id: string) => `${prefix}:export:${id}:slices`,
   /** Set: the metadata keys present in the pages checkpointed so far (the header of a default-columns export). */
   metadataKeys: (prefix: string, id: string) => `${prefix}:export:${id}:metadata-keys`,
+  /** Hash: where a team_members export's SCIM walk stands; `{id}` tags it and scimIds into one slot for their MULTI. */
+  scimWalk: (prefix: string, id: string) => `${prefix}:export:{${id}}:scim-walk`,
+  /** Set: the SCIM user ids a team_members export has written (its dedupe across pages, rewinds and restarts). */
+  scimIds: (prefix: string, id: string) => `${prefix}:export:{${id}}:scim-ids`,
   /** Sorted set of export ids scored by creation time (ms), for `GET /v1/exports`. */
   recent: (prefix: string) => `${prefix}:exports`,
   /** Hash: the schedule record. */
@@ -65,8 +69,16 @@ export const deletionKeys = {
   deletedBy: (prefix: string, id: string) => `${prefix}:deletion:${id}:deleted`,
 };
 
+/** Keys of team member deprovisions (the id is also the BullMQ job id). */
+export const deprovisionKeys = {
+  /** Hash: the record, its counts and its checkpoint (rows done, results bytes, the row being deactivated). */
+  record: (prefix: string, id: string) => `${prefix}:deprovision:${id}`,
+  /** Sorted set of deprovision ids scored by creation time (ms). */
+  recent: (prefix: string) => `${prefix}:deprovisions`,
+};
+
 /** String: a job's submission, its acceptance deadline then 'accepted' or 'refused' (src/queues/submission.ts). */
-export function submissionKey(queuePrefix: string, queue: 'import' | 'export' | 'deletion' | 'audit', id: string): string {
+export function submissionKey(queuePrefix: string, queue: 'import' | 'export' | 'deletion' | 'audit' | 'deprovision', id: string): string {
   return `${queuePrefix}:submission:${queue}:${id}`;
 }
 

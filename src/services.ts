@@ -39,6 +39,7 @@ function createQueues(redis: Redis, prefix: string, logger: Logger): AppQueues {
     export: new Queue(QUEUE_NAMES.export, { connection: redis, prefix }),
     delete: new Queue(QUEUE_NAMES.delete, { connection: redis, prefix }),
     audit: new Queue(QUEUE_NAMES.audit, { connection: redis, prefix }),
+    deprovision: new Queue(QUEUE_NAMES.deprovision, { connection: redis, prefix }),
   };
   for (const queue of Object.values(queues)) {
     // Without a listener BullMQ prints every reconnection attempt's stack trace to stderr.

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
+import { deprovisionSchema, type DeprovisionJson } from '../deprovisions/deprovision-schema.ts';
 import { scheduleDeletedSchema } from '../exports/export-schema.ts';
 import { importCreatedSchema } from '../imports/import-schema.ts';
 import { download, readJson, type Connection, type Download, type DownloadTarget } from './api-transport.ts';
@@ -73,6 +74,10 @@ export interface ApiClient {
   undoImport(importId: string, options: CreateDeletionOptions): Promise<DeletionRecord>;
   getDeletion(id: string): Promise<DeletionRecord>;
   downloadDeletionResults(id: string, target: DownloadTarget): Promise<Download>;
+  /** Uploads a CSV of team members (email or id column) to deactivate over SCIM. */
+  createDeprovision(filePath: string, options: { dryRun: boolean; fileName: string }): Promise<DeprovisionJson>;
+  getDeprovision(id: string): Promise<DeprovisionJson>;
+  downloadDeprovisionResults(id: string, target: DownloadTarget): Promise<Download>;
 }
 
 /** The query of a deletion: only the options given, so the server's defaults stay the server's. */
@@ -127,5 +132,15 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     createAudit: (kind) => readJson(conn, 'POST', '/v1/audits', cliAuditSchema, { json: { kind } }),
     getAudit: (id) => readJson(conn, 'GET', `/v1/audits/${enc(id)}`, cliAuditSchema),
     downloadAuditFile: (id, target) => download(conn, `/v1/audits/${enc(id)}/file`, target),
+    createDeprovision(filePath, { dryRun, fileName }) {
+      const stream = Readable.toWeb(createReadStream(filePath)) as unknown as ReadableStream<Uint8Array>;
+      return readJson(conn, 'POST', '/v1/team-member-deprovisions', deprovisionSchema, {
+        body: stream,
+        contentType: 'text/csv',
+        query: { dry_run: String(dryRun), file_name: fileName },
+      });
+    },
+    getDeprovision: (id) => readJson(conn, 'GET', `/v1/team-member-deprovisions/${enc(id)}`, deprovisionSchema),
+    downloadDeprovisionResults: (id, target) => download(conn, `/v1/team-member-deprovisions/${enc(id)}/results`, target),
   };
 }

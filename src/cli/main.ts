@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ApiError, createApiClient } from './api-client.ts';
 import { addDeletionCommands } from './commands/delete-command.ts';
 import { runAuditCommand, type AuditCommandOptions } from './commands/audit-command.ts';
+import { runDeprovisionCommand, type DeprovisionCommandOptions } from './commands/deprovision-command.ts';
 import { runExportCommand, type ExportCommandOptions } from './commands/export-command.ts';
 import { runImportCommand, type ImportCommandOptions } from './commands/import-command.ts';
 import {
@@ -191,6 +192,18 @@ function addJobCommands(program: Command, act: Act): void {
   ).action((id: string, options: OutputOptions, command: Command) => act(command, (ctx) => runWaitCommand(ctx, id, options)));
 }
 
+/** `deprovision FILE`: deactivate Dashboard team members over SCIM (never Customers, never a delete). */
+function addDeprovisionCommand(program: Command, act: Act): void {
+  withOutOptions(
+    program
+      .command('deprovision')
+      .description('deactivate the Dashboard team members a CSV lists (email or id column) over SCIM; their API keys stay valid until rotated')
+      .argument('<file>', 'the CSV file (a relative path is read from the current folder)')
+      .option('--dry-run', 'report who would be deactivated, change nothing', false),
+    'where to write the results (default: <input>.<dep_id>[.dry-run].results.csv in the current folder)',
+  ).action((file: string, options: DeprovisionCommandOptions, command: Command) => act(command, (ctx) => runDeprovisionCommand(ctx, file, options)));
+}
+
 /** `results`, `download`, `cancel` and `status`: act on a job by its id. */
 function addJobIdCommands(program: Command, act: Act): void {
   withOutOptions(
@@ -263,6 +276,7 @@ export function buildProgram(
   addJobCommands(program, act);
   addJobIdCommands(program, act);
   addDeletionCommands(program, act);
+  addDeprovisionCommand(program, act);
   const schedule = addScheduleCommands(program, act);
   for (const command of [...program.commands, ...schedule.commands]) command.addHelpText('after', EXIT_CODES_HELP);
   return program;

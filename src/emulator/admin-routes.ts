@@ -10,6 +10,7 @@ import type { IdempotencyStore } from './idempotency-store.ts';
 import { parseFaultPatch } from './options.ts';
 import { parseLimitsPatch, type RateLimits } from './rate-limits.ts';
 import { parseSeedRequest, seedCustomers, SeedError } from './seed.ts';
+import type { ScimState } from './scim/scim-state.ts';
 import { buildStats, type RequestCounter } from './stats.ts';
 import { addSubscription } from './subscriptions.ts';
 
@@ -25,6 +26,7 @@ export interface AdminState {
   counter: RequestCounter;
   clock: EmulatorClock;
   faults: FaultInjector;
+  scim: ScimState;
 }
 
 /** An admin answer: status and JSON body. */
@@ -124,6 +126,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string,
       state.limits.restore();
       state.faults.reset();
       state.clock.reset();
+      state.scim.reset();
       return { status: 200, body: { ok: true } };
     case 'POST /__emulator/seed':
       return seed(state, rawBody);
@@ -133,6 +136,7 @@ function route(state: AdminState, method: string, path: string, rawBody: string,
       state.counter.reset();
       state.faults.resetCounts();
       state.limits.resetPeaks(performance.now());
+      state.scim.resetStats(performance.now());
       return { status: 200, body: { ok: true } };
     case 'GET /__emulator/customers':
       return listCustomers(state, query.get('account'));

@@ -30,6 +30,8 @@ const ENV_NAMES = {
   faultSeed: 'EMULATOR_FAULT_SEED',
   idempotencyTtlMs: 'EMULATOR_IDEMPOTENCY_TTL_MS',
   keys: 'EMULATOR_KEYS',
+  scimToken: 'EMULATOR_SCIM_TOKEN',
+  scimLimit: 'EMULATOR_SCIM_LIMIT',
 } as const satisfies Record<keyof EmulatorOptions, string>;
 
 function number(name: string): (text: string) => number {
@@ -65,13 +67,15 @@ interface ParsedFlags {
   faultSeed?: number;
   idempotencyTtl: number;
   keys?: string[];
+  scimToken: string;
+  scimLimit: number;
 }
 
 type EnvReader = (field: keyof typeof ENV_NAMES) => string | undefined;
 
 /** The flags, each defaulting to its environment variable, then to CLI_DEFAULTS. */
 function emulatorProgram(fromEnv: EnvReader): Command {
-  const numeric = (field: Exclude<keyof typeof CLI_DEFAULTS, 'host'>): number => {
+  const numeric = (field: Exclude<keyof typeof CLI_DEFAULTS, 'host' | 'scimToken'>): number => {
     const raw = fromEnv(field);
     return raw === undefined ? CLI_DEFAULTS[field] : number(ENV_NAMES[field])(raw);
   };
@@ -108,7 +112,9 @@ function emulatorProgram(fromEnv: EnvReader): Command {
     )
     .option('--fault-seed <n>', 'seed of the injected faults, so a run repeats them', number('--fault-seed'))
     .option('--idempotency-ttl <ms>', 'how long idempotency keys are remembered', number('--idempotency-ttl'), numeric('idempotencyTtlMs'))
-    .option('--keys <list>', 'comma-separated API keys to accept (default: any sk_/rk_ test or live key)', keyList);
+    .option('--keys <list>', 'comma-separated API keys to accept (default: any sk_/rk_ test or live key)', keyList)
+    .option('--scim-token <token>', 'bearer token of /scim/v2 (team members)', fromEnv('scimToken') ?? CLI_DEFAULTS.scimToken)
+    .option('--scim-limit <n>', '/scim/v2 requests per sliding second (0 = unlimited)', number('--scim-limit'), numeric('scimLimit'));
 }
 
 /** Parses argv (without node and script) and the environment into emulator options; throws on bad input. */
@@ -138,6 +144,8 @@ export function parseEmulatorArgs(argv: readonly string[], env: NodeJS.ProcessEn
     resetAfterCreateRate: o.resetAfterCreateRate,
     resetAfterCreateCount: o.resetAfterCreateCount,
     idempotencyTtlMs: o.idempotencyTtl,
+    scimToken: o.scimToken,
+    scimLimit: o.scimLimit,
     ...(keys === undefined ? {} : { keys }),
     ...(faultSeed === undefined ? {} : { faultSeed }),
   };

@@ -15,6 +15,9 @@ import { RateLimits, type RequestKind } from './rate-limits.ts';
 import { createCustomer } from './handlers/create-customer.ts';
 import { kindOfMethod, matchRoute } from './routes.ts';
 import { RequestCounter } from './stats.ts';
+import { handleScimAdmin } from './scim/scim-admin.ts';
+import { handleScim, SCIM_BASE_PATH } from './scim/scim-handler.ts';
+import { ScimState } from './scim/scim-state.ts';
 
 /** Bodies above this are refused: a customer's parameters are a few kilobytes at most. */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -86,6 +89,7 @@ export function createEmulatorState(options: ResolvedOptions): EmulatorState {
     limits: new RateLimits(options),
     counter: new RequestCounter(),
     clock: new EmulatorClock(),
+    scim: new ScimState(options.scimToken, options.scimLimit),
     faults: new FaultInjector({
       errorRate: options.errorRate,
       errorAfterWriteRate: options.errorAfterWriteRate,
@@ -171,10 +175,46 @@ async function handleApi(state: EmulatorState, req: IncomingMessage, res: Server
   }
 }
 
+/** The absolute `/scim/v2` URL of this request's host, for meta.location. */
+const scimBase = (req: IncomingMessage): string => `http://${req.headers.host ?? 'localhost'}${SCIM_BASE_PATH}`;
+
+/** `/scim/v2/*`: team members over SCIM 2.0, with its own token, rate limit and counters (scim/scim-handler.ts). */
+async function handleScimRequest(state: EmulatorState, req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
+  const arrival = performance.now();
+  const body = await readBody(req, MAX_BODY_BYTES);
+  const method = req.method ?? 'GET';
+  const subPath = path.slice(SCIM_BASE_PATH.length);
+  const result = handleScim(state.scim, {
+    method, path: subPath, query, body, authorization: req.headers.authorization, base: scimBase(req), arrival, now: state.clock.now(),
+  });
+  // RFC 7644 §8.1: SCIM answers are application/scim+json.
+  const payload = JSON.stringify(result.body);
+  const headers: Record<string, string> = result.status === 429 ? { 'Retry-After': '1' } : {};
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(result.status, { ...headers, 'Content-Type': 'application/scim+json', 'Content-Length': String(Buffer.byteLength(payload)) });
+  res.end(payload);
+}
+
+function adminJson(rawBody: string): unknown {
+  try {
+    return rawBody.trim() === '' ? {} : JSON.parse(rawBody);
+  } catch (err) {
+    throw new RangeError(`the body must be JSON: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 async function handleAdminRequest(state: EmulatorState, req: IncomingMessage, res: ServerResponse, path: string, query: string): Promise<void> {
   try {
     const body = await readBody(req, MAX_ADMIN_BODY_BYTES);
-    const result = handleAdmin(state, req.method ?? 'GET', path, body, query);
+    let result;
+    try {
+      result = path.startsWith('/__emulator/scim/')
+        ? handleScimAdmin(state.scim, req.method ?? 'GET', path, adminJson(body), scimBase(req), state.clock.now())
+        : handleAdmin(state, req.method ?? 'GET', path, body, query);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      result = { status: 400, body: { error: err.message } };
+    }
     if (result === undefined) send(res, 404, { error: `Unknown emulator route: ${req.method} ${path}` });
     else send(res, result.status, result.body);
   } catch (err) {
@@ -193,7 +233,9 @@ export function createEmulatorServer(state: EmulatorState): Server {
     const query = q === -1 ? '' : url.slice(q + 1);
     const handled = path.startsWith('/__emulator/')
       ? handleAdminRequest(state, req, res, path, query)
-      : handleApi(state, req, res, path, query);
+      : path.startsWith(`${SCIM_BASE_PATH}/`)
+        ? handleScimRequest(state, req, res, path, query)
+        : handleApi(state, req, res, path, query);
     handled.catch((err: unknown) => send(res, 500, { error: { type: 'api_error', message: String(err) } }));
   });
 }

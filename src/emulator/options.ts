@@ -36,6 +36,10 @@ export interface EmulatorOptions {
   idempotencyTtlMs?: number;
   /** When set, only these API keys are accepted; otherwise any sk_/rk_ test or live key is. */
   keys?: string[];
+  /** The bearer token `/scim/v2` accepts (a credential of its own, never a Stripe key). Default `scim_test_token`. */
+  scimToken?: string;
+  /** Admitted `/scim/v2` requests per sliding second, all methods together (0: unlimited). Default 25. */
+  scimLimit?: number;
 }
 
 /** EmulatorOptions with every default applied. */
@@ -60,6 +64,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   faultSeed: undefined,
   idempotencyTtlMs: 24 * 60 * 60 * 1000,
   keys: undefined,
+  scimToken: 'scim_test_token',
+  scimLimit: 25,
 };
 
 function nonNegative(name: string, value: number): number {
@@ -103,6 +109,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     faultSeed: o.faultSeed === undefined ? undefined : seed('faultSeed', o.faultSeed),
     idempotencyTtlMs: nonNegative('idempotencyTtlMs', o.idempotencyTtlMs),
     keys: o.keys,
+    scimToken: o.scimToken,
+    scimLimit: nonNegative('scimLimit', o.scimLimit),
   };
 }
 

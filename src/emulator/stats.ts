@@ -5,6 +5,7 @@ import type { AccountStore } from './account-store.ts';
 import type { CustomerStore } from './customer-store.ts';
 import type { FaultCounts, FaultInjector } from './faults.ts';
 import type { RateLimits, RequestKind } from './rate-limits.ts';
+import type { ScimState } from './scim/scim-state.ts';
 
 /** The JSON of `GET /__emulator/stats`. */
 export interface EmulatorStats {
@@ -28,6 +29,8 @@ export interface EmulatorStats {
   faults: FaultCounts;
   /** How far the emulator's clock runs ahead of the wall clock (POST /__emulator/clock), in seconds. */
   clock_offset_s: number;
+  /** `/scim/v2`: answers per `METHOD:status`, 429s, the busiest second, team members (all and active), the limit. */
+  scim: ReturnType<ScimState['stats']>;
 }
 
 /** Counts answers by kind and status. */
@@ -93,6 +96,7 @@ export interface StatsSources {
   accounts: AccountStore;
   faults: FaultInjector;
   clock: EmulatorClock;
+  scim: ScimState;
 }
 
 function connectedStats(accounts: ConnectedAccounts): EmulatorStats['connected_accounts'] {
@@ -101,7 +105,7 @@ function connectedStats(accounts: ConnectedAccounts): EmulatorStats['connected_a
   return stats;
 }
 
-export function buildStats({ counter, limits, store, connectedAccounts, accounts, faults, clock }: StatsSources): EmulatorStats {
+export function buildStats({ counter, limits, store, connectedAccounts, accounts, faults, clock, scim }: StatsSources): EmulatorStats {
   return {
     requests: counter.toJson(),
     rate_limited: counter.rateLimited,
@@ -115,5 +119,6 @@ export function buildStats({ counter, limits, store, connectedAccounts, accounts
     connected_accounts: connectedStats(connectedAccounts),
     faults: faults.injected,
     clock_offset_s: clock.offset / 1000,
+    scim: scim.stats(),
   };
 }

@@ -22,7 +22,7 @@ const metadataKey = z
   .regex(/^[^[\]]+$/, 'must not contain [ or ]');
 
 /** The Stripe objects an export can hold; one object per export, never mixed. */
-export const EXPORT_OBJECTS = ['customers', 'accounts'] as const;
+export const EXPORT_OBJECTS = ['customers', 'accounts', 'team_members'] as const;
 
 /** Which Stripe object an export lists. */
 export type ExportObject = (typeof EXPORT_OBJECTS)[number];
@@ -31,6 +31,7 @@ export type ExportObject = (typeof EXPORT_OBJECTS)[number];
 const COLUMN_SETS: Record<ExportObject, { valid: (column: string) => boolean; expected: string }> = {
   customers: { valid: isExportColumn, expected: `${EXPORT_COLUMNS.join(', ')} or metadata.<key>` },
   accounts: { valid: isAccountColumn, expected: `${ACCOUNT_COLUMNS.join(', ')}, capabilities.<name> or metadata.<key>` },
+  team_members: { valid: () => false, expected: 'none: a team_members export has fixed columns' },
 };
 
 // A column of any object passes here; crossFieldProblems then checks it against the export's own object.
@@ -90,6 +91,8 @@ export const exportOptionsSchema = z.strictObject({
   account: connectedAccountIdSchema
     .describe("A connected account (`acct_…`): export its customers (sent as `Stripe-Account`) instead of the platform's.")
     .optional(),
+  /** team_members only: a SCIM filter (RFC 7644 §3.4.2.2) passed to `GET /Users`, e.g. `userName eq "a@b.co"`. */
+  filter: z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters').optional(),
 });
 
 /** What one export writes: the validated options, their type derived from the schema that validates them. */
@@ -109,6 +112,7 @@ export function crossFieldProblems(options: ExportOptions): string[] {
   if (options.columns?.some((c) => c.startsWith(METADATA_PREFIX)) && options.metadata_columns !== undefined) {
     problems.push('metadata_columns: cannot be combined with metadata.<key> entries in columns (list them in one place)');
   }
+  problems.push(...teamMemberProblems(options));
   const c = options.created;
   if (c !== undefined) {
     const range = normaliseCreated(c);
@@ -130,6 +134,17 @@ function objectProblems(options: ExportOptions): string[] {
     if (!set.valid(c)) problems.push(`columns.${i}: unknown column '${c}' for object ${options.object} (expected one of ${set.expected})`);
   });
   return problems;
+}
+
+/**
+ * Team members are Dashboard users over SCIM: their list has no `created` filter (the customer-only options and the
+ * fixed columns are objectProblems'), and `filter` (a SCIM filter) is theirs alone.
+ */
+function teamMemberProblems(options: ExportOptions): string[] {
+  if (options.object !== 'team_members') {
+    return options.filter === undefined ? [] : ["filter: only applies to object 'team_members' (a SCIM filter)"];
+  }
+  return options.created === undefined ? [] : ["created: does not apply to object 'team_members' (filter takes a SCIM filter)"];
 }
 
 /** Formats zod issues as `path: message` lines, naming unknown fields. */

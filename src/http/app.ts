@@ -7,6 +7,7 @@ import { apiTokenAuth } from './middleware/api-token-auth.ts';
 import { errorHandler } from './middleware/error-handler.ts';
 import { redisErrors, redisGate } from './middleware/redis-gate.ts';
 import { createDeletionRouter } from './routes/deletion-routes.ts';
+import { createDeprovisionRouter } from './routes/deprovision-routes.ts';
 import { createExportRouter, createExportScheduleRouter } from './routes/export-routes.ts';
 import { createHealthRouter, type KeyStatus } from './routes/health-routes.ts';
 import { createImportRouter } from './routes/import-routes.ts';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps, options: AppOptions = {}): Express {
   app.use('/v1/export-schedules', createExportScheduleRouter(deps));
   app.use('/v1/deletions', createDeletionRouter(deps));
   app.use('/v1/audits', createAuditRouter(deps));
+  app.use('/v1/team-member-deprovisions', createDeprovisionRouter(deps));
   app.use('/v1', (req, _res, next) => {
     next(new AppError('not_found', `There is no route ${req.method} ${req.originalUrl}.`, 404));
   });

@@ -4,6 +4,7 @@ export const QUEUE_NAMES = {
   export: 'export-customers',
   delete: 'delete-customers',
   audit: 'audit-customers',
+  deprovision: 'deprovision-team-members',
 } as const;
 
 export type QueueKey = keyof typeof QUEUE_NAMES;

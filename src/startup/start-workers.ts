@@ -4,6 +4,7 @@ import { AUDIT_WORKER_OPTIONS, createAuditProcessor } from '../../jobs/audit-cus
 import { createExportProcessor, EXPORT_WORKER_OPTIONS } from '../../jobs/export-customers.ts';
 import { createDeletionProcessor, DELETION_WORKER_OPTIONS } from '../../jobs/delete-customers.ts';
 import { createImportProcessor, IMPORT_WORKER_OPTIONS } from '../../jobs/import-customers.ts';
+import { createDeprovisionProcessor, DEPROVISION_WORKER_OPTIONS } from '../../jobs/deprovision-team-members.ts';
 import { STALLED_OUT, STALLED_OUT_REASON } from '../../jobs/stalled-out.ts';
 import type { WorkerDeps } from '../deps.ts';
 import { createRedisConnection } from '../queues/connection.ts';
@@ -17,6 +18,7 @@ const PROCESSORS = {
   export: { create: createExportProcessor, options: EXPORT_WORKER_OPTIONS },
   delete: { create: createDeletionProcessor, options: DELETION_WORKER_OPTIONS },
   audit: { create: createAuditProcessor, options: AUDIT_WORKER_OPTIONS },
+  deprovision: { create: createDeprovisionProcessor, options: DEPROVISION_WORKER_OPTIONS },
 } satisfies Record<QueueKey, { create: (deps: WorkerDeps) => Processor<never>; options: Partial<WorkerOptions> & { maxStalledCount: number } }>;
 
 /** The running workers of one process. */

@@ -3,6 +3,7 @@ import { AUDIT_SCHEMAS } from './audit-schemas.ts';
 import { COMMON_SCHEMAS } from './common-schemas.ts';
 import { DELETION_PATHS } from './deletion-paths.ts';
 import { DELETION_SCHEMAS } from './deletion-schemas.ts';
+import { DEPROVISION_PATHS, DEPROVISION_SCHEMAS } from './deprovision-paths.ts';
 import { EXPORT_PATHS, SCHEDULE_PATHS } from './export-paths.ts';
 import { EXPORT_SCHEMAS } from './export-schemas.ts';
 import { IMPORT_PATHS } from './import-paths.ts';
@@ -66,11 +67,12 @@ export const OPENAPI_DOCUMENT: OpenApiDocument = {
     { name: 'export schedules', description: 'Recurring exports with file retention.' },
     { name: 'deletions', description: 'Reviewed deletions: a dry run, then a confirmed run; and undoing an import.' },
     { name: 'audits', description: 'Read-only walks of every customer: duplicate emails.' },
+    { name: 'team members', description: 'Dashboard team members over SCIM 2.0: deactivation from a CSV.' },
     { name: 'operations', description: 'Health, metrics, the queue board and this document.' },
   ],
-  paths: withRedisUnavailable({ ...IMPORT_PATHS, ...EXPORT_PATHS, ...SCHEDULE_PATHS, ...DELETION_PATHS, ...AUDIT_PATHS, ...OPERATOR_PATHS }),
+  paths: withRedisUnavailable({ ...IMPORT_PATHS, ...EXPORT_PATHS, ...SCHEDULE_PATHS, ...DELETION_PATHS, ...AUDIT_PATHS, ...DEPROVISION_PATHS, ...OPERATOR_PATHS }),
   components: {
-    schemas: { ...COMMON_SCHEMAS, ...IMPORT_SCHEMAS, ...EXPORT_SCHEMAS, ...DELETION_SCHEMAS, ...AUDIT_SCHEMAS },
+    schemas: { ...COMMON_SCHEMAS, ...IMPORT_SCHEMAS, ...EXPORT_SCHEMAS, ...DELETION_SCHEMAS, ...AUDIT_SCHEMAS, ...DEPROVISION_SCHEMAS },
     securitySchemes: {
       bearerAuth: { type: 'http', scheme: 'bearer', description: 'API_TOKEN (at least 16 characters).' },
       boardBasicAuth: { type: 'http', scheme: 'basic', description: 'BOARD_USER / BOARD_PASSWORD, for Bull Board only.' },

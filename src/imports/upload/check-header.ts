@@ -9,7 +9,7 @@ import { storageError } from './storage-error.ts';
  * Reads the first record of a CSV file only. pipeline, not pipe: the parser stops after one line, and a piped file
  * stream would stay open (its descriptor, and the disk space of a deleted upload, held until a restart).
  */
-async function readHeaderCells(path: string): Promise<string[] | null> {
+export async function readHeaderCells(path: string): Promise<string[] | null> {
   const parser = parse({ bom: true, to_line: 1, relax_column_count: true });
   // A read error destroys the parser with it, so the loop below throws it; the pipeline's own verdict (a premature
   // close once the loop leaves after the first record) is only awaited, so the descriptor is closed on return.

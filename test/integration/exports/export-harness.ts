@@ -51,12 +51,14 @@ export interface ExportHarness {
 export async function createExportHarness(
   options: {
     emulator?: EmulatorOptions;
-    env?: Record<string, string>;
+    /** Environment overrides; a function gets the emulator's URL (e.g. for STRIPE_SCIM_URL). */
+    env?: Record<string, string> | ((emulatorUrl: string) => Record<string, string>);
     routers?: (services: TestServices) => Array<[string, express.Router]>;
   } = {},
 ): Promise<ExportHarness> {
   const emulator = await startTestEmulator(options.emulator);
-  const services = createTestServices({ emulatorUrl: emulator.url, env: { EXPORT_PAGES_IN_FLIGHT: '8', ...options.env } });
+  const env = typeof options.env === 'function' ? options.env(emulator.url) : options.env;
+  const services = createTestServices({ emulatorUrl: emulator.url, env: { EXPORT_PAGES_IN_FLIGHT: '8', ...env } });
   const app = express();
   app.use('/v1/exports', createExportRouter(services));
   app.use('/v1/export-schedules', createExportScheduleRouter(services));

@@ -4,6 +4,7 @@ import { exportOptionsSchema, parseOrThrow } from '../../../exports/export-optio
 import { exportToJson } from '../../../exports/export-record.ts';
 import { QUEUE_NAMES } from '../../../queues/names.ts';
 import { acceptSubmission, openSubmission, submissionKey } from '../../../queues/submission.ts';
+import { requireScimToken } from '../../../scim/require-scim-token.ts';
 import { redisUnavailable } from '../../middleware/redis-gate.ts';
 import type { Handler } from '../../handler-types.ts';
 import { exportStore } from './lookup.ts';
@@ -11,6 +12,7 @@ import { exportStore } from './lookup.ts';
 /** `POST /v1/exports`: validates the options, records the export and queues its job (job id = export id). */
 export const createExport: Handler = async (deps, req) => {
   const options = parseOrThrow(exportOptionsSchema, req.body);
+  if (options.object === 'team_members') requireScimToken(deps.config, "object 'team_members'");
   const id = newExportId();
   const store = exportStore(deps);
   // A Redis that freezes and wakes after we answered 503 must not run the export: see queues/submission.ts.

@@ -1,5 +1,6 @@
 import type { ScheduleDeletedJson, ScheduleListJson } from '../../../exports/export-schema.ts';
 import { parseScheduleBody } from '../../../exports/schedule-options.ts';
+import { requireScimToken } from '../../../scim/require-scim-token.ts';
 import { scheduleToJson } from '../../../exports/schedule-store.ts';
 import type { Handler } from '../../handler-types.ts';
 import { scheduleStore, withSchedule } from './lookup.ts';
@@ -7,6 +8,7 @@ import { scheduleStore, withSchedule } from './lookup.ts';
 /** `POST /v1/export-schedules`: validates the cron (BullMQ's parser, and the minimum interval), stores it and upserts the job scheduler. */
 export const createSchedule: Handler = async (deps, req) => {
   const request = parseScheduleBody(req.body, { minIntervalMinutes: deps.config.exportScheduleMinIntervalMinutes });
+  if (request.options.object === 'team_members') requireScimToken(deps.config, "object 'team_members'");
   const store = scheduleStore(deps);
   const schedule = await store.create(request, deps.config.exportKeepFiles);
   return { status: 201, body: scheduleToJson(schedule, await store.nextRunOf(schedule), deps.config.exportKeepFiles) };
