@@ -113,7 +113,7 @@ function explainApiError(err: ApiError, choice: UrlChoice | undefined, tokenGive
 function addExportFilters(command: Command): Command {
   return command
     .addOption(
-      new Option('--object <object>', 'what the file holds: customers (default) or accounts (connected accounts, GET /v1/accounts)').choices(
+      new Option('--object <object>', 'what the file holds: customers (default), accounts (connected accounts, GET /v1/accounts) or team_members (Dashboard users over SCIM)').choices(
         EXPORT_OBJECTS,
       ),
     )

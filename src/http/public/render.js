@@ -116,6 +116,7 @@ export function contents(options) {
   const parts = [];
   // Customers are the default and go unsaid, as before the object picker existed.
   if (o.object === 'accounts') parts.push('connected accounts');
+  if (o.object === 'team_members') parts.push('Dashboard team members');
   if (o.account) parts.push(`connected account: ${o.account}`);
   if (o.query) parts.push(`search: ${o.query}`);
   if (o.email) parts.push(`email: ${o.email}`);
