@@ -258,7 +258,7 @@ export function buildProgram(
   onContext: (choice: UrlChoice, tokenGiven: boolean) => void = () => undefined,
 ): Command {
   const program = new Command('stripe-bulk')
-    .description('Import and export Stripe Customers in bulk through a stripe-bulk server.')
+    .description('Move Stripe customers, connected accounts and Dashboard team members in bulk through a stripe-bulk server.')
     .option('--url <url>', `the stripe-bulk server (env STRIPE_BULK_URL, default ${DEFAULT_URL})`)
     .option('--token <token>', 'the API token (env STRIPE_BULK_TOKEN or API_TOKEN; prefer the env, flags show in ps)')
     .addOption(new Option('--poll-interval <ms>', 'how often to ask for progress (env STRIPE_BULK_POLL_MS)').hideHelp())
