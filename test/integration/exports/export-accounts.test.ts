@@ -88,7 +88,7 @@ describe('accounts export: columns', () => {
     expect((await store.get(id))?.options).toEqual({ object: 'customers' });
     expect(await store.cancel(id)).toBe('queued');
     const schemas = OPENAPI_DOCUMENT.components.schemas as Record<string, { properties: Record<string, unknown>; description?: string }>;
-    expect(schemas.ExportOptions?.properties.object).toMatchObject({ enum: ['customers', 'accounts'], default: 'customers' });
+    expect(schemas.ExportOptions?.properties.object).toMatchObject({ enum: ['customers', 'accounts', 'team_members'], default: 'customers' });
     expect(schemas.ExportOptions?.description).toContain('capabilities.<name>');
     expect(schemas.Export?.properties.counts).toMatchObject({ properties: { objects: { type: 'integer' } } });
   });
