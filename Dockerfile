@@ -15,6 +15,9 @@ RUN bash scripts/build.sh
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# A V8 heap of 160 MB (README: Operating): the live heap of any job is a few tens of MB, and without a cap V8 lets
+# garbage grow the process to 220+ MB before collecting; capped, a job peaks near 140 MB for a few % of speed.
+ENV NODE_OPTIONS=--max-old-space-size=160
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
