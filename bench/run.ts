@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (about 15 minutes on 2 cores) or `npm run bench -- --quick` (under 2 minutes, smaller counts,
+ * `npm run bench` (about 25 minutes on 2 cores) or `npm run bench -- --quick` (a few minutes, smaller counts,
  * one run per measure). Starts its own redis-server and emulators, runs every scenario (issues 6 and 13), prints a
  * markdown table and writes bench/results.json. `--only import,export` runs some groups (ids in
  * bench/scenarios/index.ts: import, export, memory, endpoint, overlap, import-headroom, export-capacity,
