@@ -1,4 +1,5 @@
 import type { AccountRecord } from './account-record.ts';
+import { appendAll, lowerBound } from './created-order.ts';
 
 /**
  * The emulator's connected accounts (`/v1/accounts`), kept apart from customers: Stripe never lists one as the
@@ -37,31 +38,15 @@ export class AccountStore {
 
   /** Index of the first account not before (created, seq) in ascending order. */
   lowerBound(created: number, seq: number): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = this.sorted[mid] as AccountRecord;
-      if (m.created < created || (m.created === created && m.seq < seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.sorted, created, seq);
   }
 
   /** Adds accounts, one sort at the end when they did not arrive in order (a seed of many). */
   addMany(records: readonly AccountRecord[]): void {
-    let ordered = true;
-    let previous = this.sorted[this.sorted.length - 1];
-    for (const record of records) {
-      if (previous !== undefined && (previous.created > record.created || (previous.created === record.created && previous.seq > record.seq))) {
-        ordered = false;
-      }
-      previous = record;
-      this.sorted.push(record);
+    appendAll(this.sorted, records, (record) => {
       this.byId.set(record.id, record);
       this.onAdd(record.id);
-    }
-    if (!ordered) this.sorted.sort((a, b) => a.created - b.created || a.seq - b.seq);
+    });
   }
 
   /** Every account, newest first (the list's order). */

@@ -1,9 +1,5 @@
+import { appendAll, compareAsc, lowerBound } from './created-order.ts';
 import type { CustomerRecord } from './customer-record.ts';
-
-/** Compares two customers in ascending (created, seq) order; lists walk this order backwards. */
-export function compareAsc(a: Pick<CustomerRecord, 'created' | 'seq'>, b: Pick<CustomerRecord, 'created' | 'seq'>): number {
-  return a.created - b.created || a.seq - b.seq;
-}
 
 /**
  * The emulator's customers, kept fast at a million records:
@@ -52,15 +48,7 @@ export class CustomerStore {
 
   /** Index of the first live customer not before (created, seq) in ascending order. */
   lowerBound(created: number, seq: number): number {
-    let lo = 0;
-    let hi = this.sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const m = this.sorted[mid] as CustomerRecord;
-      if (m.created < created || (m.created === created && m.seq < seq)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.sorted, created, seq);
   }
 
   add(record: CustomerRecord): void {
@@ -73,16 +61,10 @@ export class CustomerStore {
 
   /** Adds many at once: one sort instead of a splice each (seeding a million customers). */
   addMany(records: readonly CustomerRecord[]): void {
-    let ordered = true;
-    let previous = this.sorted[this.sorted.length - 1];
-    for (const record of records) {
-      if (previous !== undefined && compareAsc(previous, record) > 0) ordered = false;
-      previous = record;
-      this.sorted.push(record);
+    appendAll(this.sorted, records, (record) => {
       this.byId.set(record.id, record);
       this.indexEmail(record);
-    }
-    if (!ordered) this.sorted.sort(compareAsc);
+    });
   }
 
   /** Changes a customer's email and keeps the index right. */
