@@ -1,6 +1,5 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { openCheckpointedCsv } from '../csv/checkpointed-file.ts';
 import { neutraliseFormula } from '../csv/index.ts';
 import type { DeprovisionAction } from './deprovision-schema.ts';
 
@@ -26,33 +25,12 @@ export interface DeprovisionResults {
 
 /** Opens results.csv for appending from `checkpointBytes` (0: a new file with its header), as imports do. */
 export async function openDeprovisionResults(path: string, checkpointBytes: number): Promise<DeprovisionResults> {
-  await mkdir(dirname(path), { recursive: true });
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r+');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    handle = await open(path, 'w+');
-  }
-  await handle.truncate(checkpointBytes);
-  let bytes = checkpointBytes;
-  if (bytes === 0) {
-    const header = Buffer.from(DEPROVISION_RESULTS_HEADER_LINE);
-    await handle.write(header, 0, header.length, 0);
-    bytes = header.length;
-  }
+  const file = await openCheckpointedCsv(path, checkpointBytes, DEPROVISION_RESULTS_HEADER);
   return {
     get bytes() {
-      return bytes;
+      return file.bytes;
     },
-    async append(o) {
-      const line = [String(o.row), neutraliseFormula(o.email), o.action, o.userId, neutraliseFormula(o.message)];
-      const chunk = Buffer.from(stringify([line]));
-      await handle.write(chunk, 0, chunk.length, bytes);
-      await handle.datasync();
-      bytes += chunk.length;
-      return bytes;
-    },
-    close: () => handle.close(),
+    append: (o) => file.append([[String(o.row), neutraliseFormula(o.email), o.action, o.userId, neutraliseFormula(o.message)]]),
+    close: () => file.close(),
   };
 }

@@ -1,6 +1,5 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import { openCheckpointedCsv } from '../csv/checkpointed-file.ts';
 import { neutraliseFormula } from '../csv/index.ts';
 import type { RowOutcome } from './import-types.ts';
 
@@ -32,33 +31,12 @@ export function resultLine(o: ResultLine): string[] {
  * died before recording them, so they are cut off and their rows redone.
  */
 export async function openResultsFile(path: string, checkpointBytes: number): Promise<ResultsFile> {
-  await mkdir(dirname(path), { recursive: true });
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r+');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    handle = await open(path, 'w+');
-  }
-  await handle.truncate(checkpointBytes);
-  let bytes = checkpointBytes;
-  if (bytes === 0) {
-    const header = Buffer.from(RESULTS_HEADER_LINE);
-    await handle.write(header, 0, header.length, 0);
-    bytes = header.length;
-  }
+  const file = await openCheckpointedCsv(path, checkpointBytes, RESULTS_HEADER);
   return {
     get bytes() {
-      return bytes;
+      return file.bytes;
     },
-    async append(outcomes) {
-      if (outcomes.length === 0) return bytes;
-      const chunk = Buffer.from(stringify(outcomes.map(resultLine)));
-      await handle.write(chunk, 0, chunk.length, bytes);
-      await handle.datasync();
-      bytes += chunk.length;
-      return bytes;
-    },
-    close: () => handle.close(),
+    append: (outcomes) => file.append(outcomes.map(resultLine)),
+    close: () => file.close(),
   };
 }
