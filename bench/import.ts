@@ -7,4 +7,4 @@
  */
 import { runBenchmarks } from './lib/bench-runner.ts';
 
-await runBenchmarks({ quick: process.argv.includes('--quick'), only: ['import'], out: 'bench/out/import.json' });
+await runBenchmarks({ dedupe: {}, quick: process.argv.includes('--quick'), only: ['import'], out: 'bench/out/import.json' });

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startLocalRedis } from '../../dev/local-redis.ts';
 import { planRuns, SCENARIO_IDS, type ScenarioId } from '../scenarios/index.ts';
-import type { BenchContext } from './context.ts';
+import type { BenchContext, DedupeChoice, DedupeMode } from './context.ts';
 import { currentLoad, describeMachine } from './machine.ts';
 import { buildWorker, workerRuntime } from './worker-entry.ts';
 import { round } from './numbers.ts';
@@ -13,13 +13,15 @@ import { markdownTable, type ScenarioResult } from './report.ts';
 /** What one benchmark run does. */
 export interface BenchOptions {
   quick: boolean;
+  /** `--dedupe-rows 10000,200000` and `--dedupe-modes lookup,scan`: scenario 9's file sizes and modes. */
+  dedupe: DedupeChoice;
   /** Scenarios to run; null runs them all. */
   only: ScenarioId[] | null;
   /** Where the results JSON goes. */
   out: string;
 }
 
-/** Reads `--quick`, `--only import,export` and `--out path` (also as `--only=…`, `--out=…`). */
+/** Reads `--quick`, `--only import,export`, `--out path`, `--dedupe-rows` and `--dedupe-modes` (also as `--only=…`, …). */
 export function parseArgs(argv: string[]): BenchOptions {
   const valueOf = (name: string): string | undefined => {
     const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
@@ -36,7 +38,18 @@ export function parseArgs(argv: string[]): BenchOptions {
       throw new Error(`--only takes a comma-separated list of: ${ids.join(', ')}`);
     }
   }
-  return { quick: argv.includes('--quick'), only, out: valueOf('--out') ?? 'bench/results.json' };
+  const rowsArg = valueOf('--dedupe-rows');
+  const rows = rowsArg?.split(',').map(Number);
+  if (rows !== undefined && (rows.length === 0 || rows.some((n) => !Number.isInteger(n) || n < 1))) {
+    throw new Error('--dedupe-rows takes a comma-separated list of row counts, e.g. 10000,200000');
+  }
+  const modesArg = valueOf('--dedupe-modes');
+  const modes = modesArg?.split(',') as DedupeMode[] | undefined;
+  if (modes !== undefined && (modes.length === 0 || modes.some((m) => m !== 'lookup' && m !== 'scan'))) {
+    throw new Error('--dedupe-modes takes lookup, scan or lookup,scan');
+  }
+  const dedupe: DedupeChoice = { ...(rows ? { rows } : {}), ...(modes ? { modes } : {}) };
+  return { quick: argv.includes('--quick'), only, out: valueOf('--out') ?? 'bench/results.json', dedupe };
 }
 
 /**
@@ -54,7 +67,7 @@ export async function runBenchmarks(args: BenchOptions): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'stripe-bulk-bench-'));
   const localRedis = await startLocalRedis();
   const redis = new Redis(localRedis.url, { maxRetriesPerRequest: null });
-  const ctx: BenchContext = { quick: args.quick, redis, redisUrl: localRedis.url, workDir, log };
+  const ctx: BenchContext = { quick: args.quick, dedupe: args.dedupe, redis, redisUrl: localRedis.url, workDir, log };
   const results: ScenarioResult[] = [];
   const timings: Record<string, number> = {};
   const loads: Record<string, number[]> = {};

@@ -6,11 +6,21 @@ import type { Redis } from 'ioredis';
 export interface BenchContext {
   /** `--quick`: fewer rows and customers, one run instead of three. */
   quick: boolean;
+  /** Scenario 9's file sizes and modes when the command line chose them. */
+  dedupe: DedupeChoice;
   redis: Redis;
   redisUrl: string;
   /** A temporary folder removed at the end of the run. */
   workDir: string;
   log(line: string): void;
+}
+
+export type DedupeMode = 'lookup' | 'scan';
+
+/** `--dedupe-rows` and `--dedupe-modes`: a 200,000-row file takes 35 minutes per mode, so it is asked for. */
+export interface DedupeChoice {
+  rows?: number[];
+  modes?: DedupeMode[];
 }
 
 /** A fresh queue prefix and DATA_DIR for one group of worker processes, so runs never share state. */
