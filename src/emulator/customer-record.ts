@@ -88,6 +88,9 @@ function randomString(alphabet: string, length: number): string {
 /** `cus_` + 14 random alphanumerics, the shape of Stripe's customer ids. */
 export const newCustomerId = (): string => `cus_${randomString(ALPHANUMERIC, 14)}`;
 
+/** `evt_` + 24 random alphanumerics, the shape of Stripe's event ids. */
+export const newEventId = (): string => `evt_${randomString(ALPHANUMERIC, 24)}`;
+
 /** `req_` + 14 random alphanumerics. */
 export const newRequestId = (): string => `req_${randomString(ALPHANUMERIC, 14)}`;
 

@@ -1,4 +1,5 @@
 import { appendAll, compareAsc, lowerBound } from './created-order.ts';
+import { EventLog } from './event-log.ts';
 import type { CustomerRecord } from './customer-record.ts';
 
 /**
@@ -13,6 +14,8 @@ export class CustomerStore {
   /** One record, or an array once an email is shared: a million single-element arrays would cost ~50 MB. */
   private readonly byEmail = new Map<string, CustomerRecord | CustomerRecord[]>();
   private seq = 0;
+  /** The account's customer events (`GET /v1/events`), recorded by the API handlers. */
+  readonly events = new EventLog();
   /** Customers deleted since the last reset (the emulator's stats report it). */
   deletedCount = 0;
 
@@ -107,6 +110,7 @@ export class CustomerStore {
     this.byEmail.clear();
     this.seq = 0;
     this.deletedCount = 0;
+    this.events.clear();
   }
 
   private indexEmail(record: CustomerRecord): void {

@@ -4,6 +4,7 @@ import { listAccounts } from './handlers/list-accounts.ts';
 import { retrieveAccount } from './handlers/retrieve-account.ts';
 import { createCustomer } from './handlers/create-customer.ts';
 import { deleteCustomer } from './handlers/delete-customer.ts';
+import { listEvents, retrieveEvent } from './handlers/list-events.ts';
 import { listCustomers } from './handlers/list-customers.ts';
 import { retrieveCustomer } from './handlers/retrieve-customer.ts';
 import { searchCustomers } from './handlers/search-customers.ts';
@@ -18,7 +19,7 @@ export interface Route {
   handler: Handler;
 }
 
-/** The Customers and Accounts APIs. `/search` comes before `/:id`, or "search" would be taken for an id. */
+/** The Customers, Accounts and (customer) Events APIs. `/search` comes before `/:id`, or "search" would be taken for an id. */
 export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/v1\/customers\/search$/, kind: 'search', handler: searchCustomers },
   { method: 'GET', pattern: /^\/v1\/customers$/, kind: 'read', handler: listCustomers },
@@ -29,6 +30,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', pattern: /^\/v1\/accounts$/, kind: 'read', handler: listAccounts },
   { method: 'POST', pattern: /^\/v1\/accounts$/, kind: 'write', handler: createAccount },
   { method: 'GET', pattern: /^\/v1\/accounts\/([^/]+)$/, kind: 'read', handler: retrieveAccount },
+  { method: 'GET', pattern: /^\/v1\/events$/, kind: 'read', handler: listEvents },
+  { method: 'GET', pattern: /^\/v1\/events\/([^/]+)$/, kind: 'read', handler: retrieveEvent },
 ];
 
 /** The budget a request draws from when no route matches: GET reads, anything else writes. */

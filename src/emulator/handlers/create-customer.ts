@@ -1,5 +1,5 @@
 import { applyCustomerParams, CREATE_PARAMS } from '../customer-params.ts';
-import { defaultFields, makeRecord, newCustomerId } from '../customer-record.ts';
+import { customerJson, defaultFields, makeRecord, newCustomerId } from '../customer-record.ts';
 import { checkExpand, expandedCustomer, readExpand } from '../expand.ts';
 import type { Handler } from '../handler-types.ts';
 import { validateParams } from '../param-validator.ts';
@@ -20,5 +20,6 @@ export const createCustomer: Handler = ({ store, options, params, livemode, now 
     searchableAt: now + options.searchLagMs,
   });
   store.add(record);
+  store.events.record('customer.created', customerJson(record), now, { livemode });
   return { status: 200, body: expandedCustomer(record, expand) };
 };
