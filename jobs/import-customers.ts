@@ -15,8 +15,8 @@ import { countRows, type RowScan } from './import/csv-records.ts';
 import { runRows } from './import/run-rows.ts';
 import { SupersededRunError } from './import/results-pipeline.ts';
 import { createProgressReporter } from './export/progress-reporter.ts';
-import { prepareScanIndex } from './import/scan-index.ts';
-import type { EmailIndex } from './walk/email-index.ts';
+import { IndexEvents } from './import/index-events.ts';
+import { prepareScanIndex, type ScanIndex } from './import/scan-index.ts';
 import { currentAuditGroups, type AuditGroups } from './audit/publish-groups.ts';
 
 export type { ImportJobData } from '../src/imports/import-job-data.ts';
@@ -51,8 +51,8 @@ interface ReadyRun {
   input: string;
   scan: RowScan;
   resumed: boolean;
-  /** dedupe=scan: the account's email index, brought up to date by {@link scanBeforeRows}. */
-  index?: EmailIndex;
+  /** dedupe=scan: the account's email index, brought up to date by {@link scanBeforeRows}, and its events. */
+  index?: ScanIndex;
   /** Upsert: the latest completed audit's duplicate groups, skipped as ambiguous. */
   auditGroups?: AuditGroups;
 }
@@ -100,7 +100,7 @@ async function prepareRun(deps: WorkerDeps, store: ImportStore, job: Job<ImportJ
  * A walk interrupted by a shutdown hands the job back; any other failure is the attempt's (retried from the walk's
  * checkpoint, recorded on the import at the last attempt).
  */
-async function scanBeforeRows(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, ready: ReadyRun, logger: Logger, signal: AbortSignal | undefined): Promise<EmailIndex> {
+async function scanBeforeRows(deps: WorkerDeps, store: ImportStore, job: Job<ImportJobData>, ready: ReadyRun, logger: Logger, signal: AbortSignal | undefined): Promise<ScanIndex> {
   try {
     const startedAt = Date.now();
     // Bull Board shows the walk while no row has run yet.
@@ -117,8 +117,11 @@ async function scanBeforeRows(deps: WorkerDeps, store: ImportStore, job: Job<Imp
       onProgress: (totals) => reporter.update({ ...totals, bytes: 0 }),
       ...(signal === undefined ? {} : { signal }),
     });
-    logger.info({ walk, ms: Date.now() - startedAt }, 'dedupe=scan: email index ready');
-    return index;
+    // The changes made since the walk, before the first row.
+    const events = new IndexEvents(deps.redis, index, deps.gatewayFor(job.data.account), logger);
+    const current = await events.catchUp(signal);
+    logger.info({ walk, ms: Date.now() - startedAt, events: current }, 'dedupe=scan: email index ready');
+    return { index, events };
   } catch (err) {
     if (isShutdown(signal)) throw err;
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -133,6 +136,8 @@ async function runIntoResults(deps: WorkerDeps, store: ImportStore, job: Job<Imp
   const { start, input, scan, index, auditGroups } = ready;
   const file = await openResultsFile(resultsPath(deps.config.dataDir, job.data.importId), start.checkpoint.bytes);
   try {
+    // dedupe=scan: the index takes the account's changes every EVENT_POLL_MS while the rows run.
+    ready.index?.events.start(signal);
     return await runRows({ job, deps, store, start, total: scan.rows, file, inputPath: input, logger, signal, ...(index ? { scan: index } : {}), ...(auditGroups ? { auditGroups } : {}) });
   } catch (err) {
     if (err instanceof SupersededRunError) throw err;
@@ -142,6 +147,7 @@ async function runIntoResults(deps: WorkerDeps, store: ImportStore, job: Job<Imp
     if (last) await store.finish(job.data.importId, start.run, 'failed', `the import stopped: ${(err as Error).message}`);
     throw err;
   } finally {
+    await ready.index?.events.stop();
     await file.close();
   }
 }

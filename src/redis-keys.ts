@@ -190,6 +190,13 @@ export function customerWalkKeys(prefix: string, owner: string) {
     customers: `${base}:customers`,
     /** Set: metadata keys present on indexed customers (the audit file's metadata columns). */
     metadataKeys: `${base}:metadata-keys`,
+    /**
+     * Hash: customer id → digest of its email exactly as stored (trimmed), for customers whose stored email is not
+     * already its normalised form: says, without a read, whether `?email=` would have found the customer.
+     */
+    casings: `${base}:casings`,
+    /** Sorted set: ids of the customer events already applied to an account index (score: `created`). */
+    appliedEvents: `${base}:applied-events`,
     /** Hash: an account index's walks (walked_lte, walked_at, the pending walk's range) and their counters. */
     meta: `${base}:meta`,
     /** String: the token of the process walking an account index (one walk at a time). */

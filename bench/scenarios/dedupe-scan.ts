@@ -38,7 +38,7 @@ async function measure(ctx: BenchContext, group: WorkerGroup, o: { rows: number;
   await seedAccount(group.emulator, o.account);
   await forgetCreatedEmails(ctx.redis, group.prefix);
   const index = customerWalkKeys(group.prefix, `account-${accountIdForKey(BENCH_KEY)}`);
-  await ctx.redis.del(index.emailIds, index.slices, index.meta, index.groups, index.customers, index.metadataKeys);
+  await ctx.redis.del(index.emailIds, index.slices, index.meta, index.groups, index.customers, index.metadataKeys, index.casings, index.appliedEvents);
   await group.emulator.resetStats();
   const run = await runImports(ctx.redis, {
     prefix: group.prefix,

@@ -10,7 +10,7 @@ import type { CrashHook } from './crash-points.ts';
 import { emailDigest, normaliseEmail } from '../../src/imports/normalise-email.ts';
 import { findCustomersByEmail, type EmailMatches } from './find-customers.ts';
 import type { RowPermit } from './row-permits.ts';
-import type { EmailIndex } from '../walk/email-index.ts';
+import { answerFromIndex, type ScanIndex } from './scan-index.ts';
 import type { AuditGroups } from '../audit/publish-groups.ts';
 
 /** What processing one row needs; shared by every row of one run. */
@@ -29,8 +29,8 @@ export interface RowContext {
   isCancelled(): Promise<boolean>;
   /** Aborted on worker shutdown or cancel: waits and retries stop. */
   signal: AbortSignal;
-  /** dedupe=scan: the account's email index, walked before the first row. */
-  scan?: EmailIndex;
+  /** dedupe=scan: the account's email index, walked before the first row, and its events. */
+  scan?: ScanIndex;
   /** Upsert: the latest completed audit's duplicate groups; a row whose email is in one is skipped as ambiguous. */
   auditGroups?: AuditGroups;
 }
@@ -123,6 +123,12 @@ async function byId(ctx: RowContext, input: CustomerInput, id: string, outcome: 
 const createKey = (ctx: RowContext, row: number) => `${ctx.importId}:${row}`;
 
 async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput, email: string, outcome: Outcome, row: number) {
+  if (ctx.scan !== undefined && ctx.mode === 'create' && !ctx.dryRun) {
+    // Nothing is created on this path, so no lock: the index alone answers, without a read.
+    const known = await answerFromIndex(ctx.scan, ctx.registry, email);
+    if (known !== null && !known.onlyByScan) return outcome('skipped', known.id, `exists: ${known.id}`);
+    if (known !== null) return { ...outcome('skipped', known.id, `exists: ${known.id}; matched only by dedupe=scan (stored with other capitals)`), byScan: true };
+  }
   const ownKey = createKey(ctx, row);
   const find = (resolvePending: boolean) =>
     findCustomersByEmail(ctx.gateway, ctx.registry, email, {
@@ -132,7 +138,7 @@ async function byEmail(ctx: RowContext, permit: RowPermit, input: CustomerInput,
       // no locks): it keeps the registry read beside the look-ups rather than before them.
       oneSuffices: ctx.mode === 'create' && !ctx.dryRun,
       onLookup: () => ctx.crash('after-lookup', row),
-      ...(ctx.scan === undefined ? {} : { scan: ctx.scan }),
+      ...(ctx.scan === undefined ? {} : { scan: ctx.scan.index }),
     });
   let found: EmailMatches;
   if (ctx.dryRun) {

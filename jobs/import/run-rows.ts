@@ -17,7 +17,7 @@ import { processRow, type RowContext } from './process-row.ts';
 import { ResultsPipeline } from './results-pipeline.ts';
 import { RowPermits } from './row-permits.ts';
 import { RowWindow } from './row-window.ts';
-import type { EmailIndex } from '../walk/email-index.ts';
+import type { ScanIndex } from './scan-index.ts';
 import type { AuditGroups } from '../audit/publish-groups.ts';
 
 /** How a run ended. */
@@ -35,8 +35,8 @@ export interface RunInput {
   logger: Logger;
   /** Aborted by the worker (shutdown) or BullMQ's job cancel. */
   signal: AbortSignal | undefined;
-  /** dedupe=scan: the account's email index, up to date before the first row. */
-  scan?: EmailIndex;
+  /** dedupe=scan: the account's email index, up to date before the first row, and its events. */
+  scan?: ScanIndex;
   /** Upsert: the latest completed audit's duplicate groups. */
   auditGroups?: AuditGroups;
 }

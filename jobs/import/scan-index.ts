@@ -7,6 +7,8 @@ import { loadLuaScript, runLuaScript } from '../../src/redis-scripts.ts';
 import type { CustomerGateway } from '../../src/stripe/customer-gateway.ts';
 import { EmailIndex } from '../walk/email-index.ts';
 import { walkCustomers } from '../walk/walk-customers.ts';
+import type { CreatedEmails } from './created-emails.ts';
+import { EVENT_SLACK_S, EVENTS_GTE, type IndexEvents } from './index-events.ts';
 
 // The email lock's compare-and-renew and compare-and-delete: the same rule for a walk's lock.
 const RENEW = loadLuaScript(new URL('./renew-email-lock-1.lua', import.meta.url));
@@ -55,8 +57,15 @@ async function pendingRange(index: EmailIndex, redis: Redis, o: ScanIndexOptions
     await redis.hset(index.keys.meta, 'pending_gte', gte, 'pending_lte', nowS);
     return { gte, lte: nowS, walk: 'refresh' };
   }
-  // Too old (emails may have changed since) or never walked: start from nothing.
-  await redis.multi().del(index.keys.emailIds, index.keys.groups, index.keys.slices).hset(index.keys.meta, 'pending_gte', 0, 'pending_lte', nowS).exec();
+  // Too old (emails may have changed since) or never walked: start from nothing. Customer events from a little
+  // before the walk on keep the index current after it (index-events.ts): a change during the walk is applied
+  // whether the walk read the customer before or after it.
+  const { emailIds, groups, slices, casings, appliedEvents, customers } = index.keys;
+  await redis
+    .multi()
+    .del(emailIds, groups, slices, casings, appliedEvents, customers)
+    .hset(index.keys.meta, 'pending_gte', 0, 'pending_lte', nowS, EVENTS_GTE, nowS - EVENT_SLACK_S)
+    .exec();
   return { gte: 0, lte: nowS, walk: 'full' };
 }
 
@@ -127,4 +136,32 @@ export async function scanMatches(
     if (c && !c.deleted && normaliseEmail(c.email ?? '') === lower) found.push(c);
   }
   return { found, listed: ids.length };
+}
+
+/** dedupe=scan during an import: the account's email index and the events that keep it current. */
+export interface ScanIndex {
+  index: EmailIndex;
+  events: IndexEvents;
+}
+
+/**
+ * dedupe=scan, create mode: the customer the index lists under the row's email, answered without a read: only while
+ * the index's events are current (a customer deleted or re-addressed since the walk has left it) and the registry
+ * knows no create of stripe-bulk for the email (those rows take the full path, which recognises a resumed row's
+ * own customer). `onlyByScan`: `?email=` as written or lower-cased would not have found it. null otherwise.
+ */
+export async function answerFromIndex(
+  scan: ScanIndex,
+  registry: CreatedEmails | null,
+  email: string,
+): Promise<{ id: string; onlyByScan: boolean } | null> {
+  if (!scan.events.isCurrent()) return null;
+  const lower = normaliseEmail(email);
+  const [id] = await scan.index.idsOf(lower);
+  if (id === undefined) return null;
+  if (registry !== null) {
+    const entry = await registry.read(lower);
+    if (entry.created.size > 0 || entry.pending.length > 0) return null;
+  }
+  return { id, onlyByScan: !(await scan.index.exactLookupFinds(id, email)) };
 }

@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
 import type Stripe from 'stripe';
-import { emailDigest, normaliseEmail } from '../../src/imports/normalise-email.ts';
+import { emailDigest, exactEmailDigest, normaliseEmail } from '../../src/imports/normalise-email.ts';
 import { customerWalkKeys } from '../../src/redis-keys.ts';
 import { loadLuaScript, runLuaScript } from '../../src/redis-scripts.ts';
 
-const INDEX_EMAILS = loadLuaScript(new URL('./index-emails-4.lua', import.meta.url));
+const INDEX_EMAILS = loadLuaScript(new URL('./index-emails-5.lua', import.meta.url));
+const UNINDEX_EMAILS = loadLuaScript(new URL('./unindex-emails-4.lua', import.meta.url));
 
 /** What an audit file lists of a customer (kept in the index only when the index is built with details). */
 export interface IndexedCustomer {
@@ -19,7 +20,7 @@ export interface IndexedCustomer {
 
 /**
  * A Redis index of normalised email → customer ids, filled page by page by a walk of every customer
- * (see index-emails-4.lua). Emails live in it only as digests; with `details`, each customer's listed fields too.
+ * (see index-emails-5.lua). Emails live in it only as digests; with `details`, each customer's listed fields too.
  */
 export class EmailIndex {
   readonly keys: ReturnType<typeof customerWalkKeys>;
@@ -40,12 +41,34 @@ export class EmailIndex {
     const args: string[] = [String(withEmail.length)];
     const metadataKeys = new Set<string>();
     for (const c of withEmail) {
-      args.push(emailDigest(c.email ?? ''), c.id, this.details ? JSON.stringify(detailsOf(c)) : '');
+      const stored = (c.email ?? '').trim();
+      const casing = stored === normaliseEmail(stored) ? '' : exactEmailDigest(stored);
+      args.push(emailDigest(stored), c.id, this.details ? JSON.stringify(detailsOf(c)) : '', casing);
       if (this.details) for (const key of Object.keys(c.metadata)) metadataKeys.add(key);
     }
     args.push(...metadataKeys);
-    const { emailIds, groups, customers: details, metadataKeys: keysSet } = this.keys;
-    await runLuaScript(this.redis, INDEX_EMAILS, [emailIds, groups, details, keysSet], args);
+    const { emailIds, groups, customers: details, metadataKeys: keysSet, casings } = this.keys;
+    await runLuaScript(this.redis, INDEX_EMAILS, [emailIds, groups, details, keysSet, casings], args);
+  }
+
+  /** Takes customers out from under the emails they were indexed with (deleted, or their email changed). */
+  async remove(entries: ReadonlyArray<{ id: string; email: string }>): Promise<void> {
+    const args = entries.filter((e) => normaliseEmail(e.email) !== '').flatMap((e) => [emailDigest(e.email), e.id]);
+    if (args.length === 0) return;
+    const { emailIds, groups, customers, casings } = this.keys;
+    await runLuaScript(this.redis, UNINDEX_EMAILS, [emailIds, groups, customers, casings], args);
+  }
+
+  /**
+   * Whether `?email=<written>` would find the indexed customer `id`: Stripe's filter is exact, so only when the
+   * email was stored exactly as written (trimmed) or lower-cased. Answered from the index, without a read.
+   */
+  async exactLookupFinds(id: string, written: string): Promise<boolean> {
+    const casing = await this.redis.hget(this.keys.casings, id);
+    const trimmed = written.trim();
+    // No casing kept: the customer's email is stored normalised, which the lower-cased look-up finds.
+    if (casing === null) return true;
+    return casing === exactEmailDigest(trimmed);
   }
 
   /** The ids indexed under a normalised email. */
@@ -61,8 +84,8 @@ export class EmailIndex {
 
   /** Drops the index and its walk plan. */
   async clear(): Promise<void> {
-    const { slices, emailIds, groups, customers, metadataKeys } = this.keys;
-    await this.redis.del(slices, emailIds, groups, customers, metadataKeys);
+    const { slices, emailIds, groups, customers, metadataKeys, casings, appliedEvents } = this.keys;
+    await this.redis.del(slices, emailIds, groups, customers, metadataKeys, casings, appliedEvents);
   }
 }
 

@@ -12,3 +12,8 @@ export function normaliseEmail(email: string): string {
 export function emailDigest(email: string): string {
   return createHash('sha256').update(normaliseEmail(email)).digest('hex');
 }
+
+/** A digest of the email exactly as written (trimmed only): tells two casings of one address apart without storing it. */
+export function exactEmailDigest(email: string): string {
+  return createHash('sha256').update(email.trim()).digest('hex');
+}

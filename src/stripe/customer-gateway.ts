@@ -42,6 +42,11 @@ export interface CustomerGateway {
    * accounts, read through the same read budget as customers.
    */
   listAccountsPage(params: Stripe.AccountListParams, signal?: AbortSignal): Promise<Stripe.ApiList<Stripe.Account>>;
+  /**
+   * One page of `GET /v1/events` (types, created, cursors): what changed on the account's customers, newest first,
+   * for 30 days. Keeps a dedupe=scan index current between walks.
+   */
+  listEventsPage(params: Stripe.EventListParams, signal?: AbortSignal): Promise<Stripe.ApiList<Stripe.Event>>;
   /** One page of `GET /v1/customers/search`. */
   searchPage(
     query: string,

@@ -194,6 +194,10 @@ export function createCustomerGateway(opts: CustomerGatewayOptions): CustomerGat
       return send({ kind: 'read', endpoint: 'accounts.list', signal }, () => stripe.accounts.list(params));
     },
 
+    listEventsPage(params, signal) {
+      return send({ kind: 'read', endpoint: 'events.list', signal }, () => stripe.events.list(params, on));
+    },
+
     searchPage(query, page, signal) {
       const params: Stripe.CustomerSearchParams = { query, limit: PAGE_SIZE };
       if (page !== undefined) params.page = page;

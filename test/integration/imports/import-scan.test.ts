@@ -33,11 +33,14 @@ describe('dedupe=scan against customers stored with capitals', () => {
     expect(done.dedupe).toBe('scan');
     expect(done.counts).toEqual({ total: 500, processed: 500, created: 200, updated: 0, unchanged: 0, skipped: 300, failed: 0, matched_by_scan: 300 });
     const rows = await h.results(id);
-    expect(rows[0]).toMatchObject({ action: 'skipped', customer_id: ids[0], message: `exists: ${ids[0]}; matched only by dedupe=scan (stored as Person0@Example.com)` });
+    expect(rows[0]).toMatchObject({ action: 'skipped', customer_id: ids[0], message: `exists: ${ids[0]}; matched only by dedupe=scan (stored with other capitals)` });
     expect(rows.slice(300).every((r) => r.action === 'created' && r.message === '')).toBe(true);
     const stats = await h.emulator.admin.stats();
     expect(stats.customers).toBe(500);
     expect(stats.duplicate_emails).toEqual([]);
+    // The 300 rows the index answers cost no read: the walk (a few pages), the 200 new emails' look-ups and the
+    // event polls; per-row retrieves would have made it 500 and more.
+    expect(stats.requests['read:200']).toBeLessThan(260);
   });
 
   it('dedupe=lookup (the default) creates all 500: Stripe\'s ?email= is case-sensitive, so the 300 become duplicates', async () => {
@@ -73,6 +76,44 @@ describe('dedupe=scan against customers stored with capitals', () => {
     // 300 older ones again.
     expect(Number(await h.services.redis.hget(scanMeta(h), 'customers')) - walked).toBe(201);
     expect((await h.emulator.admin.stats()).requests['read:200']).toBeLessThan(20);
+  });
+
+  it('customer events keep the index current: a customer deleted or re-addressed after the walk is not matched under its old email', async () => {
+    const { ids, file } = await seedCapitals(h);
+    await h.waitFor(await h.importCsv(file, { dedupe: 'scan' }), ['completed']);
+    await h.emulator.stripe.customers.del(ids[1] ?? '');
+    await h.emulator.stripe.customers.update(ids[2] ?? '', { email: 'Moved@Example.com' });
+    // Two changes of one customer: the index ends with the last (events are applied oldest first).
+    await h.emulator.stripe.customers.update(ids[4] ?? '', { email: 'mid@example.com' });
+    await h.emulator.stripe.customers.update(ids[4] ?? '', { email: 'final@example.com' });
+    await h.emulator.admin.resetStats();
+    const second = await h.importCsv(
+      csv('email,name', ['person1@example.com,Gone', 'person2@example.com,Old address', 'moved@example.com,Moved', 'person3@example.com,Same', 'mid@example.com,Mid', 'final@example.com,Final']),
+      { dedupe: 'scan' },
+    );
+    const done = await h.waitFor(second, ['completed', 'failed']);
+    const rows = await h.results(second);
+    expect(rows.map((r) => r.action)).toEqual(['created', 'created', 'skipped', 'skipped', 'created', 'skipped']);
+    expect(rows[5]).toMatchObject({ customer_id: ids[4], message: `exists: ${ids[4]}` });
+    expect(rows[0]?.customer_id).not.toBe(ids[1]);
+    expect(rows[1]?.customer_id).not.toBe(ids[2]);
+    expect(rows[2]).toMatchObject({ customer_id: ids[2], message: `exists: ${ids[2]}; matched only by dedupe=scan (stored with other capitals)` });
+    expect(rows[3]).toMatchObject({ customer_id: ids[3] });
+    expect(done.counts).toMatchObject({ created: 3, skipped: 3, matched_by_scan: 2 });
+  });
+
+  it('an index that cannot be kept current by events (walked before they were kept) retrieves each match instead', async () => {
+    const { ids, file } = await seedCapitals(h);
+    await h.waitFor(await h.importCsv(file, { dedupe: 'scan' }), ['completed']);
+    await h.services.redis.hdel(scanMeta(h), 'events_gte');
+    await h.emulator.stripe.customers.del(ids[1] ?? '');
+    await h.emulator.admin.resetStats();
+    const second = await h.importCsv(csv('email,name', ['person1@example.com,Gone', 'person2@example.com,Kept']), { dedupe: 'scan' });
+    await h.waitFor(second, ['completed', 'failed']);
+    const rows = await h.results(second);
+    expect(rows.map((r) => r.action)).toEqual(['created', 'skipped']);
+    expect(rows[1]).toMatchObject({ customer_id: ids[2], message: `exists: ${ids[2]}; matched only by dedupe=scan (stored as Person2@Example.com)` });
+    expect((await h.emulator.admin.stats()).requests['read:200']).toBeGreaterThanOrEqual(2);
   });
 
   it('an unknown dedupe value answers 400 naming it, and nothing is queued or stored', async () => {
