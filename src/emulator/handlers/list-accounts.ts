@@ -1,10 +1,9 @@
-import { invalidRequest, noSuchObject } from '../api-error.ts';
+import { noSuchObject } from '../api-error.ts';
 import { accountJson } from '../account-record.ts';
-import type { FormObject } from '../form-decode.ts';
 import type { Handler } from '../handler-types.ts';
 import { listWindow, type Cursor } from '../list-window.ts';
-import { validateParams, type ParamSpec } from '../param-validator.ts';
-import { readCreated, readLimit } from './list-customers.ts';
+import type { ParamSpec } from '../param-validator.ts';
+import { readListParams } from './list-customers.ts';
 
 const str = (max: number): ParamSpec => ({ kind: 'string', max });
 
@@ -21,15 +20,7 @@ const LIST_PARAMS: Record<string, ParamSpec> = {
  * as the customers list (one list-window implementation for both).
  */
 export const listAccounts: Handler = ({ accounts, params }) => {
-  const { created, ...rest } = params;
-  const valid = validateParams(Object.assign(Object.create(null) as FormObject, rest), LIST_PARAMS);
-  const bounds = readCreated(created);
-  const limit = readLimit(valid.limit as number | undefined);
-  const after = valid.starting_after as string | undefined;
-  const before = valid.ending_before as string | undefined;
-  if (after !== undefined && before !== undefined) {
-    throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before', 'parameters_exclusive');
-  }
+  const { bounds, limit, after, before } = readListParams(params, LIST_PARAMS);
   let cursor: Cursor = { direction: 'none' };
   const cursorId = after ?? before;
   if (cursorId !== undefined) {

@@ -51,29 +51,43 @@ export function readCreated(value: FormValue | undefined): CreatedBounds {
   return bounds;
 }
 
+/** What every list endpoint reads the same way: its other parameters validated, `created`, `limit` and one cursor. */
+export interface ListParams {
+  valid: Record<string, unknown>;
+  bounds: CreatedBounds;
+  limit: number;
+  after: string | undefined;
+  before: string | undefined;
+}
+
+/**
+ * Validates a list request: `created` by readCreated, the rest against `spec`, `limit` within 1-100, and at most one
+ * of `starting_after` and `ending_before` (Stripe's `parameters_exclusive`).
+ */
+export function readListParams(params: FormObject, spec: Record<string, ParamSpec>): ListParams {
+  const { created, ...rest } = params;
+  const valid = validateParams(Object.assign(Object.create(null) as FormObject, rest), spec);
+  const bounds = readCreated(created);
+  const limit = readLimit(valid.limit as number | undefined);
+  const after = valid.starting_after as string | undefined;
+  const before = valid.ending_before as string | undefined;
+  if (after !== undefined && before !== undefined) {
+    throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before', 'parameters_exclusive');
+  }
+  return { valid, bounds, limit, after, before };
+}
+
 /**
  * `GET /v1/customers`: newest first; `email` is an exact, case-sensitive match (a Stripe quirk that makes
  * `Jane@x.com` and `jane@x.com` different customers); deleted customers never appear.
  */
 export const listCustomers: Handler = ({ store, params }) => {
-  const { created, ...rest } = params;
-  const valid = validateParams(Object.assign(Object.create(null) as FormObject, rest), LIST_PARAMS);
-  const bounds = readCreated(created);
-  const limit = readLimit(valid.limit as number | undefined);
+  const { valid, bounds, limit, after, before } = readListParams(params, LIST_PARAMS);
   const expand = readExpand(params);
   checkExpand(expand, 'list');
   // The emulator has no test clocks: any id names a missing one (a filter that matched nothing would hide that).
   const clock = valid.test_clock as string | undefined;
   if (clock !== undefined && clock !== '') throw noSuchObject('test clock', clock, 'test_clock', 404);
-  const after = valid.starting_after as string | undefined;
-  const before = valid.ending_before as string | undefined;
-  if (after !== undefined && before !== undefined) {
-    throw invalidRequest(
-      'You may only specify one of these parameters: ending_before, starting_after.',
-      'ending_before',
-      'parameters_exclusive',
-    );
-  }
   let cursor: Cursor = { direction: 'none' };
   const cursorId = after ?? before;
   if (cursorId !== undefined) {

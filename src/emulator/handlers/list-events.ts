@@ -1,8 +1,7 @@
 import { invalidRequest, noSuchObject } from '../api-error.ts';
-import type { FormObject } from '../form-decode.ts';
 import type { Handler } from '../handler-types.ts';
 import { validateParams, type ParamSpec } from '../param-validator.ts';
-import { readCreated, readLimit } from './list-customers.ts';
+import { readListParams } from './list-customers.ts';
 
 const str = (max: number): ParamSpec => ({ kind: 'string', max });
 
@@ -22,15 +21,7 @@ const LIST_PARAMS: Record<string, ParamSpec> = {
  * (Stripe refuses both at once), `created` bounds and cursors as every list.
  */
 export const listEvents: Handler = ({ store, params }) => {
-  const { created, ...rest } = params;
-  const valid = validateParams(Object.assign(Object.create(null) as FormObject, rest), LIST_PARAMS);
-  const bounds = readCreated(created);
-  const limit = readLimit(valid.limit as number | undefined);
-  const after = valid.starting_after as string | undefined;
-  const before = valid.ending_before as string | undefined;
-  if (after !== undefined && before !== undefined) {
-    throw invalidRequest('You may only specify one of these parameters: ending_before, starting_after.', 'ending_before', 'parameters_exclusive');
-  }
+  const { valid, bounds, limit, after, before } = readListParams(params, LIST_PARAMS);
   const type = valid.type as string | undefined;
   const types = (valid.types as string[] | undefined) ?? [];
   if (type !== undefined && types.length > 0) {
