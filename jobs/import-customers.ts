@@ -119,7 +119,7 @@ async function scanBeforeRows(deps: WorkerDeps, store: ImportStore, job: Job<Imp
     });
     // The changes made since the walk, before the first row.
     const events = new IndexEvents(deps.redis, index, deps.gatewayFor(job.data.account), logger);
-    const current = await events.catchUp(signal);
+    const current = await events.tryCatchUp(signal);
     logger.info({ walk, ms: Date.now() - startedAt, events: current }, 'dedupe=scan: email index ready');
     return { index, events };
   } catch (err) {

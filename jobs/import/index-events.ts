@@ -43,6 +43,8 @@ export class IndexEvents {
   private caughtUpAt = -Infinity;
   private polling: Promise<void> | undefined;
   private stopped = false;
+  /** A failure (or a missing mark) was logged and nothing has worked since. */
+  private warned = false;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -85,20 +87,32 @@ export class IndexEvents {
     return true;
   }
 
-  /** Polls every EVENT_POLL_MS until stop(); a failed poll is logged and the next one tries again. */
+  /**
+   * catchUp that never throws: an account whose key may not read events (a restricted key), or a failed request,
+   * leaves the index answering nothing alone (rows retrieve their matches), logged once until it works again.
+   */
+  async tryCatchUp(signal?: AbortSignal): Promise<boolean> {
+    try {
+      const ok = await this.catchUp(signal);
+      if (!ok && !this.warned) this.logger.info('dedupe=scan: the index keeps no event mark; matches are retrieved');
+      if (ok && this.warned) this.logger.info('dedupe=scan: customer events caught up again');
+      this.warned = !ok;
+      return ok;
+    } catch (err) {
+      if (signal?.aborted) return false;
+      if (!this.warned) this.logger.warn({ err }, 'dedupe=scan: reading customer events failed; matches are retrieved until it works');
+      this.warned = true;
+      return false;
+    }
+  }
+
+  /** Polls every EVENT_POLL_MS until stop(). */
   start(signal?: AbortSignal): void {
     const tick = () => {
       if (this.stopped) return;
-      this.polling = this.catchUp(signal)
-        .then((ok) => {
-          if (!ok) this.logger.info('dedupe=scan: the index keeps no event mark; matches are retrieved');
-        })
-        .catch((err: unknown) => {
-          if (!signal?.aborted) this.logger.warn({ err }, 'dedupe=scan: catching up customer events failed; matches are retrieved until it succeeds');
-        })
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, EVENT_POLL_MS);
-        });
+      this.polling = this.tryCatchUp(signal).then(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, EVENT_POLL_MS);
+      });
     };
     tick();
   }
