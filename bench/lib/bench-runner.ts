@@ -44,10 +44,12 @@ export function parseArgs(argv: string[]): BenchOptions {
     throw new Error('--dedupe-rows takes a comma-separated list of row counts, e.g. 10000,200000');
   }
   const modesArg = valueOf('--dedupe-modes');
-  const modes = modesArg?.split(',') as DedupeMode[] | undefined;
-  if (modes !== undefined && (modes.length === 0 || modes.some((m) => m !== 'lookup' && m !== 'scan'))) {
+  const isMode = (m: string): m is DedupeMode => m === 'lookup' || m === 'scan';
+  const modeArgs = modesArg?.split(',');
+  if (modeArgs !== undefined && (modeArgs.length === 0 || !modeArgs.every(isMode))) {
     throw new Error('--dedupe-modes takes lookup, scan or lookup,scan');
   }
+  const modes = modeArgs?.filter(isMode);
   const dedupe: DedupeChoice = { ...(rows ? { rows } : {}), ...(modes ? { modes } : {}) };
   return { quick: argv.includes('--quick'), only, out: valueOf('--out') ?? 'bench/results.json', dedupe };
 }
