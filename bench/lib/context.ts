@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
+import type { DedupeMode } from '../../src/imports/upload/import-options.ts';
 
 /** What every scenario gets from the runner. */
 export interface BenchContext {
@@ -14,8 +15,6 @@ export interface BenchContext {
   workDir: string;
   log(line: string): void;
 }
-
-export type DedupeMode = 'lookup' | 'scan';
 
 /** `--dedupe-rows` and `--dedupe-modes`: a 200,000-row file takes 35 minutes per mode, so it is asked for. */
 export interface DedupeChoice {

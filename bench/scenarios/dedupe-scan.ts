@@ -1,7 +1,8 @@
 import { accountIdForKey } from '../../src/config.ts';
 import { customerWalkKeys } from '../../src/redis-keys.ts';
 import { BENCH_KEY, LIVE_LIMITS, type BenchEmulator } from '../lib/bench-emulator.ts';
-import type { BenchContext, DedupeMode } from '../lib/context.ts';
+import type { DedupeMode } from '../../src/imports/upload/import-options.ts';
+import type { BenchContext } from '../lib/context.ts';
 import { forgetCreatedEmails, runImports, type ImportFile } from '../lib/import-runner.ts';
 import { round, thousands } from '../lib/numbers.ts';
 import type { ScenarioResult, TableRow } from '../lib/report.ts';
