@@ -65,10 +65,8 @@ export class EmailIndex {
    */
   async exactLookupFinds(id: string, written: string): Promise<boolean> {
     const casing = await this.redis.hget(this.keys.casings, id);
-    const trimmed = written.trim();
     // No casing kept: the customer's email is stored normalised, which the lower-cased look-up finds.
-    if (casing === null) return true;
-    return casing === exactEmailDigest(trimmed);
+    return casing === null || casing === exactEmailDigest(written);
   }
 
   /** The ids indexed under a normalised email. */

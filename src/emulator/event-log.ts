@@ -35,7 +35,10 @@ const RETENTION_S = 30 * 86_400;
  */
 export class EventLog {
   private events: EventJson[] = [];
-  private readonly positions = new Map<string, EventJson>();
+  /** Event id → its sequence number; the event at `events[i]` has sequence number `first + i`. */
+  private readonly positions = new Map<string, number>();
+  private first = 0;
+  private next = 0;
 
   record(type: CustomerEventType, object: Record<string, unknown>, now: number, o: { livemode: boolean; previous?: Record<string, unknown> }): EventJson {
     const event: EventJson = {
@@ -50,13 +53,14 @@ export class EventLog {
       type,
     };
     this.events.push(event);
-    this.positions.set(event.id, event);
+    this.positions.set(event.id, this.next++);
     this.expire(event.created - RETENTION_S);
     return event;
   }
 
   get(id: string): EventJson | undefined {
-    return this.positions.get(id);
+    const at = this.indexOf(id);
+    return at === -1 ? undefined : this.events[at];
   }
 
   /**
@@ -89,22 +93,13 @@ export class EventLog {
   clear(): void {
     this.events = [];
     this.positions.clear();
+    this.first = this.next;
   }
 
+  /** Where an event sits in `events`, -1 when it is unknown or expired. */
   private indexOf(id: string): number {
-    const event = this.positions.get(id);
-    if (event === undefined) return -1;
-    // Binary search by created, then a short walk among the events of that second.
-    let lo = 0;
-    let hi = this.events.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.events[mid] as EventJson).created < event.created) lo = mid + 1;
-      else hi = mid;
-    }
-    while (lo < this.events.length && this.events[lo] !== event) lo++;
-    // The emulator's clock can be moved back (tests): then created is not sorted and only a scan finds it.
-    return lo < this.events.length ? lo : this.events.indexOf(event);
+    const seq = this.positions.get(id);
+    return seq === undefined ? -1 : seq - this.first;
   }
 
   private expire(before: number): void {
@@ -113,5 +108,6 @@ export class EventLog {
     if (drop === 0) return;
     for (const e of this.events.slice(0, drop)) this.positions.delete(e.id);
     this.events = this.events.slice(drop);
+    this.first += drop;
   }
 }
