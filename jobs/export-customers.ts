@@ -88,13 +88,14 @@ async function settleRun(deps: WorkerDeps, store: ExportStore, record: ExportRec
     bytes: result.file.bytes,
     error: '',
   });
-  await discard(deps, id, !done);
   if (done) {
-    // Counted once, when the file is final: a retried or resumed attempt's pages are not counted twice.
+    // Counted once, when the file is final: a retried or resumed attempt's pages are not counted twice. Counted
+    // before anything else is awaited, so /metrics agrees with a record that already says `completed`.
     if (record.options.object === 'team_members') deps.metrics?.exportTeamMembers.inc(result.file.rows);
     else (record.options.object === 'accounts' ? deps.metrics?.exportAccounts : deps.metrics?.exportCustomers)?.inc(result.file.rows);
     deps.metrics?.exportBytes.inc(result.file.bytes);
   }
+  await discard(deps, id, !done);
 }
 
 /** An attempt that threw: the error to end the job with, after recording it (the last attempt drops the files). */
